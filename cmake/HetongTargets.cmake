@@ -1,0 +1,46 @@
+# Warning, sanitizer and fuzzing flags shared by every hetong target, and the helpers that
+# declare a module (one static library per folder of src/) and its unit tests.
+include(GoogleTest)
+
+add_library(hetong_build_flags INTERFACE)
+target_compile_options(hetong_build_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+  -Wno-missing-field-initializers)
+if(HETONG_WERROR)
+  target_compile_options(hetong_build_flags INTERFACE -Werror)
+endif()
+if(HETONG_SANITIZE)
+  target_compile_options(hetong_build_flags INTERFACE -fsanitize=address,undefined
+    -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(hetong_build_flags INTERFACE -fsanitize=address,undefined)
+endif()
+if(HETONG_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "HETONG_FUZZ needs clang (libFuzzer)")
+  endif()
+  target_compile_options(hetong_build_flags INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+
+# hetong_module(<name> SOURCES ... [DEPS ...] [PRIVATE_DEPS ...] [TESTS ...] [TEST_DEPS ...])
+# creates the static library hetong_<name> (alias hetong::<name>) and, when TESTS are
+# given, the test binary <name>_test whose cases are registered with CTest.
+function(hetong_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS;PRIVATE_DEPS;TESTS;TEST_DEPS" ${ARGN})
+  add_library(hetong_${name} STATIC ${M_SOURCES})
+  add_library(hetong::${name} ALIAS hetong_${name})
+  target_include_directories(hetong_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(hetong_${name} PUBLIC ${M_DEPS} hetong_build_flags
+    PRIVATE ${M_PRIVATE_DEPS})
+  if(M_TESTS)
+    hetong_test(${name}_test SOURCES ${M_TESTS} DEPS hetong::${name} ${M_TEST_DEPS})
+  endif()
+endfunction()
+
+# hetong_test(<binary> SOURCES ... DEPS ...): a GoogleTest binary registered with CTest.
+function(hetong_test binary)
+  cmake_parse_arguments(T "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${binary} ${T_SOURCES})
+  target_link_libraries(${binary} PRIVATE ${T_DEPS} hetong_testing GTest::gtest_main GTest::gmock
+    hetong_build_flags)
+  gtest_discover_tests(${binary} DISCOVERY_MODE PRE_TEST
+    PROPERTIES ENVIRONMENT "HETONG_TESTDATA=${PROJECT_SOURCE_DIR}/testdata")
+endfunction()

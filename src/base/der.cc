@@ -1,0 +1,454 @@
+#include "base/der.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+
+namespace hetong::base::der {
+namespace {
+
+Status Bad(std::string what) { return InvalidArgumentError("DER: " + what); }
+
+std::string TagName(uint8_t tag) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%02x", tag);
+  return buf;
+}
+
+void AppendLength(Bytes& out, size_t len) {
+  if (len < 0x80) {
+    out.push_back(static_cast<uint8_t>(len));
+    return;
+  }
+  uint8_t tmp[sizeof(size_t)];
+  int n = 0;
+  while (len > 0) {
+    tmp[n++] = static_cast<uint8_t>(len & 0xff);
+    len >>= 8;
+  }
+  out.push_back(static_cast<uint8_t>(0x80 | n));
+  while (n > 0) out.push_back(tmp[--n]);
+}
+
+}  // namespace
+
+std::optional<uint8_t> Reader::PeekTag() const {
+  if (empty()) return std::nullopt;
+  return data_[pos_];
+}
+
+StatusOr<Element> Reader::ReadAny() {
+  if (empty()) return Bad("unexpected end of data");
+  size_t start = pos_;
+  size_t p = pos_;
+  uint8_t tag = data_[p++];
+  if ((tag & 0x1f) == 0x1f) return Bad("high tag numbers are not supported");
+  if (p >= data_.size()) return Bad("truncated length");
+  size_t len = data_[p++];
+  if (len & 0x80) {
+    size_t n = len & 0x7f;
+    if (n == 0) return Bad("indefinite length is not DER");
+    if (n > 4) return Bad("length too large");
+    if (data_.size() - p < n) return Bad("truncated length");
+    if (data_[p] == 0) return Bad("non-minimal length encoding");
+    len = 0;
+    for (size_t i = 0; i < n; ++i) len = (len << 8) | data_[p++];
+    if (len < 0x80) return Bad("non-minimal length encoding");
+  }
+  if (len > data_.size() - p) return Bad("length runs past the end of the data");
+  Element e;
+  e.tag = tag;
+  e.value = data_.subspan(p, len);
+  e.tlv = data_.subspan(start, p + len - start);
+  pos_ = p + len;
+  return e;
+}
+
+StatusOr<Element> Reader::ReadElement(uint8_t tag) {
+  if (empty()) return Bad("expected tag " + TagName(tag) + " but the data ended");
+  if (data_[pos_] != tag) {
+    return Bad("expected tag " + TagName(tag) + ", found " + TagName(data_[pos_]));
+  }
+  return ReadAny();
+}
+
+StatusOr<ByteView> Reader::Read(uint8_t tag) {
+  HETONG_ASSIGN_OR_RETURN(Element e, ReadElement(tag));
+  return e.value;
+}
+
+StatusOr<Reader> Reader::ReadConstructed(uint8_t tag) {
+  HETONG_ASSIGN_OR_RETURN(ByteView v, Read(tag));
+  return Reader(v);
+}
+
+StatusOr<std::optional<Reader>> Reader::ReadOptionalExplicit(int n) {
+  if (!PeekIs(ContextTag(n, true))) return std::optional<Reader>();
+  HETONG_ASSIGN_OR_RETURN(Reader r, ReadConstructed(ContextTag(n, true)));
+  return std::optional<Reader>(r);
+}
+
+StatusOr<Bytes> Reader::ReadUnsignedInteger() {
+  HETONG_ASSIGN_OR_RETURN(ByteView v, Read(kInteger));
+  if (v.empty()) return Bad("empty INTEGER");
+  if (v.size() > 1 && ((v[0] == 0x00 && !(v[1] & 0x80)) || (v[0] == 0xff && (v[1] & 0x80)))) {
+    return Bad("non-minimal INTEGER encoding");
+  }
+  if (v[0] & 0x80) return Bad("negative INTEGER where a non-negative one is required");
+  size_t skip = (v.size() > 1 && v[0] == 0) ? 1 : 0;
+  return Bytes(v.begin() + static_cast<ptrdiff_t>(skip), v.end());
+}
+
+StatusOr<int64_t> Reader::ReadSmallInteger() {
+  HETONG_ASSIGN_OR_RETURN(ByteView v, Read(kInteger));
+  if (v.empty()) return Bad("empty INTEGER");
+  if (v.size() > 8) return Bad("INTEGER too large");
+  if (v.size() > 1 && ((v[0] == 0x00 && !(v[1] & 0x80)) || (v[0] == 0xff && (v[1] & 0x80)))) {
+    return Bad("non-minimal INTEGER encoding");
+  }
+  uint64_t acc = (v[0] & 0x80) ? ~uint64_t{0} : 0;
+  for (uint8_t b : v) acc = (acc << 8) | b;
+  return static_cast<int64_t>(acc);
+}
+
+StatusOr<std::string> Reader::ReadOid() {
+  HETONG_ASSIGN_OR_RETURN(ByteView v, Read(kOid));
+  return DecodeOid(v);
+}
+
+StatusOr<bool> Reader::ReadBoolean() {
+  HETONG_ASSIGN_OR_RETURN(ByteView v, Read(kBoolean));
+  if (v.size() != 1) return Bad("BOOLEAN must be one byte");
+  if (v[0] != 0x00 && v[0] != 0xff) return Bad("BOOLEAN must be 0x00 or 0xff");
+  return v[0] == 0xff;
+}
+
+Status Reader::ReadNull() {
+  HETONG_ASSIGN_OR_RETURN(ByteView v, Read(kNull));
+  if (!v.empty()) return Bad("NULL must be empty");
+  return OkStatus();
+}
+
+StatusOr<ByteView> Reader::ReadBitString() {
+  HETONG_ASSIGN_OR_RETURN(ByteView v, Read(kBitString));
+  if (v.empty()) return Bad("empty BIT STRING");
+  if (v[0] != 0) return Bad("BIT STRING with unused bits where whole bytes are required");
+  return v.subspan(1);
+}
+
+StatusOr<TimePoint> Reader::ReadTime() {
+  HETONG_ASSIGN_OR_RETURN(Element e, ReadAny());
+  std::string s(e.value.begin(), e.value.end());
+  int year = 0;
+  size_t p = 0;
+  auto digits = [&](size_t n, int& out) {
+    if (p + n > s.size()) return false;
+    int v = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (s[p + i] < '0' || s[p + i] > '9') return false;
+      v = v * 10 + (s[p + i] - '0');
+    }
+    out = v;
+    p += n;
+    return true;
+  };
+  if (e.tag == kUtcTime) {
+    int yy;
+    if (!digits(2, yy)) return Bad("malformed UTCTime");
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+  } else if (e.tag == kGeneralizedTime) {
+    if (!digits(4, year)) return Bad("malformed GeneralizedTime");
+  } else {
+    return Bad("expected a time, found tag " + TagName(e.tag));
+  }
+  int mon, day, hh, mm, ss;
+  if (!digits(2, mon) || !digits(2, day) || !digits(2, hh) || !digits(2, mm) || !digits(2, ss)) {
+    return Bad("malformed time");
+  }
+  int64_t micros = 0;
+  if (e.tag == kGeneralizedTime && p < s.size() && s[p] == '.') {
+    ++p;
+    int64_t scale = 100000;
+    size_t start = p;
+    while (p < s.size() && s[p] >= '0' && s[p] <= '9') {
+      micros += (s[p] - '0') * scale;
+      scale /= 10;
+      ++p;
+    }
+    if (p == start || s[p - 1] == '0') return Bad("malformed fractional seconds");
+  }
+  if (p + 1 != s.size() || s[p] != 'Z') return Bad("time must be in UTC ('Z')");
+  std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(mon),
+                                  std::chrono::day(day)};
+  if (!ymd.ok() || hh > 23 || mm > 59 || ss > 60) return Bad("time out of range");
+  auto t = std::chrono::sys_days(ymd) + std::chrono::hours(hh) + std::chrono::minutes(mm) +
+           std::chrono::seconds(ss) + std::chrono::microseconds(micros);
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(t.time_since_epoch()));
+}
+
+StatusOr<std::string> Reader::ReadString() {
+  HETONG_ASSIGN_OR_RETURN(Element e, ReadAny());
+  switch (e.tag) {
+    case kUtf8String:
+    case kPrintableString:
+    case kIa5String:
+    case kT61String:
+      return std::string(e.value.begin(), e.value.end());
+    case kBmpString: {
+      if (e.value.size() % 2) return Bad("odd-length BMPString");
+      std::string out;
+      for (size_t i = 0; i < e.value.size(); i += 2) {
+        uint32_t cp = (uint32_t{e.value[i]} << 8) | e.value[i + 1];
+        if (cp < 0x80) {
+          out.push_back(static_cast<char>(cp));
+        } else if (cp < 0x800) {
+          out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+          out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+        } else {
+          out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+          out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+          out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+        }
+      }
+      return out;
+    }
+    default:
+      return Bad("expected a string, found tag " + TagName(e.tag));
+  }
+}
+
+Status Reader::ExpectEnd(std::string_view what) const {
+  if (!empty()) return Bad("trailing data after " + std::string(what));
+  return OkStatus();
+}
+
+StatusOr<Element> ParseSingle(ByteView data, std::string_view what) {
+  Reader r(data);
+  auto e = r.ReadAny();
+  if (!e.ok()) return e.status().WithContext(std::string(what));
+  HETONG_RETURN_IF_ERROR(r.ExpectEnd(what));
+  return e;
+}
+
+// ---- writing ----
+
+Bytes Tlv(uint8_t tag, ByteView contents) {
+  Bytes out;
+  out.reserve(contents.size() + 6);
+  out.push_back(tag);
+  AppendLength(out, contents.size());
+  Append(out, contents);
+  return out;
+}
+
+Bytes Seq(std::initializer_list<ByteView> parts) {
+  Bytes body;
+  for (auto p : parts) Append(body, p);
+  return Tlv(kSequence, body);
+}
+
+Bytes Seq(const std::vector<Bytes>& parts) {
+  Bytes body;
+  for (const auto& p : parts) Append(body, p);
+  return Tlv(kSequence, body);
+}
+
+Bytes SetOf(std::vector<Bytes> elements) {
+  std::sort(elements.begin(), elements.end());
+  Bytes body;
+  for (const auto& e : elements) Append(body, e);
+  return Tlv(kSet, body);
+}
+
+Bytes Set(std::initializer_list<ByteView> parts) {
+  Bytes body;
+  for (auto p : parts) Append(body, p);
+  return Tlv(kSet, body);
+}
+
+Bytes Explicit(int n, ByteView inner) { return Tlv(ContextTag(n, true), inner); }
+
+Bytes Implicit(int n, ByteView tlv) {
+  HETONG_CHECK(!tlv.empty());
+  Bytes out(tlv.begin(), tlv.end());
+  out[0] = static_cast<uint8_t>(0x80 | (tlv[0] & 0x20) | n);
+  return out;
+}
+
+Bytes Integer(int64_t value) {
+  Bytes v;
+  for (int shift = 56; shift >= 0; shift -= 8) v.push_back(static_cast<uint8_t>(value >> shift));
+  size_t skip = 0;
+  while (skip + 1 < v.size() &&
+         ((v[skip] == 0x00 && !(v[skip + 1] & 0x80)) ||
+          (v[skip] == 0xff && (v[skip + 1] & 0x80)))) {
+    ++skip;
+  }
+  return Tlv(kInteger, ByteView(v).subspan(skip));
+}
+
+Bytes UnsignedInteger(ByteView magnitude) {
+  size_t skip = 0;
+  while (skip < magnitude.size() && magnitude[skip] == 0) ++skip;
+  Bytes v;
+  if (skip == magnitude.size()) {
+    v.push_back(0);
+  } else {
+    if (magnitude[skip] & 0x80) v.push_back(0);
+    v.insert(v.end(), magnitude.begin() + static_cast<ptrdiff_t>(skip), magnitude.end());
+  }
+  return Tlv(kInteger, v);
+}
+
+Bytes Boolean(bool value) {
+  uint8_t b = value ? 0xff : 0x00;
+  return Tlv(kBoolean, ByteView(&b, 1));
+}
+
+Bytes Null() { return Bytes{kNull, 0x00}; }
+Bytes OctetString(ByteView data) { return Tlv(kOctetString, data); }
+
+Bytes BitString(ByteView data) {
+  Bytes v;
+  v.reserve(data.size() + 1);
+  v.push_back(0);
+  Append(v, data);
+  return Tlv(kBitString, v);
+}
+
+Bytes NamedBits(const std::vector<int>& set_bits) {
+  int max_bit = -1;
+  for (int b : set_bits) max_bit = std::max(max_bit, b);
+  if (max_bit < 0) return Tlv(kBitString, Bytes{0});
+  size_t nbytes = static_cast<size_t>(max_bit / 8 + 1);
+  Bytes v(nbytes + 1, 0);
+  for (int b : set_bits) v[1 + static_cast<size_t>(b / 8)] |= static_cast<uint8_t>(0x80 >> (b % 8));
+  v[0] = static_cast<uint8_t>(7 - (max_bit % 8));
+  return Tlv(kBitString, v);
+}
+
+StatusOr<Bytes> EncodeOidContents(std::string_view dotted) {
+  std::vector<uint64_t> arcs;
+  size_t pos = 0;
+  while (pos <= dotted.size()) {
+    size_t dot = dotted.find('.', pos);
+    std::string_view part = dotted.substr(pos, dot == std::string_view::npos ? dotted.size() - pos
+                                                                             : dot - pos);
+    uint64_t v = 0;
+    auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+    if (part.empty() || ec != std::errc() || ptr != part.data() + part.size() ||
+        (part.size() > 1 && part[0] == '0')) {
+      return InvalidArgumentError("malformed object identifier");
+    }
+    arcs.push_back(v);
+    if (dot == std::string_view::npos) break;
+    pos = dot + 1;
+  }
+  if (arcs.size() < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] > 39)) {
+    return InvalidArgumentError("malformed object identifier");
+  }
+  Bytes out;
+  auto put = [&](uint64_t v) {
+    uint8_t tmp[10];
+    int n = 0;
+    do {
+      tmp[n++] = static_cast<uint8_t>(v & 0x7f);
+      v >>= 7;
+    } while (v > 0);
+    while (n > 1) out.push_back(static_cast<uint8_t>(0x80 | tmp[--n]));
+    out.push_back(tmp[0]);
+  };
+  put(arcs[0] * 40 + arcs[1]);
+  for (size_t i = 2; i < arcs.size(); ++i) put(arcs[i]);
+  return out;
+}
+
+StatusOr<std::string> DecodeOid(ByteView v) {
+  if (v.empty()) return Bad("empty OBJECT IDENTIFIER");
+  std::string out;
+  uint64_t acc = 0;
+  bool first = true;
+  bool in_arc = false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!in_arc && v[i] == 0x80) return Bad("non-minimal OBJECT IDENTIFIER arc");
+    if (acc > (uint64_t{1} << 56)) return Bad("OBJECT IDENTIFIER arc too large");
+    acc = (acc << 7) | (v[i] & 0x7f);
+    in_arc = true;
+    if (!(v[i] & 0x80)) {
+      if (first) {
+        uint64_t a = acc < 80 ? acc / 40 : 2;
+        out = std::to_string(a) + "." + std::to_string(acc - a * 40);
+        first = false;
+      } else {
+        out += "." + std::to_string(acc);
+      }
+      acc = 0;
+      in_arc = false;
+    }
+  }
+  if (in_arc) return Bad("truncated OBJECT IDENTIFIER");
+  return out;
+}
+
+Bytes Oid(std::string_view dotted) {
+  auto c = EncodeOidContents(dotted);
+  HETONG_CHECK(c.ok());
+  return Tlv(kOid, *c);
+}
+
+StatusOr<Bytes> OidChecked(std::string_view dotted) {
+  HETONG_ASSIGN_OR_RETURN(Bytes c, EncodeOidContents(dotted));
+  return Tlv(kOid, c);
+}
+
+Bytes Utf8String(std::string_view s) { return Tlv(kUtf8String, AsBytes(s)); }
+Bytes PrintableString(std::string_view s) { return Tlv(kPrintableString, AsBytes(s)); }
+Bytes Ia5String(std::string_view s) { return Tlv(kIa5String, AsBytes(s)); }
+
+namespace {
+std::tm ToTm(TimePoint t) {
+  std::time_t tt = static_cast<std::time_t>(ToUnixSeconds(std::chrono::floor<std::chrono::seconds>(t)));
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  return tm;
+}
+}  // namespace
+
+Bytes UtcTime(TimePoint t) {
+  std::tm tm = ToTm(t);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%02d%02d%02d%02d%02d%02dZ", tm.tm_year % 100, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return Tlv(kUtcTime, AsBytes(buf));
+}
+
+Bytes GeneralizedTime(TimePoint t, bool with_millis) {
+  std::tm tm = ToTm(t);
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900,
+                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::string s(buf, static_cast<size_t>(n));
+  if (with_millis) {
+    auto secs = std::chrono::floor<std::chrono::seconds>(t);
+    int ms = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(t - secs).count());
+    if (ms > 0) {
+      char frac[16];
+      std::snprintf(frac, sizeof frac, ".%03d", ms);
+      std::string f(frac);
+      while (f.back() == '0') f.pop_back();
+      s += f;
+    }
+  }
+  s += "Z";
+  return Tlv(kGeneralizedTime, AsBytes(s));
+}
+
+Bytes X509Time(TimePoint t) {
+  std::tm tm = ToTm(t);
+  if (tm.tm_year + 1900 >= 1950 && tm.tm_year + 1900 < 2050) return UtcTime(t);
+  return GeneralizedTime(t);
+}
+
+}  // namespace hetong::base::der
