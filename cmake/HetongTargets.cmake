@@ -35,12 +35,17 @@ function(hetong_module name)
   endif()
 endfunction()
 
-# hetong_test(<binary> SOURCES ... DEPS ...): a GoogleTest binary registered with CTest.
+# hetong_test(<binary> SOURCES ... DEPS ... [LABELS ...]): a GoogleTest binary registered with
+# CTest, one CTest test per test case. Test data and the hetong binary are found through
+# compile-time paths in hetong_testing (overridable with HETONG_TESTDATA / HETONG_BIN).
 function(hetong_test binary)
-  cmake_parse_arguments(T "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(T "" "" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${binary} ${T_SOURCES})
   target_link_libraries(${binary} PRIVATE ${T_DEPS} hetong_testing GTest::gtest_main GTest::gmock
     hetong_build_flags)
-  gtest_discover_tests(${binary} DISCOVERY_MODE PRE_TEST
-    PROPERTIES ENVIRONMENT "HETONG_TESTDATA=${PROJECT_SOURCE_DIR}/testdata")
+  if(T_LABELS)
+    gtest_discover_tests(${binary} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${T_LABELS}")
+  else()
+    gtest_discover_tests(${binary} DISCOVERY_MODE PRE_TEST)
+  endif()
 endfunction()

@@ -168,7 +168,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
 
 std::string HetongBinary() {
   const char* bin = std::getenv("HETONG_BIN");
-  return bin && *bin ? bin : "hetong";
+  return bin && *bin ? bin : HETONG_BIN_DEFAULT;
 }
 
 bool HaveProgram(const std::string& program) {

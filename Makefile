@@ -1,0 +1,64 @@
+# hetong — the two commands of the README:
+#   make run    install what is missing, build, create ./var/demo if needed, serve on 127.0.0.1
+#   make test   install what is missing, build (release, and ASan+UBSan), run every test under
+#               both, then run each libFuzzer target briefly (clang build of the parsers)
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+DEMO_DIR ?= var/demo
+LISTEN ?= 127.0.0.1:8080
+HETONG := build/release/src/app/hetong
+JOBS ?= $(shell nproc)
+
+.PHONY: bootstrap build build-asan build-fuzz run test test-release test-asan test-fuzz bench format \
+	check-format lint clean
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+build-asan: bootstrap
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+
+build-fuzz: bootstrap
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+
+run: build
+	@if [ ! -f $(DEMO_DIR)/hetong.conf ]; then \
+	  $(HETONG) init --data $(DEMO_DIR) --demo --listen $(LISTEN); fi
+	@echo "hetong: serving $(DEMO_DIR) — open http://$(LISTEN)/healthz (Ctrl-C stops)"
+	@exec $(HETONG) serve --data $(DEMO_DIR)
+
+test: check-format test-release test-asan test-fuzz
+
+test-release: build
+	@ctest --preset release
+
+test-asan: build-asan
+	@ctest --preset asan
+
+test-fuzz: build-fuzz
+	@ctest --preset fuzz
+
+bench: build
+	@cmake --build --preset release --target bench
+
+format:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+check-format:
+	@bad=$$(git ls-files '*.cc' '*.h' | xargs clang-format --dry-run -Werror 2>&1 | grep -c 'error:' || true); \
+	if [ "$$bad" != "0" ]; then \
+	  git ls-files '*.cc' '*.h' | xargs clang-format --dry-run -Werror 2>&1 | grep 'error:' | head -20; \
+	  echo "clang-format: $$bad problems (run 'make format')"; exit 1; fi
+
+lint: build
+	@git ls-files 'src/*.cc' | grep -v '_test.cc' | xargs run-clang-tidy -quiet -p build/release >/dev/null
+
+clean:
+	rm -rf build

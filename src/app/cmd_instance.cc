@@ -1,0 +1,122 @@
+// `hetong init` and `hetong serve`.
+
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "app/cli_util.h"
+#include "app/commands.h"
+#include "app/version.h"
+#include "base/log.h"
+#include "crypto/random.h"
+#include "server/health.h"
+#include "server/http_server.h"
+#include "store/instance.h"
+#include "store/migrations.h"
+
+namespace hetong::app {
+namespace {
+
+struct InitOpts {
+  std::string data, public_url, listen = "127.0.0.1:8080";
+  bool demo = false;
+};
+
+struct ServeOpts {
+  std::string data, listen;
+  int threads = 0;
+};
+
+// Blocks SIGTERM/SIGINT in this thread (and so in every thread started later) and returns
+// the set for sigwait.
+sigset_t BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int Serve(const ServeOpts& o) {
+  sigset_t signals = BlockShutdownSignals();
+  auto inst = store::Instance::Open(o.data);
+  if (!inst.ok()) return Fail(inst.status());
+  const base::Config& cfg = (*inst)->config();
+  base::LogOptions log;
+  log.level = cfg.GetOr("log.level", "info");
+  log.json = cfg.GetOr("log.format", "text") == "json";
+  log.file = cfg.GetOr("log.file", "");
+  if (Status s = base::InitLogging(log); !s.ok()) return Fail(s);
+
+  std::string listen = !o.listen.empty() ? o.listen : cfg.GetOr("server.listen", "127.0.0.1:8080");
+  auto threads = cfg.GetInt("server.threads", 8);
+  if (!threads.ok()) return Fail(threads.status());
+  auto max_body = cfg.GetInt("server.max_body_mb", 64);
+  if (!max_body.ok()) return Fail(max_body.status());
+  server::ServerOptions base_opts;
+  base_opts.threads = o.threads > 0 ? o.threads : static_cast<int>(*threads);
+  base_opts.max_body_bytes = static_cast<size_t>(*max_body) << 20;
+  auto opts = server::ParseListen(listen, base_opts);
+  if (!opts.ok()) return Fail(opts.status());
+
+  auto health = std::make_shared<server::Health>();
+  store::Instance* instance = inst->get();
+  health->Register("database", [instance] {
+    return instance->WithConnection([](store::Connection& c) { return store::SchemaVersion(c).status(); });
+  });
+  auto router = std::make_shared<server::Router>();
+  router->Handle("GET", "/healthz", [health](const server::HttpRequest&) { return health->Check(); });
+  router->Handle("GET", "/version", [](const server::HttpRequest&) {
+    return server::HttpResponse::Json(200, std::string(R"({"name":"hetong","version":")") +
+                                               HETONG_VERSION + "\"}");
+  });
+
+  auto srv = server::HttpServer::Start(*opts, router);
+  if (!srv.ok()) return Fail(srv.status());
+  spdlog::info("hetong {} serving instance {} on http://{}:{} (demo: {})", HETONG_VERSION,
+               (*inst)->instance_id(), opts->address, (*srv)->port(), (*inst)->demo() ? "yes" : "no");
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*srv)->Stop();
+  (*srv)->Wait();
+  spdlog::info("stopped cleanly");
+  spdlog::default_logger()->flush();
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterInstanceCommands(CLI::App& app, int* rc) {
+  auto io = std::make_shared<InitOpts>();
+  auto* init = app.add_subcommand("init", "create a new instance (data directory)");
+  init->add_option("--data", io->data, "data directory to create")->required();
+  init->add_option("--public-url", io->public_url,
+                   "URL under which this instance is reached (written into certificates); "
+                   "default http://<listen>");
+  init->add_option("--listen", io->listen, "address to serve on (default 127.0.0.1:8080)");
+  init->add_flag("--demo", io->demo, "demo mode: enables the sandbox identity provider");
+  init->callback([io, rc] {
+    store::InitOptions opts;
+    opts.public_url = io->public_url;
+    opts.listen = io->listen;
+    opts.demo = io->demo;
+    if (auto l = server::ParseListen(io->listen); !l.ok()) return void(*rc = Fail(l.status()));
+    Status s = store::Instance::Init(io->data, opts, crypto::DefaultRng());
+    if (!s.ok()) return void(*rc = Fail(s));
+    std::printf("created instance in %s\n", io->data.c_str());
+    *rc = kExitOk;
+  });
+
+  auto so = std::make_shared<ServeOpts>();
+  auto* serve = app.add_subcommand("serve", "run the server of an instance (stops on SIGTERM)");
+  serve->add_option("--data", so->data, "instance data directory")->required();
+  serve->add_option("--listen", so->listen, "override server.listen, e.g. 127.0.0.1:8080");
+  serve->add_option("--threads", so->threads, "worker threads (default server.threads, 8)");
+  serve->callback([so, rc] { *rc = Serve(*so); });
+}
+
+}  // namespace hetong::app

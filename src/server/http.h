@@ -1,0 +1,79 @@
+// Transport-neutral HTTP types and routing for hetong's handlers. Handlers see plain structs,
+// never Boost.Beast types (which stay inside http_server.cc). Errors are RFC 9457
+// problem+json documents with a stable `type` per kind of error.
+//
+// Thread-safety: a Router is built before the server starts and then only read; handlers
+// may run concurrently on the server's threads.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+
+namespace hetong::server {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as sent: path and query
+  std::string path;    // percent-decoded path without the query
+  std::string query;   // raw query string without '?'
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+  std::string body;
+  std::string remote_address;
+
+  std::optional<std::string> Header(std::string_view lower_name) const;
+  // Percent-decoded query parameters (last one wins).
+  std::map<std::string, std::string> QueryParams() const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  void SetHeader(std::string name, std::string value);
+  static HttpResponse Text(int status, std::string text);
+  static HttpResponse Json(int status, std::string json);
+  static HttpResponse Binary(int status, std::string content_type, std::string body);
+  // RFC 9457: {"type": "/problems/<slug>", "title", "status", "detail"}.
+  static HttpResponse Problem(int status, std::string_view slug, std::string_view title,
+                              std::string_view detail);
+  // Maps a Status to its HTTP status and a problem document with the Status message (which
+  // by the conventions never holds secrets).
+  static HttpResponse FromStatus(const Status& status);
+};
+
+int HttpStatusFor(StatusCode code);
+// `plus_as_space` for query strings (application/x-www-form-urlencoded), not for paths.
+std::string PercentDecode(std::string_view s, bool plus_as_space);
+
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+class Router {
+ public:
+  // Exact path.
+  void Handle(std::string method, std::string path, Handler handler);
+  // Every path starting with `prefix` (longest prefix wins).
+  void HandlePrefix(std::string method, std::string prefix, Handler handler);
+  // 404 for unknown paths, 405 (with Allow) for a known path and another method; a handler
+  // that throws becomes a 500 problem (the exception text is not shown).
+  HttpResponse Dispatch(const HttpRequest& request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string path;
+    bool prefix;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace hetong::server

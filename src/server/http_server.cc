@@ -1,0 +1,246 @@
+#include "server/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <charconv>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace hetong::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+StatusOr<ServerOptions> ParseListen(std::string_view listen, ServerOptions base) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return InvalidArgumentError("listen address must look like 127.0.0.1:8080");
+  }
+  std::string_view host = listen.substr(0, colon);
+  std::string_view port = listen.substr(colon + 1);
+  unsigned value = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || ptr != port.data() + port.size() || value > 65535) {
+    return InvalidArgumentError("bad port in listen address");
+  }
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  boost::system::error_code bec;
+  asio::ip::make_address(std::string(host), bec);
+  if (bec) return InvalidArgumentError("listen address must be an IP address, e.g. 127.0.0.1");
+  base.address = std::string(host);
+  base.port = static_cast<uint16_t>(value);
+  return base;
+}
+
+struct HttpServer::Impl {
+  ServerOptions options;
+  std::shared_ptr<const Router> router;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+  std::once_flag stop_once;
+  std::mutex sessions_mu;
+  std::set<std::shared_ptr<beast::tcp_stream>> sessions;  // for shutdown
+  std::atomic<int> busy{0};
+  uint16_t bound_port = 0;
+
+  asio::awaitable<void> Listen() {
+    while (!stopping) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (stopping) co_return;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+      {
+        std::lock_guard<std::mutex> lock(sessions_mu);
+        sessions.insert(stream);
+      }
+      asio::co_spawn(ioc, Session(stream), asio::detached);
+    }
+  }
+
+  HttpRequest Convert(const http::request<http::string_body>& req, const std::string& remote) {
+    HttpRequest out;
+    out.method = std::string(req.method_string());
+    out.target = std::string(req.target());
+    size_t q = out.target.find('?');
+    out.path = PercentDecode(std::string_view(out.target).substr(0, q), false);
+    if (q != std::string::npos) out.query = out.target.substr(q + 1);
+    for (const auto& f : req) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.headers.emplace_back(std::move(name), std::string(f.value()));
+    }
+    out.body = req.body();
+    out.remote_address = remote;
+    return out;
+  }
+
+  asio::awaitable<void> Session(std::shared_ptr<beast::tcp_stream> stream) {
+    beast::flat_buffer buffer;
+    std::string remote;
+    {
+      boost::system::error_code ec;
+      auto ep = stream->socket().remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+    }
+    while (!stopping) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(options.max_body_bytes);
+      parser.header_limit(64 * 1024);
+      stream->expires_after(options.read_timeout);
+      boost::system::error_code ec;
+      co_await http::async_read(*stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+          ec == beast::error::timeout || ec == asio::error::eof ||
+          ec == asio::error::connection_reset) {
+        break;
+      }
+      HttpResponse response;
+      bool keep_alive = false;
+      unsigned version = 11;
+      bool head = false;
+      auto started = std::chrono::steady_clock::now();
+      std::string method, path;
+      if (ec == http::error::body_limit) {
+        response = HttpResponse::Problem(413, "payload-too-large", "Request body too large",
+                                         "the request body exceeds " +
+                                             std::to_string(options.max_body_bytes) + " bytes");
+      } else if (ec) {
+        response = HttpResponse::Problem(400, "bad-request", "Malformed HTTP request", ec.message());
+      } else {
+        auto& req = parser.get();
+        keep_alive = req.keep_alive();
+        version = req.version();
+        head = req.method() == http::verb::head;
+        HttpRequest hreq = Convert(req, remote);
+        method = hreq.method;
+        path = hreq.path;
+        ++busy;
+        response = router->Dispatch(hreq);
+        --busy;
+      }
+      if (stopping) keep_alive = false;
+      http::response<http::string_body> res;
+      res.version(version);
+      res.result(static_cast<unsigned>(response.status));
+      res.set(http::field::server, "hetong");
+      for (const auto& [k, v] : response.headers) res.set(k, v);
+      size_t body_size = response.body.size();
+      res.body() = std::move(response.body);
+      res.keep_alive(keep_alive);
+      res.prepare_payload();
+      if (head) res.body().clear();
+      stream->expires_after(options.read_timeout);
+      co_await http::async_write(*stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started).count() / 1000.0;
+      if (!method.empty()) {
+        spdlog::info("http {} {} {} {}B {:.1f}ms {}", method, path, response.status, body_size, ms, remote);
+      }
+      if (ec || !keep_alive) break;
+    }
+    boost::system::error_code ignored;
+    stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream->close();
+    std::lock_guard<std::mutex> lock(sessions_mu);
+    sessions.erase(stream);
+  }
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() {
+  Stop();
+  Wait();
+}
+
+StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& options,
+                                                        std::shared_ptr<const Router> router) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->router = std::move(router);
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(options.address, ec);
+  if (ec) return InvalidArgumentError("bad listen address '" + options.address + "'");
+  tcp::endpoint endpoint(address, options.port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return UnavailableError("cannot listen on " + options.address + ":" + std::to_string(options.port) +
+                            ": " + ec.message());
+  }
+  impl->bound_port = impl->acceptor.local_endpoint().port();
+  Impl* raw = impl.get();
+  asio::co_spawn(raw->ioc, raw->Listen(), asio::detached);
+  int n = std::max(1, options.threads);
+  for (int i = 0; i < n; ++i) {
+    raw->threads.emplace_back([raw] { raw->ioc.run(); });
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+void HttpServer::Stop() {
+  std::call_once(impl_->stop_once, [this] {
+    Impl* impl = impl_.get();
+    impl->stopping = true;
+    asio::post(impl->ioc, [impl] {
+      boost::system::error_code ec;
+      impl->acceptor.close(ec);
+      // Idle connections (waiting for a request) are cancelled now; busy ones finish their
+      // current request and then close because `stopping` is set.
+      std::lock_guard<std::mutex> lock(impl->sessions_mu);
+      for (const auto& s : impl->sessions) s->socket().cancel(ec);
+    });
+    // After the grace period, cut whatever is left.
+    auto timer = std::make_shared<asio::steady_timer>(impl->ioc, impl->options.shutdown_grace);
+    timer->async_wait([impl, timer](const boost::system::error_code& ec) {
+      if (ec == asio::error::operation_aborted) return;
+      spdlog::warn("shutdown grace period over; closing remaining connections");
+      impl->ioc.stop();
+    });
+    // When nothing is left the io_context runs out of work; keep the timer from holding it.
+    asio::co_spawn(impl->ioc, [impl, timer]() -> asio::awaitable<void> {
+      asio::steady_timer poll(impl->ioc);
+      while (true) {
+        {
+          std::lock_guard<std::mutex> lock(impl->sessions_mu);
+          if (impl->sessions.empty()) break;
+        }
+        poll.expires_after(std::chrono::milliseconds(20));
+        co_await poll.async_wait(asio::use_awaitable);
+      }
+      timer->cancel();
+      impl->ioc.stop();
+    }, asio::detached);
+  });
+}
+
+void HttpServer::Wait() {
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+}
+
+}  // namespace hetong::server

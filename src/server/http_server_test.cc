@@ -1,0 +1,73 @@
+#include "server/http_server.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "testing/testing.h"
+
+namespace hetong::server {
+namespace {
+
+using hetong::testing::RunCommand;
+
+std::string Curl(uint16_t port, const std::vector<std::string>& extra, const std::string& path) {
+  std::vector<std::string> argv = {"curl", "-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.push_back("http://127.0.0.1:" + std::to_string(port) + path);
+  return RunCommand(argv).out;
+}
+
+TEST(HttpServerTest, ServesRoutesLimitsBodiesAndStopsGracefully) {
+  auto router = std::make_shared<Router>();
+  std::atomic<int> slow_done{0};
+  router->Handle("GET", "/healthz", [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); });
+  router->Handle("POST", "/echo", [](const HttpRequest& r) {
+    return HttpResponse::Text(200, r.body + "|" + r.Header("x-test").value_or("-"));
+  });
+  router->Handle("GET", "/slow", [&](const HttpRequest&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    ++slow_done;
+    return HttpResponse::Text(200, "slow");
+  });
+  ServerOptions opts;
+  opts.port = 0;
+  opts.max_body_bytes = 1024;
+  opts.threads = 4;
+  auto server = HttpServer::Start(opts, router);
+  ASSERT_TRUE(server.ok()) << server.status();
+  uint16_t port = (*server)->port();
+  EXPECT_EQ(Curl(port, {}, "/healthz"), "ok\n200");
+  EXPECT_EQ(Curl(port, {"-H", "X-Test: 1", "--data-binary", "合同"}, "/echo"), "合同|1\n200");
+  std::string big(2000, 'x');
+  std::string r = Curl(port, {"--data-binary", big}, "/echo");
+  EXPECT_EQ(r.substr(r.size() - 3), "413");
+  EXPECT_EQ(Curl(port, {}, "/missing").substr(Curl(port, {}, "/missing").size() - 3), "404");
+  // A request in flight when Stop() is called still completes.
+  std::string slow_result;
+  std::thread client([&] { slow_result = Curl(port, {}, "/slow"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  (*server)->Stop();
+  (*server)->Wait();
+  client.join();
+  EXPECT_EQ(slow_result, "slow\n200");
+  EXPECT_EQ(slow_done, 1);
+  // And the port is closed afterwards.
+  auto after = RunCommand({"curl", "-s", "--max-time", "2", "http://127.0.0.1:" + std::to_string(port) + "/healthz"});
+  EXPECT_NE(after.exit_code, 0);
+}
+
+TEST(HttpServerTest, ParseListen) {
+  auto o = ParseListen("127.0.0.1:8443");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->address, "127.0.0.1");
+  EXPECT_EQ(o->port, 8443);
+  EXPECT_TRUE(ParseListen("[::1]:80").ok());
+  EXPECT_FALSE(ParseListen("localhost:80").ok());
+  EXPECT_FALSE(ParseListen("127.0.0.1").ok());
+  EXPECT_FALSE(ParseListen("127.0.0.1:99999").ok());
+}
+
+}  // namespace
+}  // namespace hetong::server

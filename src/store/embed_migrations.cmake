@@ -1,0 +1,15 @@
+# Generates a C++ source embedding every migrations/NNNN_name.sql (run by CMake at build
+# time: cmake -DSRC_DIR=... -DOUT=... -P embed_migrations.cmake).
+file(GLOB files "${SRC_DIR}/[0-9][0-9][0-9][0-9]_*.sql")
+list(SORT files)
+set(body "")
+foreach(f ${files})
+  get_filename_component(name "${f}" NAME_WE)
+  string(SUBSTRING "${name}" 0 4 num)
+  math(EXPR version "${num}")
+  string(SUBSTRING "${name}" 5 -1 label)
+  file(READ "${f}" sql)
+  string(APPEND body "    {${version}, \"${label}\", R\"hetongsql(${sql})hetongsql\"},\n")
+endforeach()
+file(WRITE "${OUT}.tmp" "// Generated from src/store/migrations/*.sql. Do not edit.\n#include \"store/migrations.h\"\n\nnamespace hetong::store::internal {\nconst std::vector<Migration>& EmbeddedMigrations() {\n  static const std::vector<Migration> kMigrations = {\n${body}  };\n  return kMigrations;\n}\n}  // namespace hetong::store::internal\n")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
