@@ -328,63 +328,145 @@ Bytes NamedBits(const std::vector<int>& set_bits) {
   return Tlv(kBitString, v);
 }
 
-StatusOr<Bytes> EncodeOidContents(std::string_view dotted) {
-  std::vector<uint64_t> arcs;
-  size_t pos = 0;
-  while (pos <= dotted.size()) {
-    size_t dot = dotted.find('.', pos);
-    std::string_view part = dotted.substr(pos, dot == std::string_view::npos ? dotted.size() - pos
-                                                                             : dot - pos);
-    uint64_t v = 0;
-    auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
-    if (part.empty() || ec != std::errc() || ptr != part.data() + part.size() ||
-        (part.size() > 1 && part[0] == '0')) {
-      return InvalidArgumentError("malformed object identifier");
+namespace {
+
+// Arbitrary-size arcs (2.25.<UUID> arcs are 128-bit): decimal string <-> base-128 digits,
+// with the number held as little-endian base-2^32 limbs.
+using Limbs = std::vector<uint32_t>;
+
+bool DecimalToLimbs(std::string_view dec, Limbs& out) {
+  out.assign(1, 0);
+  for (char c : dec) {
+    if (c < '0' || c > '9') return false;
+    uint64_t carry = static_cast<uint64_t>(c - '0');
+    for (auto& limb : out) {
+      uint64_t v = uint64_t{limb} * 10 + carry;
+      limb = static_cast<uint32_t>(v);
+      carry = v >> 32;
     }
-    arcs.push_back(v);
+    if (carry) out.push_back(static_cast<uint32_t>(carry));
+  }
+  return true;
+}
+
+// Divides in place by `d`, returns the remainder.
+uint32_t DivMod(Limbs& n, uint32_t d) {
+  uint64_t rem = 0;
+  for (size_t i = n.size(); i-- > 0;) {
+    uint64_t cur = (rem << 32) | n[i];
+    n[i] = static_cast<uint32_t>(cur / d);
+    rem = cur % d;
+  }
+  while (n.size() > 1 && n.back() == 0) n.pop_back();
+  return static_cast<uint32_t>(rem);
+}
+
+bool IsZero(const Limbs& n) { return n.size() == 1 && n[0] == 0; }
+
+void AppendBase128(Bytes& out, Limbs n) {
+  uint8_t tmp[40];
+  int count = 0;
+  do {
+    tmp[count++] = static_cast<uint8_t>(DivMod(n, 128));
+  } while (!IsZero(n) && count < 40);
+  while (count > 1) out.push_back(static_cast<uint8_t>(0x80 | tmp[--count]));
+  out.push_back(tmp[0]);
+}
+
+std::string LimbsToDecimal(Limbs n) {
+  std::string digits;
+  do {
+    digits.push_back(static_cast<char>('0' + DivMod(n, 10)));
+  } while (!IsZero(n));
+  return std::string(digits.rbegin(), digits.rend());
+}
+
+}  // namespace
+
+StatusOr<Bytes> EncodeOidContents(std::string_view dotted) {
+  std::vector<std::string_view> parts;
+  size_t pos = 0;
+  while (true) {
+    size_t dot = dotted.find('.', pos);
+    parts.push_back(dotted.substr(pos, dot == std::string_view::npos ? dotted.size() - pos : dot - pos));
     if (dot == std::string_view::npos) break;
     pos = dot + 1;
   }
-  if (arcs.size() < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] > 39)) {
-    return InvalidArgumentError("malformed object identifier");
+  const Status bad = InvalidArgumentError("malformed object identifier");
+  if (parts.size() < 2) return bad;
+  for (auto p : parts) {
+    if (p.empty() || p.size() > 39 || (p.size() > 1 && p[0] == '0')) return bad;
   }
+  Limbs first, second;
+  if (!DecimalToLimbs(parts[0], first) || !DecimalToLimbs(parts[1], second)) return bad;
+  if (first.size() != 1 || first[0] > 2) return bad;
+  if (first[0] < 2 && (second.size() != 1 || second[0] > 39)) return bad;
+  // first*40 + second
+  Limbs combined = second;
+  uint64_t carry = uint64_t{first[0]} * 40;
+  for (auto& limb : combined) {
+    uint64_t v = uint64_t{limb} + carry;
+    limb = static_cast<uint32_t>(v);
+    carry = v >> 32;
+  }
+  if (carry) combined.push_back(static_cast<uint32_t>(carry));
   Bytes out;
-  auto put = [&](uint64_t v) {
-    uint8_t tmp[10];
-    int n = 0;
-    do {
-      tmp[n++] = static_cast<uint8_t>(v & 0x7f);
-      v >>= 7;
-    } while (v > 0);
-    while (n > 1) out.push_back(static_cast<uint8_t>(0x80 | tmp[--n]));
-    out.push_back(tmp[0]);
-  };
-  put(arcs[0] * 40 + arcs[1]);
-  for (size_t i = 2; i < arcs.size(); ++i) put(arcs[i]);
+  AppendBase128(out, combined);
+  for (size_t i = 2; i < parts.size(); ++i) {
+    Limbs arc;
+    if (!DecimalToLimbs(parts[i], arc)) return bad;
+    AppendBase128(out, arc);
+  }
   return out;
 }
 
 StatusOr<std::string> DecodeOid(ByteView v) {
   if (v.empty()) return Bad("empty OBJECT IDENTIFIER");
   std::string out;
-  uint64_t acc = 0;
+  Limbs acc{0};
   bool first = true;
   bool in_arc = false;
+  size_t arc_bytes = 0;
   for (size_t i = 0; i < v.size(); ++i) {
     if (!in_arc && v[i] == 0x80) return Bad("non-minimal OBJECT IDENTIFIER arc");
-    if (acc > (uint64_t{1} << 56)) return Bad("OBJECT IDENTIFIER arc too large");
-    acc = (acc << 7) | (v[i] & 0x7f);
+    if (++arc_bytes > 20) return Bad("OBJECT IDENTIFIER arc too large");
+    // acc = acc * 128 + (v[i] & 0x7f)
+    uint64_t carry = v[i] & 0x7f;
+    for (auto& limb : acc) {
+      uint64_t x = (uint64_t{limb} << 7) | carry;
+      limb = static_cast<uint32_t>(x);
+      carry = x >> 32;
+    }
+    if (carry) acc.push_back(static_cast<uint32_t>(carry));
     in_arc = true;
     if (!(v[i] & 0x80)) {
       if (first) {
-        uint64_t a = acc < 80 ? acc / 40 : 2;
-        out = std::to_string(a) + "." + std::to_string(acc - a * 40);
+        if (acc.size() == 1 && acc[0] < 80) {
+          out = std::to_string(acc[0] / 40) + "." + std::to_string(acc[0] % 40);
+        } else {
+          // 2.(acc - 80)
+          Limbs rest = acc;
+          uint64_t borrow = 80;
+          for (auto& limb : rest) {
+            uint64_t x = uint64_t{limb};
+            if (x >= borrow) {
+              limb = static_cast<uint32_t>(x - borrow);
+              borrow = 0;
+              break;
+            }
+            limb = static_cast<uint32_t>((uint64_t{1} << 32) + x - borrow);
+            borrow = 1;
+          }
+          while (rest.size() > 1 && rest.back() == 0) rest.pop_back();
+          out = "2." + LimbsToDecimal(rest);
+        }
         first = false;
       } else {
-        out += "." + std::to_string(acc);
+        out += "." + LimbsToDecimal(acc);
       }
-      acc = 0;
+      acc.assign(1, 0);
       in_arc = false;
+      arc_bytes = 0;
     }
   }
   if (in_arc) return Bad("truncated OBJECT IDENTIFIER");

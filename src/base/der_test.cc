@@ -25,6 +25,12 @@ TEST(DerWriteTest, PrimitiveEncodings) {
   EXPECT_EQ(H(Oid("1.2.156.10197.1.501")), "06082a811ccf55018375");
   EXPECT_EQ(H(Oid("1.2.156.10197.6.1.4.2.3")), "060a2a811ccf550601040203");
   EXPECT_EQ(H(Oid("2.5.29.15")), "0603551d0f");
+  // 128-bit UUID arcs (X.667) round-trip.
+  const char* uuid_oid = "2.25.264883655483121135695516317358350318989.1";
+  Bytes u = Oid(uuid_oid);
+  EXPECT_EQ(*DecodeOid(ByteView(u).subspan(2)), uuid_oid);
+  EXPECT_EQ(*DecodeOid(ByteView(Oid("2.999.3")).subspan(2)), "2.999.3");
+  EXPECT_EQ(H(Oid("2.999.3")), "0603883703");
   EXPECT_FALSE(OidChecked("1").ok());
   EXPECT_FALSE(OidChecked("3.1").ok());
   EXPECT_FALSE(OidChecked("1.40").ok());
