@@ -11,7 +11,7 @@
 #include "app/version.h"
 #include "base/log.h"
 #include "crypto/random.h"
-#include "server/health.h"
+#include "api/health.h"
 #include "server/http_server.h"
 #include "store/instance.h"
 #include "store/migrations.h"
@@ -62,15 +62,15 @@ int Serve(const ServeOpts& o) {
   auto opts = server::ParseListen(listen, base_opts);
   if (!opts.ok()) return Fail(opts.status());
 
-  auto health = std::make_shared<server::Health>();
+  auto health = std::make_shared<api::Health>();
   store::Instance* instance = inst->get();
   health->Register("database", [instance] {
     return instance->WithConnection([](store::Connection& c) { return store::SchemaVersion(c).status(); });
   });
-  auto router = std::make_shared<server::Router>();
-  router->Handle("GET", "/healthz", [health](const server::HttpRequest&) { return health->Check(); });
-  router->Handle("GET", "/version", [](const server::HttpRequest&) {
-    return server::HttpResponse::Json(200, std::string(R"({"name":"hetong","version":")") +
+  auto router = std::make_shared<api::Router>();
+  router->Handle("GET", "/healthz", [health](const api::HttpRequest&) { return health->Check(); });
+  router->Handle("GET", "/version", [](const api::HttpRequest&) {
+    return api::HttpResponse::Json(200, std::string(R"({"name":"hetong","version":")") +
                                                HETONG_VERSION + "\"}");
   });
 

@@ -19,6 +19,12 @@
 
 namespace hetong::server {
 
+using api::HttpRequest;
+using api::HttpResponse;
+using api::PercentDecode;
+using api::Router;
+
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;

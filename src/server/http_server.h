@@ -18,7 +18,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "server/http.h"
+#include "api/http.h"  // Router
 
 namespace hetong::server {
 
@@ -37,7 +37,7 @@ StatusOr<ServerOptions> ParseListen(std::string_view listen, ServerOptions base 
 class HttpServer {
  public:
   static StatusOr<std::unique_ptr<HttpServer>> Start(const ServerOptions& options,
-                                                     std::shared_ptr<const Router> router);
+                                                     std::shared_ptr<const api::Router> router);
   ~HttpServer();
 
   uint16_t port() const;

@@ -8,6 +8,11 @@
 #include "testing/testing.h"
 
 namespace hetong::server {
+
+using api::HttpRequest;
+using api::HttpResponse;
+using api::PercentDecode;
+using api::Router;
 namespace {
 
 using hetong::testing::RunCommand;

@@ -17,7 +17,7 @@
 
 #include "base/status.h"
 
-namespace hetong::server {
+namespace hetong::api {
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
@@ -76,4 +76,4 @@ class Router {
   std::vector<Route> routes_;
 };
 
-}  // namespace hetong::server
+}  // namespace hetong::api

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "base/status.h"
-#include "server/http.h"
+#include "api/http.h"
 
-namespace hetong::server {
+namespace hetong::api {
 
 class Health {
  public:
@@ -23,4 +23,4 @@ class Health {
   std::vector<std::pair<std::string, std::function<Status()>>> checks_;
 };
 
-}  // namespace hetong::server
+}  // namespace hetong::api

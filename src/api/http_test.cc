@@ -1,8 +1,8 @@
-#include "server/http.h"
+#include "api/http.h"
 
 #include <gtest/gtest.h>
 
-namespace hetong::server {
+namespace hetong::api {
 namespace {
 
 HttpRequest Req(std::string method, std::string path) {
@@ -52,4 +52,4 @@ TEST(HttpTest, QueryAndStatusMapping) {
 }
 
 }  // namespace
-}  // namespace hetong::server
+}  // namespace hetong::api

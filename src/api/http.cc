@@ -1,10 +1,10 @@
-#include "server/http.h"
+#include "api/http.h"
 
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
 
-namespace hetong::server {
+namespace hetong::api {
 
 std::optional<std::string> HttpRequest::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
@@ -174,4 +174,4 @@ HttpResponse Router::Dispatch(const HttpRequest& req) const {
                                "the server could not complete the request; it has been logged");
 }
 
-}  // namespace hetong::server
+}  // namespace hetong::api

@@ -1,8 +1,8 @@
-#include "server/health.h"
+#include "api/health.h"
 
 #include <nlohmann/json.hpp>
 
-namespace hetong::server {
+namespace hetong::api {
 
 void Health::Register(std::string name, std::function<Status()> check) {
   checks_.emplace_back(std::move(name), std::move(check));
@@ -26,4 +26,4 @@ HttpResponse Health::Check() const {
   return r;
 }
 
-}  // namespace hetong::server
+}  // namespace hetong::api
