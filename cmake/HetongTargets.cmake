@@ -49,3 +49,19 @@ function(hetong_test binary)
     gtest_discover_tests(${binary} DISCOVERY_MODE PRE_TEST)
   endif()
 endfunction()
+
+# hetong_test_suites(<binary> SOURCES ... DEPS ... SUITES <Suite>... [LABELS ...]): a GoogleTest
+# binary registered with CTest as one test per suite (for suites that share an expensive
+# fixture in SetUpTestSuite, such as a whole hetong instance).
+function(hetong_test_suites binary)
+  cmake_parse_arguments(T "" "" "SOURCES;DEPS;SUITES;LABELS" ${ARGN})
+  add_executable(${binary} ${T_SOURCES})
+  target_link_libraries(${binary} PRIVATE ${T_DEPS} hetong_testing GTest::gtest_main GTest::gmock
+    hetong_build_flags)
+  foreach(suite ${T_SUITES})
+    add_test(NAME ${binary}.${suite} COMMAND ${binary} --gtest_filter=${suite}.*)
+    if(T_LABELS)
+      set_tests_properties(${binary}.${suite} PROPERTIES LABELS "${T_LABELS}")
+    endif()
+  endforeach()
+endfunction()

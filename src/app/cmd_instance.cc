@@ -4,16 +4,20 @@
 
 #include <cstdio>
 #include <memory>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "app/cli_util.h"
+#include "api/pki_routes.h"
+#include "app/platform.h"
 #include "app/commands.h"
 #include "app/version.h"
 #include "base/log.h"
 #include "crypto/random.h"
 #include "api/health.h"
 #include "server/http_server.h"
-#include "store/instance.h"
 #include "store/migrations.h"
 
 namespace hetong::app {
@@ -40,16 +44,52 @@ sigset_t BlockShutdownSignals() {
   return set;
 }
 
+// Background upkeep while serving: republishes CRLs that are due and renews the OCSP
+// responder certificates.
+class Maintenance {
+ public:
+  explicit Maintenance(Platform& p) : platform_(p), thread_([this] { Run(); }) {}
+  ~Maintenance() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      auto crls = platform_.ca().PublishDueCrls();
+      if (!crls.ok()) spdlog::error("CRL publication failed: {}", crls.status().ToString());
+      Status ocsp = platform_.RefreshOcspResponders();
+      if (!ocsp.ok()) spdlog::error("OCSP responder renewal failed: {}", ocsp.ToString());
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::minutes(10), [this] { return stop_; });
+    }
+  }
+  Platform& platform_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 int Serve(const ServeOpts& o) {
   sigset_t signals = BlockShutdownSignals();
-  auto inst = store::Instance::Open(o.data);
-  if (!inst.ok()) return Fail(inst.status());
-  const base::Config& cfg = (*inst)->config();
+  auto platform = Platform::Open(o.data, true);
+  if (!platform.ok()) return Fail(platform.status());
+  Platform& p = **platform;
+  const base::Config& cfg = p.instance().config();
   base::LogOptions log;
   log.level = cfg.GetOr("log.level", "info");
   log.json = cfg.GetOr("log.format", "text") == "json";
   log.file = cfg.GetOr("log.file", "");
   if (Status s = base::InitLogging(log); !s.ok()) return Fail(s);
+  if (Status s = p.RefreshOcspResponders(); !s.ok()) return Fail(s);
 
   std::string listen = !o.listen.empty() ? o.listen : cfg.GetOr("server.listen", "127.0.0.1:8080");
   auto threads = cfg.GetInt("server.threads", 8);
@@ -63,21 +103,27 @@ int Serve(const ServeOpts& o) {
   if (!opts.ok()) return Fail(opts.status());
 
   auto health = std::make_shared<api::Health>();
-  store::Instance* instance = inst->get();
+  store::Instance* instance = &p.instance();
   health->Register("database", [instance] {
     return instance->WithConnection([](store::Connection& c) { return store::SchemaVersion(c).status(); });
   });
   auto router = std::make_shared<api::Router>();
   router->Handle("GET", "/healthz", [health](const api::HttpRequest&) { return health->Check(); });
   router->Handle("GET", "/version", [](const api::HttpRequest&) {
-    return api::HttpResponse::Json(200, std::string(R"({"name":"hetong","version":")") +
-                                               HETONG_VERSION + "\"}");
+    return api::HttpResponse::Json(200, std::string(R"({"name":"hetong","version":")") + HETONG_VERSION + "\"}");
   });
+  api::RegisterPkiRoutes(*router, p.ca(), p.ocsp());
+  auto tsa = p.tsa();
+  if (!tsa.ok()) return Fail(tsa.status().WithContext("starting the TSA"));
+  api::RegisterTsaRoute(*router, **tsa);
+  tsa::TimeStampAuthority* tsa_ptr = *tsa;
+  health->Register("tsa-clock", [tsa_ptr] { return tsa_ptr->Health(); });
 
   auto srv = server::HttpServer::Start(*opts, router);
   if (!srv.ok()) return Fail(srv.status());
+  Maintenance maintenance(p);
   spdlog::info("hetong {} serving instance {} on http://{}:{} (demo: {})", HETONG_VERSION,
-               (*inst)->instance_id(), opts->address, (*srv)->port(), (*inst)->demo() ? "yes" : "no");
+               p.instance().instance_id(), opts->address, (*srv)->port(), p.instance().demo() ? "yes" : "no");
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -107,7 +153,9 @@ void RegisterInstanceCommands(CLI::App& app, int* rc) {
     if (auto l = server::ParseListen(io->listen); !l.ok()) return void(*rc = Fail(l.status()));
     Status s = store::Instance::Init(io->data, opts, crypto::DefaultRng());
     if (!s.ok()) return void(*rc = Fail(s));
-    std::printf("created instance in %s\n", io->data.c_str());
+    s = Platform::Bootstrap(io->data);
+    if (!s.ok()) return void(*rc = Fail(s.WithContext("creating the CA")));
+    std::printf("created instance in %s (CAs: sm2-root, sm2-ca, rsa-root, rsa-ca)\n", io->data.c_str());
     *rc = kExitOk;
   });
 

@@ -8,5 +8,7 @@ namespace hetong::app {
 
 void RegisterCryptoCommands(CLI::App& app, int* exit_code);
 void RegisterInstanceCommands(CLI::App& app, int* exit_code);
+void RegisterPkiCommands(CLI::App& app, int* exit_code);
+void RegisterTsCommands(CLI::App& app, int* exit_code);
 
 }  // namespace hetong::app

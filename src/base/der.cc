@@ -10,6 +10,31 @@ namespace {
 
 Status Bad(std::string what) { return InvalidArgumentError("DER: " + what); }
 
+// Invalid UTF-8 sequences become U+FFFD, so callers always get valid UTF-8.
+std::string SanitizeUtf8(ByteView v) {
+  std::string out;
+  out.reserve(v.size());
+  size_t i = 0;
+  while (i < v.size()) {
+    uint8_t c = v[i];
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    bool ok = n > 0 && i + n <= v.size();
+    for (size_t k = 1; ok && k < n; ++k) ok = (v[i + k] & 0xc0) == 0x80;
+    if (ok && n == 2 && c < 0xc2) ok = false;                              // overlong
+    if (ok && n == 3 && c == 0xe0 && v[i + 1] < 0xa0) ok = false;          // overlong
+    if (ok && n == 3 && c == 0xed && v[i + 1] >= 0xa0) ok = false;         // surrogates
+    if (ok && n == 4 && (c > 0xf4 || (c == 0xf0 && v[i + 1] < 0x90) || (c == 0xf4 && v[i + 1] >= 0x90))) ok = false;
+    if (ok) {
+      out.append(reinterpret_cast<const char*>(v.data() + i), n);
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string TagName(uint8_t tag) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "0x%02x", tag);
@@ -182,9 +207,15 @@ StatusOr<TimePoint> Reader::ReadTime() {
   std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(mon),
                                   std::chrono::day(day)};
   if (!ymd.ok() || hh > 23 || mm > 59 || ss > 60) return Bad("time out of range");
-  auto t = std::chrono::sys_days(ymd) + std::chrono::hours(hh) + std::chrono::minutes(mm) +
-           std::chrono::seconds(ss) + std::chrono::microseconds(micros);
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(t.time_since_epoch()));
+  // TimePoint counts nanoseconds (years 1678..2261): later times, such as RFC 5280's
+  // 99991231235959Z for "no expiry", become TimePoint::max(); earlier ones min().
+  int64_t seconds = std::chrono::sys_days(ymd).time_since_epoch().count() * int64_t{86400} +
+                    int64_t{hh} * 3600 + int64_t{mm} * 60 + ss;
+  constexpr int64_t kMaxSeconds = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max()).count() - 1;
+  if (seconds >= kMaxSeconds) return TimePoint::max();
+  if (seconds <= -kMaxSeconds) return TimePoint::min();
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::seconds(seconds) +
+                                                                    std::chrono::microseconds(micros)));
 }
 
 StatusOr<std::string> Reader::ReadString() {
@@ -194,12 +225,13 @@ StatusOr<std::string> Reader::ReadString() {
     case kPrintableString:
     case kIa5String:
     case kT61String:
-      return std::string(e.value.begin(), e.value.end());
+      return SanitizeUtf8(e.value);
     case kBmpString: {
       if (e.value.size() % 2) return Bad("odd-length BMPString");
       std::string out;
       for (size_t i = 0; i < e.value.size(); i += 2) {
         uint32_t cp = (uint32_t{e.value[i]} << 8) | e.value[i + 1];
+        if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;  // lone surrogate halves: not text
         if (cp < 0x80) {
           out.push_back(static_cast<char>(cp));
         } else if (cp < 0x800) {

@@ -70,6 +70,27 @@ TEST(DerWriteTest, Times) {
   EXPECT_EQ(*u.ReadTime(), t);
 }
 
+TEST(DerReadTest, FarFutureTimesDoNotOverflow) {
+  // RFC 5280 §4.1.2.5: 99991231235959Z means "no well-defined expiration".
+  Bytes t = Tlv(kGeneralizedTime, AsBytes("99991231235959Z"));
+  Reader r(t);
+  auto v = r.ReadTime();
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, TimePoint::max());
+  Bytes old = Tlv(kGeneralizedTime, AsBytes("10000101000000Z"));
+  Reader r2(old);
+  EXPECT_EQ(*r2.ReadTime(), TimePoint::min());
+}
+
+TEST(DerReadTest, StringsAreValidUtf8) {
+  Bytes bmp = Tlv(kBmpString, Bytes{0xd8, 0x00, 0x00, 0x41});
+  Reader r(bmp);
+  EXPECT_EQ(*r.ReadString(), "\xEF\xBF\xBD" "A");
+  Bytes bad = Tlv(kUtf8String, Bytes{0x41, 0xff, 0xc0, 0x80, 0x42});
+  Reader r2(bad);
+  EXPECT_EQ(*r2.ReadString(), "A\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "B");
+}
+
 TEST(DerReadTest, RoundTripStructure) {
   Bytes enc = Seq({Integer(5), Oid("1.2.840.113549.1.7.2"), OctetString(X("0102")),
                    Explicit(0, Boolean(true)), BitString(X("04aa"))});

@@ -10,6 +10,19 @@ constexpr char kHexUpper[] = "0123456789ABCDEF";
 constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr char kB64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+// A label from the input, safe to put in a message: printable ASCII only, at most 40.
+std::string SafeLabel(std::string_view label) {
+  std::string out;
+  for (char c : label) {
+    if (out.size() >= 40) {
+      out += "...";
+      break;
+    }
+    out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+  }
+  return out;
+}
+
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -161,7 +174,7 @@ StatusOr<std::vector<PemBlock>> PemDecodeAll(std::string_view text) {
     std::string end_line = std::string(kEnd) + label + std::string(kDashes);
     size_t end = text.find(end_line, body_start);
     if (end == std::string_view::npos) {
-      return InvalidArgumentError("PEM: no END line for a '" + label + "' block");
+      return InvalidArgumentError("PEM: no END line for a '" + SafeLabel(label) + "' block");
     }
     std::string_view body = text.substr(body_start, end - body_start);
     if (body.find(':') != std::string_view::npos) {
@@ -169,7 +182,7 @@ StatusOr<std::vector<PemBlock>> PemDecodeAll(std::string_view text) {
                                   "supported; convert the key to PKCS#8");
     }
     auto der = Base64Decode(body);
-    if (!der.ok()) return der.status().WithContext("PEM '" + label + "' block");
+    if (!der.ok()) return der.status().WithContext("PEM '" + SafeLabel(label) + "' block");
     blocks.push_back({std::move(label), std::move(*der)});
     pos = end + end_line.size();
   }
@@ -182,7 +195,7 @@ StatusOr<Bytes> PemDecode(std::string_view text, std::string_view label) {
   for (auto& b : blocks) {
     if (b.label == label) return std::move(b.der);
   }
-  return NotFoundError("PEM: no '" + std::string(label) + "' block");
+  return NotFoundError("PEM: no '" + SafeLabel(label) + "' block");
 }
 
 bool LooksLikePem(ByteView data) {

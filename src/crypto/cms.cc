@@ -345,6 +345,55 @@ StatusOr<CmsSignedData> ParseCmsSignedData(ByteView input) {
   return sd;
 }
 
+StatusOr<Bytes> CmsAddUnsignedAttribute(ByteView input, size_t index, ByteView attribute) {
+  // ContentInfo { type, [0] { SignedData { version, digests, encap, [0] certs?, [1] crls?, signerInfos } } }
+  der::Reader top(input);
+  HETONG_ASSIGN_OR_RETURN(der::Reader ci, top.ReadSequence());
+  HETONG_RETURN_IF_ERROR(top.ExpectEnd("ContentInfo"));
+  HETONG_ASSIGN_OR_RETURN(der::Element type, ci.ReadElement(der::kOid));
+  HETONG_ASSIGN_OR_RETURN(der::Reader ex, ci.ReadConstructed(der::ContextTag(0, true)));
+  HETONG_ASSIGN_OR_RETURN(der::Reader sd, ex.ReadSequence());
+  std::vector<Bytes> fields;
+  Bytes signer_set_contents;
+  while (!sd.empty()) {
+    HETONG_ASSIGN_OR_RETURN(der::Element e, sd.ReadAny());
+    if (sd.empty()) {  // the last field: signerInfos
+      if (e.tag != der::kSet) return Malformed("signerInfos is not a SET");
+      der::Reader signers(e.value);
+      size_t i = 0;
+      while (!signers.empty()) {
+        HETONG_ASSIGN_OR_RETURN(der::Element si, signers.ReadElement(der::kSequence));
+        if (i++ != index) {
+          Append(signer_set_contents, si.tlv);
+          continue;
+        }
+        // Copy every field; merge into (or append) [1] unsignedAttrs.
+        der::Reader f(si.value);
+        Bytes body;
+        bool merged = false;
+        while (!f.empty()) {
+          HETONG_ASSIGN_OR_RETURN(der::Element fe, f.ReadAny());
+          if (fe.tag == der::ContextTag(1, true)) {
+            Bytes attrs = ToBytes(fe.value);
+            Append(attrs, attribute);
+            Append(body, der::Tlv(der::ContextTag(1, true), attrs));
+            merged = true;
+          } else {
+            Append(body, fe.tlv);
+          }
+        }
+        if (!merged) Append(body, der::Tlv(der::ContextTag(1, true), attribute));
+        Append(signer_set_contents, der::Tlv(der::kSequence, body));
+      }
+      if (index >= i) return InvalidArgumentError("no such signer");
+      fields.push_back(der::Tlv(der::kSet, signer_set_contents));
+    } else {
+      fields.push_back(ToBytes(e.tlv));
+    }
+  }
+  return der::Seq({type.tlv, der::Explicit(0, der::Seq(fields))});
+}
+
 std::string_view CmsSignatureStatusName(CmsSignatureStatus s) {
   switch (s) {
     case CmsSignatureStatus::kValid: return "valid";

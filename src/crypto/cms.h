@@ -117,6 +117,11 @@ StatusOr<CmsSignatureCheck> CmsVerifySigner(const CmsSignedData& sd, size_t inde
 StatusOr<CmsSignatureCheck> CmsVerify(const CmsSignedData& sd,
                                       const Bytes* detached_content = nullptr);
 
+// Adds `attribute` (a DER Attribute) to the unsigned attributes of signer `index` and
+// re-encodes the message; everything else (and so the signature) is unchanged. Used for the
+// signature time-stamp of CAdES/PAdES B-T (id-aa-timeStampToken over the signature value).
+StatusOr<Bytes> CmsAddUnsignedAttribute(ByteView signed_data, size_t index, ByteView attribute);
+
 // Maps CMS algorithm identifiers to hetong's signature algorithm.
 std::optional<SignatureAlgorithm> CmsSignatureAlgorithm(std::string_view sig_oid,
                                                         ByteView sig_params,

@@ -103,7 +103,7 @@ StatusOr<SecretBytes> OpenSm2(const PrivateKey& key, der::Reader& ci) {
   (void)ctype;
   HETONG_ASSIGN_OR_RETURN(der::Reader calg, eci.ReadSequence());
   HETONG_ASSIGN_OR_RETURN(std::string cipher, calg.ReadOid());
-  if (cipher != oid::kSm4Cbc) return UnimplementedError("envelope content cipher " + cipher + " is not supported (SM4-CBC is)");
+  if (cipher != oid::kSm4Cbc) return UnimplementedError("the envelope's content cipher is not supported (SM4-CBC is)");
   HETONG_ASSIGN_OR_RETURN(ByteView iv, calg.ReadOctetString());
   HETONG_ASSIGN_OR_RETURN(ByteView ciphertext, eci.Read(der::ContextTag(0, false)));
   if (iv.size() != kSm4BlockSize) return Malformed("the SM4-CBC IV is not 16 bytes");
@@ -169,13 +169,19 @@ StatusOr<SecretBytes> OpenEnvelope(const PrivateKey& key, ByteView envelope) {
   if (*type == oid::kSm2EnvelopedData || (*type == oid::kEnvelopedData && key.type() == KeyType::kSm2)) {
     if (key.type() != KeyType::kSm2) return InvalidArgumentError("an SM2 envelope needs an SM2 key");
     auto r = OpenSm2(key, peek);
+    if (!r.ok() && *type == oid::kEnvelopedData &&
+        (r.status().code() == StatusCode::kInvalidArgument || r.status().code() == StatusCode::kUnimplemented)) {
+      // An RFC 5652 envelope in a shape an SM2 recipient never gets (key agreement, other
+      // recipients): it is not for this key.
+      return NotFoundError("the envelope is not addressed to this key");
+    }
     if (!r.ok() && r.status().code() == StatusCode::kInvalidArgument &&
         r.status().message().rfind("DER", 0) == 0) {
       return Malformed(r.status().message());
     }
     return r;
   }
-  if (*type != oid::kEnvelopedData) return Malformed("not an EnvelopedData (content type " + *type + ")");
+  if (*type != oid::kEnvelopedData) return Malformed("not an EnvelopedData");
   return OpenCms(key, envelope);
 }
 

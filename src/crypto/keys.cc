@@ -9,6 +9,7 @@
 
 #include <cstring>
 
+#include "base/der.h"
 #include "base/encoding.h"
 #include "crypto/hash.h"
 #include "crypto/openssl_util.h"
@@ -42,6 +43,39 @@ StatusOr<KeyType> DetectType(EVP_PKEY* pkey) {
 Status CheckRsaSize(EVP_PKEY* pkey) {
   if (EVP_PKEY_is_a(pkey, "RSA") && EVP_PKEY_get_bits(pkey) < 2048) {
     return InvalidArgumentError("RSA keys shorter than 2048 bits are not accepted");
+  }
+  return OkStatus();
+}
+
+// Refuses password-based encryption whose key derivation would take unreasonably long
+// (a hostile file could ask for 2^31 PBKDF2 iterations).
+Status CheckPbeCost(ByteView encrypted_pkcs8) {
+  constexpr int64_t kMaxIterations = 10'000'000;
+  namespace der = base::der;
+  der::Reader top(encrypted_pkcs8);
+  auto seq = top.ReadSequence();
+  if (!seq.ok()) return OkStatus();  // OpenSSL reports the malformed structure
+  auto alg = seq->ReadSequence();
+  if (!alg.ok()) return OkStatus();
+  auto oid = alg->ReadOid();
+  if (!oid.ok() || *oid != "1.2.840.113549.1.5.13") return OkStatus();  // not PBES2
+  auto params = alg->ReadSequence();
+  if (!params.ok()) return OkStatus();
+  auto kdf = params->ReadSequence();
+  if (!kdf.ok()) return OkStatus();
+  auto kdf_oid = kdf->ReadOid();
+  if (!kdf_oid.ok()) return OkStatus();
+  if (*kdf_oid == "1.3.101.112" || *kdf_oid == "1.3.6.1.4.1.11591.4.11") {
+    return InvalidArgumentError("scrypt-encrypted private keys are not supported; re-encrypt with PBKDF2");
+  }
+  if (*kdf_oid != "1.2.840.113549.1.5.12") return OkStatus();  // not PBKDF2
+  auto pbkdf2 = kdf->ReadSequence();
+  if (!pbkdf2.ok()) return OkStatus();
+  if (!pbkdf2->ReadAny().ok()) return OkStatus();  // salt
+  auto iterations = pbkdf2->ReadSmallInteger();
+  if (iterations.ok() && (*iterations < 1 || *iterations > kMaxIterations)) {
+    return InvalidArgumentError("the private key's password protection asks for an unreasonable number of "
+                                "PBKDF2 iterations; re-encrypt it");
   }
   return OkStatus();
 }
@@ -257,6 +291,10 @@ StatusOr<PrivateKey> PrivateKey::FromPkcs8Der(ByteView der, const SecretBytes* p
     if (!passphrase) {
       X509_SIG_free(enc);
       return InvalidArgumentError("the private key is encrypted: a password is needed");
+    }
+    if (Status cost = CheckPbeCost(der); !cost.ok()) {
+      X509_SIG_free(enc);
+      return cost;
     }
     auto pw = passphrase->Reveal(SecretAccess::Unsafe());
     p8inf = PKCS8_decrypt_ex(enc, reinterpret_cast<const char*>(pw.data()),

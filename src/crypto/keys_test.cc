@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "base/encoding.h"
 #include "crypto/test_util.h"
 #include "testing/testing.h"
@@ -46,6 +48,30 @@ TEST(KeysTest, EncryptedPkcs8NeedsTheRightPassword) {
   auto bad = PrivateKey::FromPem(text, &wrong);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("wrong password"), std::string::npos);
+}
+
+TEST(KeysTest, RefusesAbsurdPbkdf2IterationCounts) {
+  hetong::testing::TempDir dir;
+  auto key = PrivateKey::Generate(KeySpec::kSm2);
+  dir.Write("k.pem", std::string(key->ToPkcs8Pem()->RevealString(SecretAccess::Unsafe())));
+  auto r = hetong::testing::RunCommand({"openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-iter", "65536",
+                                        "-passout", "pass:pw", "-outform", "DER", "-in", dir.File("k.pem"),
+                                        "-out", dir.File("k.der")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Bytes der = dir.Read("k.der");
+  SecretBytes pw = SecretBytes::Copy(std::string_view("pw"));
+  EXPECT_TRUE(PrivateKey::FromPkcs8Der(der, &pw).ok());
+  // A file that asks for more than ten million iterations is refused before any work.
+  r = hetong::testing::RunCommand({"openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-iter", "20000000",
+                                   "-passout", "pass:pw", "-outform", "DER", "-in", dir.File("k.pem"),
+                                   "-out", dir.File("slow.der")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto start = std::chrono::steady_clock::now();
+  SecretBytes wrong = SecretBytes::Copy(std::string_view("nope"));
+  auto slow = PrivateKey::FromPkcs8Der(dir.Read("slow.der"), &wrong);
+  EXPECT_FALSE(slow.ok());
+  EXPECT_NE(slow.status().message().find("iterations"), std::string::npos) << slow.status();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 TEST(KeysTest, Sm2KeyFromStandardScalar) {

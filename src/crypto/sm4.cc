@@ -31,11 +31,19 @@ StatusOr<EvpCipherCtxPtr> NewCtx(const EVP_CIPHER* cipher, const SecretBytes& ke
 // Runs `in` through an initialised context into `out` (sized by the caller to at least
 // in.size() + one block); returns the number of bytes written.
 StatusOr<size_t> RunCtx(EVP_CIPHER_CTX* ctx, ByteView in, uint8_t* out, bool decrypting) {
-  int n1 = 0, n2 = 0;
-  if (EVP_CipherUpdate(ctx, out, &n1, in.data(), static_cast<int>(in.size())) != 1) {
-    return OpensslError("SM4 failed");
+  // EVP takes int lengths: feed at most 1 GiB at a time (a multiple of the block size).
+  constexpr size_t kChunk = size_t{1} << 30;
+  size_t written = 0;
+  for (size_t off = 0; off < in.size(); off += kChunk) {
+    size_t n = std::min(kChunk, in.size() - off);
+    int outl = 0;
+    if (EVP_CipherUpdate(ctx, out + written, &outl, in.data() + off, static_cast<int>(n)) != 1) {
+      return OpensslError("SM4 failed");
+    }
+    written += static_cast<size_t>(outl);
   }
-  if (EVP_CipherFinal_ex(ctx, out + n1, &n2) != 1) {
+  int n2 = 0;
+  if (EVP_CipherFinal_ex(ctx, out + written, &n2) != 1) {
     ClearOpensslErrors();
     if (decrypting) {
       return InvalidArgumentError(
@@ -44,7 +52,7 @@ StatusOr<size_t> RunCtx(EVP_CIPHER_CTX* ctx, ByteView in, uint8_t* out, bool dec
     return InvalidArgumentError(
         "SM4 without padding needs input whose length is a multiple of 16 bytes");
   }
-  return static_cast<size_t>(n1 + n2);
+  return written + static_cast<size_t>(n2);
 }
 
 StatusOr<Bytes> Run(const EVP_CIPHER* cipher, const SecretBytes& key, ByteView iv, ByteView in,

@@ -1,6 +1,7 @@
 #include "pki/certificate.h"
 
 #include <cstdio>
+#include <set>
 
 #include "base/der.h"
 #include "base/encoding.h"
@@ -153,6 +154,7 @@ StatusOr<std::vector<Certificate>> Certificate::ParseAll(ByteView data) {
 
 Status Certificate::ParseExtensions(ByteView seq_contents) {
   der::Reader r(seq_contents);
+  std::set<std::string> seen;
   while (!r.empty()) {
     HETONG_ASSIGN_OR_RETURN(der::Reader ext, r.ReadSequence());
     Extension e;
@@ -163,9 +165,7 @@ Status Certificate::ParseExtensions(ByteView seq_contents) {
     HETONG_ASSIGN_OR_RETURN(ByteView value, ext.ReadOctetString());
     e.value = ToBytes(value);
     HETONG_RETURN_IF_ERROR(ext.ExpectEnd("extension"));
-    for (const auto& prev : extensions_) {
-      if (prev.oid == e.oid) return Bad("extension " + e.oid + " appears twice");
-    }
+    if (!seen.insert(e.oid).second) return Bad("an extension appears twice");
     der::Reader v(e.value);
     if (e.oid == oid::kBasicConstraints) {
       has_basic_constraints_ = true;

@@ -93,18 +93,20 @@ Status Instance::Init(const std::string& dir, const InitOptions& options, Rng& r
   return cfg.Save(ConfPath(dir));
 }
 
-StatusOr<std::unique_ptr<Instance>> Instance::Open(const std::string& dir) {
+StatusOr<std::unique_ptr<Instance>> Instance::Open(const std::string& dir, bool exclusive) {
   if (!base::PathExists(ConfPath(dir))) {
     return NotFoundError("'" + dir + "' is not a hetong instance (no hetong.conf); create one with "
                          "'hetong init --data " + dir + "'");
   }
   std::unique_ptr<Instance> inst(new Instance());
   inst->dir_ = dir;
-  std::string lock_path = dir + "/lock";
-  inst->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (inst->lock_fd_ < 0) return base::ErrnoStatus(errno, "cannot open", lock_path);
-  if (::flock(inst->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    return FailedPreconditionError("the instance '" + dir + "' is in use by another hetong process");
+  if (exclusive) {
+    std::string lock_path = dir + "/lock";
+    inst->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (inst->lock_fd_ < 0) return base::ErrnoStatus(errno, "cannot open", lock_path);
+    if (::flock(inst->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      return FailedPreconditionError("the instance '" + dir + "' is already being served by another hetong process");
+    }
   }
   HETONG_ASSIGN_OR_RETURN(inst->config_, base::Config::Load(ConfPath(dir)));
   HETONG_ASSIGN_OR_RETURN(inst->master_key_, LoadMasterKey(MasterKeyPath(dir)));

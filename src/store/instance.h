@@ -7,11 +7,11 @@
 //     keys/master.key    the master key, 0600 (docs/formats/master-key.md); it wraps every
 //                        private key the instance stores. Protected by file permissions for
 //                        now; an HSM-held key replaces it later.
-//     lock               held (flock) by the process that has the instance open
+//     lock               held (flock) by the `hetong serve` process
 //
 // `Instance::Init` creates one, `Instance::Open` opens it: checks permissions, takes the lock
-// (two servers on one directory are refused), loads the configuration and master key, opens
-// the database and runs migrations.
+// when serving (two servers on one directory are refused), loads the configuration and
+// master key, opens the database and runs migrations.
 //
 // Thread-safety: the Instance is shared read-only after Open; database access goes through
 // `WithConnection`, which serialises use of the single SQLite connection.
@@ -43,7 +43,9 @@ class Instance {
   // Creates DIR (which must not exist or be empty). Fails with AlreadyExists if DIR already
   // holds an instance.
   static Status Init(const std::string& dir, const InitOptions& options, Rng& rng);
-  static StatusOr<std::unique_ptr<Instance>> Open(const std::string& dir);
+  // `exclusive`: take the serving lock (one `hetong serve` per instance). Administrative
+  // commands open without it and may run beside the server (SQLite orders the writes).
+  static StatusOr<std::unique_ptr<Instance>> Open(const std::string& dir, bool exclusive = true);
   ~Instance();
 
   const std::string& dir() const { return dir_; }

@@ -1,6 +1,9 @@
 #include "testing/testing.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -11,6 +14,7 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <sstream>
+#include <thread>
 
 extern char** environ;
 
@@ -174,5 +178,66 @@ std::string HetongBinary() {
 bool HaveProgram(const std::string& program) {
   return RunCommand({"sh", "-c", "command -v " + program}).exit_code == 0;
 }
+
+}  // namespace hetong::testing
+
+namespace hetong::testing {
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = ntohs(addr.sin_port);
+  close(fd);
+  return port;
+}
+
+ServerProcess::ServerProcess(const std::string& data_dir, int port, const std::string& log_file) : port_(port) {
+  std::string cmd = "exec \"" + HetongBinary() + "\" serve --data \"" + data_dir + "\" --listen 127.0.0.1:" +
+                    std::to_string(port) + " > \"" + log_file + "\" 2>&1";
+  std::vector<std::string> args = {"sh", "-c", cmd};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  if (posix_spawnp(&pid, "sh", nullptr, nullptr, argv.data(), environ) != 0) return;
+  pid_ = pid;
+  for (int i = 0; i < 200; ++i) {
+    auto r = RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", url() + "/healthz"});
+    if (r.out == "200") {
+      ready_ = true;
+      return;
+    }
+    int status;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+int ServerProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+ServerProcess::~ServerProcess() { Stop(); }
 
 }  // namespace hetong::testing

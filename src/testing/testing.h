@@ -56,4 +56,26 @@ std::string HetongBinary();
 // True if `program` is found in PATH.
 bool HaveProgram(const std::string& program);
 
+// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
+int FreePort();
+
+// `hetong serve` on an instance directory, started and stopped by the test.
+class ServerProcess {
+ public:
+  // Starts `hetong serve --data dir --listen 127.0.0.1:port` and waits until /healthz answers.
+  ServerProcess(const std::string& data_dir, int port, const std::string& log_file);
+  ~ServerProcess();  // SIGTERM, then wait
+  bool running() const { return pid_ > 0 && ready_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // Sends SIGTERM and waits; returns the exit status (or -1).
+  int Stop();
+  // SIGKILL (crash tests).
+  void Kill();
+
+ private:
+  int pid_ = -1;
+  int port_;
+  bool ready_ = false;
+};
+
 }  // namespace hetong::testing

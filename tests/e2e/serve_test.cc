@@ -18,23 +18,10 @@ extern char** environ;
 namespace hetong {
 namespace {
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
-  close(fd);
-  return port;
-}
-
 TEST(ServeTest, HealthzAndCleanShutdown) {
   testing::TempDir dir;
   std::string data = dir.File("inst");
-  int port = FreePort();
+  int port = testing::FreePort();
   std::string listen = "127.0.0.1:" + std::to_string(port);
   auto init = testing::RunCommand({testing::HetongBinary(), "init", "--data", data, "--listen", listen});
   ASSERT_EQ(init.exit_code, 0) << init.err;

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Prints a markdown table from hetong_bench's JSON output (Google Benchmark
+--benchmark_out_format=json): for each operation, the median of hetong and of its OpenSSL
+peer, and the ratio of their median CPU times per operation (hetong / OpenSSL: above 1 means
+hetong is slower).
+
+Benchmark names are "<operation>/<size>/<implementation>"; the implementation is "hetong" or
+starts with "openssl" (e.g. "openssl-aes128gcm" when the peer is a different algorithm).
+Medians come from the "median" aggregates of --benchmark_repetitions runs, or are computed
+from the individual runs when there are no aggregates.
+
+Usage: report.py hetong_bench.json
+Standard library only.
+"""
+
+import json
+import statistics
+import sys
+
+TIME_UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+def load_medians(benchmarks):
+    """Returns {run_name: entry} with the median entry of each benchmark, in file order.
+    The entry's "cv" is the coefficient of variation of its CPU time when known."""
+    medians = {}
+    cvs = {}
+    runs = {}
+    for b in benchmarks:
+        name = b.get("run_name", b["name"])
+        if b.get("run_type") == "aggregate":
+            if b.get("aggregate_name") == "median":
+                medians[name] = dict(b)
+            elif b.get("aggregate_name") == "cv":
+                cvs[name] = b["cpu_time"]
+        elif b.get("error_occurred"):
+            continue
+        else:
+            runs.setdefault(name, []).append(b)
+    for name, entries in runs.items():
+        if name in medians:
+            continue
+        median = dict(entries[0])
+        for key in ("cpu_time", "real_time", "bytes_per_second", "items_per_second"):
+            values = [e[key] for e in entries if key in e]
+            if values:
+                median[key] = statistics.median(values)
+        times = [e["cpu_time"] for e in entries]
+        if len(times) > 1 and statistics.mean(times) > 0:
+            cvs[name] = statistics.stdev(times) / statistics.mean(times)
+        medians[name] = median
+    for name, cv in cvs.items():
+        if name in medians:
+            medians[name]["cv"] = cv
+    # Registration order (family_index), not file order: random interleaving shuffles the
+    # file.
+    first = {}
+    for pos, b in enumerate(benchmarks):
+        name = b.get("run_name", b["name"])
+        first.setdefault(name, (b.get("family_index", pos), pos))
+    order = sorted(medians, key=lambda name: first[name])
+    return {name: medians[name] for name in order}
+
+
+def cpu_ns(entry):
+    return entry["cpu_time"] * TIME_UNIT_NS[entry.get("time_unit", "ns")]
+
+
+def fmt_time(ns):
+    if ns < 1e3:
+        return f"{ns:.0f} ns"
+    if ns < 1e6:
+        return f"{ns / 1e3:.2f} µs"
+    if ns < 1e9:
+        return f"{ns / 1e6:.2f} ms"
+    return f"{ns / 1e9:.2f} s"
+
+
+def fmt_rate(entry):
+    if "bytes_per_second" in entry:
+        return f"{entry['bytes_per_second'] / (1 << 20):,.1f} MiB/s"
+    if "items_per_second" in entry:
+        return f"{entry['items_per_second']:,.0f} op/s"
+    return ""
+
+
+def cell(entry):
+    rate = fmt_rate(entry)
+    time = fmt_time(cpu_ns(entry))
+    return f"{rate} ({time})" if rate else time
+
+
+def fmt_cv(entry):
+    return f"{entry['cv'] * 100:.0f}%" if entry and "cv" in entry else "?"
+
+
+def split(name):
+    parts = name.split("/")
+    if len(parts) < 3:
+        return name, "", ""
+    return parts[0], "/".join(parts[1:-1]), parts[-1]
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    with open(argv[1], encoding="utf-8") as f:
+        data = json.load(f)
+    ctx = data.get("context", {})
+    medians = load_medians(data.get("benchmarks", []))
+
+    rows = {}  # (operation, size) -> {"hetong": entry, "peer": (label, entry)}
+    for name, entry in medians.items():
+        op, size, impl = split(name)
+        row = rows.setdefault((op, size), {})
+        if impl.startswith("openssl"):
+            row["peer"] = (impl, entry)
+        else:
+            row[impl or "hetong"] = entry
+
+    reps = next((b.get("repetitions") for b in data.get("benchmarks", [])
+                 if b.get("repetitions")), 1)
+    print(f"hetong_bench, {ctx.get('date', '?')}, host {ctx.get('host_name', '?')}, "
+          f"{ctx.get('num_cpus', '?')} CPUs at {ctx.get('mhz_per_cpu', '?')} MHz; "
+          f"median of {reps} repetitions, CPU time per operation.")
+    if ctx.get("cpu_scaling_enabled"):
+        print("Warning: CPU frequency scaling was enabled; numbers may be noisy.")
+    print()
+    print("| operation | size | hetong | OpenSSL peer | peer | hetong / OpenSSL (time) "
+          "| CV hetong / peer |")
+    print("|---|---|---:|---:|---|---:|---:|")
+    references = []
+    for (op, size), row in rows.items():
+        ours = row.get("hetong")
+        peer = row.get("peer")
+        if not ours or not peer:
+            single = peer if peer else next(iter(row.items()))
+            references.append((op, size, single))
+            continue
+        ratio = cpu_ns(ours) / cpu_ns(peer[1])
+        cv = f"{fmt_cv(ours)} / {fmt_cv(peer[1])}"
+        print(f"| {op} | {size} | {cell(ours)} | {cell(peer[1])} | {peer[0]} | {ratio:.2f} "
+              f"| {cv} |")
+    if references:
+        print()
+        print("Reference points without a counterpart:")
+        print()
+        print("| operation | size | implementation | median | CV |")
+        print("|---|---|---|---:|---:|")
+        for op, size, (label, entry) in references:
+            print(f"| {op} | {size} | {label} | {cell(entry)} | {fmt_cv(entry)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

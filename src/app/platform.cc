@@ -1,0 +1,126 @@
+#include "app/platform.h"
+
+#include "crypto/random.h"
+
+namespace hetong::app {
+
+namespace {
+
+class CaStatusLookup final : public ocsp::StatusLookup {
+ public:
+  explicit CaStatusLookup(ca::CertificateAuthority& ca) : ca_(ca) {}
+  StatusOr<Result> Lookup(const std::string& ca_name, ByteView serial) override {
+    HETONG_ASSIGN_OR_RETURN(ca::CertificateStatus s, ca_.StatusOf(ca_name, serial));
+    Result r;
+    switch (s.state) {
+      case ca::CertificateStatus::State::kGood: r.status = pki::OcspCertStatus::kGood; break;
+      case ca::CertificateStatus::State::kRevoked:
+        r.status = pki::OcspCertStatus::kRevoked;
+        r.revoked_at = s.revoked_at;
+        r.reason = s.reason;
+        break;
+      case ca::CertificateStatus::State::kUnknown: r.status = pki::OcspCertStatus::kUnknown; break;
+    }
+    return r;
+  }
+
+ private:
+  ca::CertificateAuthority& ca_;
+};
+
+}  // namespace
+
+Platform::~Platform() = default;
+
+ca::CaSettings Platform::SettingsFrom(const store::Instance& instance) {
+  ca::CaSettings s;
+  s.public_url = instance.config().GetOr("instance.public_url", "http://127.0.0.1:8080");
+  while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
+  s.instance_name = instance.config().GetOr("instance.name", "hetong");
+  s.demo = instance.demo();
+  return s;
+}
+
+Status Platform::Bootstrap(const std::string& dir) {
+  HETONG_ASSIGN_OR_RETURN(auto instance, store::Instance::Open(dir, false));
+  store::SqlKeyRepository key_repo(*instance);
+  store::SqlCaRepository ca_repo(*instance);
+  keycenter::SoftwareDevice device(instance->master_key().Clone(), crypto::DefaultRng());
+  keycenter::KeyCenter keys(device, key_repo, base::SystemClock::Get(), crypto::DefaultRng());
+  ca::CaSettings settings = SettingsFrom(*instance);
+  HETONG_RETURN_IF_ERROR(
+      ca::CertificateAuthority::Bootstrap(keys, ca_repo, settings, base::SystemClock::Get(), crypto::DefaultRng()));
+  HETONG_ASSIGN_OR_RETURN(auto ca, ca::CertificateAuthority::Open(keys, ca_repo, settings, base::SystemClock::Get(),
+                                                                 crypto::DefaultRng()));
+  for (const char* family : {"sm2", "rsa"}) {
+    HETONG_RETURN_IF_ERROR(ca->EnsureServiceCertificate(std::string(family) + "-ocsp", std::string(family) + "-ca",
+                                                        pki::Profile::kOcspSigner)
+                               .status());
+    HETONG_RETURN_IF_ERROR(ca->EnsureServiceCertificate(std::string(family) + "-tsa", std::string(family) + "-ca",
+                                                        pki::Profile::kTsa)
+                               .status());
+  }
+  return ca->PublishDueCrls().status();
+}
+
+StatusOr<std::unique_ptr<Platform>> Platform::Open(const std::string& dir, bool serving) {
+  std::unique_ptr<Platform> p(new Platform());
+  HETONG_ASSIGN_OR_RETURN(p->instance_, store::Instance::Open(dir, serving));
+  p->key_repo_ = std::make_unique<store::SqlKeyRepository>(*p->instance_);
+  p->ca_repo_ = std::make_unique<store::SqlCaRepository>(*p->instance_);
+  p->device_ = std::make_unique<keycenter::SoftwareDevice>(p->instance_->master_key().Clone(), crypto::DefaultRng());
+  p->keys_ = std::make_unique<keycenter::KeyCenter>(*p->device_, *p->key_repo_, base::SystemClock::Get(),
+                                                    crypto::DefaultRng());
+  HETONG_ASSIGN_OR_RETURN(p->ca_, ca::CertificateAuthority::Open(*p->keys_, *p->ca_repo_, SettingsFrom(*p->instance_),
+                                                                 base::SystemClock::Get(), crypto::DefaultRng()));
+  p->status_lookup_ = std::make_unique<CaStatusLookup>(*p->ca_);
+  ocsp::ResponderOptions opts;
+  auto minutes = p->instance_->config().GetInt("ocsp.validity_minutes", 60);
+  if (!minutes.ok()) return minutes.status();
+  if (*minutes < 1) return InvalidArgumentError("ocsp.validity_minutes must be at least 1");
+  opts.validity = std::chrono::minutes(*minutes);
+  p->ocsp_ = std::make_unique<ocsp::OcspResponder>(*p->status_lookup_, base::SystemClock::Get(), opts);
+  return p;
+}
+
+StatusOr<tsa::TimeStampAuthority*> Platform::tsa() {
+  std::lock_guard<std::mutex> lock(tsa_mu_);
+  if (tsa_) return tsa_.get();
+  std::vector<tsa::TsaSigner> signers;
+  for (const char* family : {"sm2", "rsa"}) {
+    HETONG_ASSIGN_OR_RETURN(ca::Authority a, ca_->EnsureServiceCertificate(std::string(family) + "-tsa",
+                                                                          std::string(family) + "-ca",
+                                                                          pki::Profile::kTsa));
+    HETONG_ASSIGN_OR_RETURN(auto signer, ca_->SignerOf(a));
+    signers.push_back({family, a.cert, signer});
+  }
+  tsa::TsaSettings settings;
+  const base::Config& cfg = instance_->config();
+  settings.sha2_family = cfg.GetOr("tsa.sha2_family", "rsa");
+  if (settings.sha2_family != "rsa" && settings.sha2_family != "sm2") {
+    return InvalidArgumentError("tsa.sha2_family must be rsa or sm2");
+  }
+  HETONG_ASSIGN_OR_RETURN(int64_t accuracy_ms, cfg.GetInt("tsa.accuracy_ms", 1000));
+  if (accuracy_ms < 1 || accuracy_ms > 60000) return InvalidArgumentError("tsa.accuracy_ms must be 1..60000");
+  settings.accuracy = {static_cast<int>(accuracy_ms / 1000), static_cast<int>(accuracy_ms % 1000), 0};
+  token_log_ = std::make_unique<store::SqlTokenLog>(*instance_);
+  HETONG_ASSIGN_OR_RETURN(tsa_, tsa::TimeStampAuthority::Create(settings, std::move(signers), *token_log_,
+                                                                base::SystemClock::Get()));
+  return tsa_.get();
+}
+
+Status Platform::RefreshOcspResponders() {
+  std::vector<ocsp::ResponderIdentity> ids;
+  for (const auto& a : ca_->authorities()) {
+    if (a.record.role != "issuing") continue;
+    std::string name = a.record.family + "-ocsp";
+    HETONG_ASSIGN_OR_RETURN(ca::Authority responder,
+                            ca_->EnsureServiceCertificate(name, a.record.name, pki::Profile::kOcspSigner));
+    HETONG_ASSIGN_OR_RETURN(auto signer, ca_->SignerOf(responder));
+    ids.push_back({a.record.name, a.cert, responder.cert, signer});
+  }
+  ocsp_->SetIdentities(std::move(ids));
+  return OkStatus();
+}
+
+}  // namespace hetong::app
