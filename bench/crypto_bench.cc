@@ -1,6 +1,7 @@
 // hetong_bench: benchmarks of hetong's crypto primitives, each beside a peer that does the
 // same work through OpenSSL's EVP API directly, in the same run (CONVENTIONS: "compare
-// against a peer run in the same session").
+// against a peer run in the same session"). The PKI and TSA benchmarks of the same binary
+// are in pki_bench.cc; main() is here.
 //
 // Benchmark names are "<operation>/<size>/<implementation>": the implementation is "hetong"
 // or starts with "openssl" (bench/report.py pairs them by the rest of the name). Peers:
@@ -38,37 +39,14 @@
 #include "crypto/sm2_cosign.h"
 #include "crypto/sm4.h"
 
+#include "bench_util.h"
+
 namespace hetong::bench {
 namespace {
 
 using crypto::Padding;
 
 // ---- fixtures ----
-
-[[noreturn]] void Die(const char* what) {
-  std::fprintf(stderr, "hetong_bench: %s\n", what);
-  std::abort();
-}
-
-template <typename T>
-T Must(StatusOr<T> v, const char* what) {
-  if (!v.ok()) {
-    std::fprintf(stderr, "hetong_bench: %s: %s\n", what, v.status().ToString().c_str());
-    std::abort();
-  }
-  return std::move(*v);
-}
-
-void Must(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "hetong_bench: %s: %s\n", what, s.ToString().c_str());
-    std::abort();
-  }
-}
-
-void MustOssl(int rc, const char* what) {
-  if (rc != 1) Die(what);
-}
 
 Bytes Pattern(size_t n) {
   Bytes b(n);
@@ -109,9 +87,6 @@ using EvpPkeyCtx = std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)>;
 
 void SetBytes(benchmark::State& state, size_t size) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(size));
-}
-void SetOps(benchmark::State& state) {
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 
 // ---- SM3 ----
@@ -459,7 +434,9 @@ void Register(const std::string& name, Fn fn, Args... args) {
   benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { fn(st, args...); });
 }
 
-void RegisterAll() {
+}  // namespace
+
+void RegisterCryptoBenchmarks() {
   for (const Size& s : kSizes) {
     std::string size = s.label;
     Register("sm3/" + size + "/hetong", Sm3Hetong, s.bytes);
@@ -503,13 +480,13 @@ void RegisterAll() {
   Register("sm2-cosign-client-begin/32B/hetong", CosignClientBeginHetong);
 }
 
-}  // namespace
 }  // namespace hetong::bench
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  hetong::bench::RegisterAll();
+  hetong::bench::RegisterCryptoBenchmarks();
+  hetong::bench::RegisterPkiBenchmarks();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """Prints a markdown table from hetong_bench's JSON output (Google Benchmark
 --benchmark_out_format=json): for each operation, the median of hetong and of its OpenSSL
-peer, and the ratio of their median CPU times per operation (hetong / OpenSSL: above 1 means
+peer, and the ratio of their median times per operation (hetong / OpenSSL: above 1 means
 hetong is slower).
 
 Benchmark names are "<operation>/<size>/<implementation>"; the implementation is "hetong" or
 starts with "openssl" (e.g. "openssl-aes128gcm" when the peer is a different algorithm).
+Google Benchmark's own suffixes are understood: "/real_time" (UseRealTime: the row shows and
+compares wall-clock time per operation, marked "wall", e.g. for benchmarks that wait on fsync)
+and "/threads:N" (the size column says how many threads; with real time, the time per
+operation is elapsed time over the operations of all threads, i.e. the inverse of the
+throughput). User counters (e.g. "tok/commit") are printed after the time.
 Medians come from the "median" aggregates of --benchmark_repetitions runs, or are computed
 from the individual runs when there are no aggregates.
 
@@ -20,9 +25,27 @@ import sys
 TIME_UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
+# Entry keys that are not user counters.
+STANDARD_KEYS = {
+    "name", "family_index", "per_family_instance_index", "run_name", "run_type", "repetitions",
+    "repetition_index", "threads", "aggregate_name", "aggregate_unit", "iterations", "real_time",
+    "cpu_time", "time_unit", "bytes_per_second", "items_per_second", "error_occurred",
+    "error_message", "label", "cv",
+}
+
+
+def uses_real_time(name):
+    return "/real_time" in name or "/manual_time" in name
+
+
+def time_key(name):
+    return "real_time" if uses_real_time(name) else "cpu_time"
+
+
 def load_medians(benchmarks):
-    """Returns {run_name: entry} with the median entry of each benchmark, in file order.
-    The entry's "cv" is the coefficient of variation of its CPU time when known."""
+    """Returns {run_name: entry} with the median entry of each benchmark, in registration
+    order. The entry's "cv" is the coefficient of variation of the time it is compared by
+    (CPU time, or wall-clock time for real-time benchmarks) when known."""
     medians = {}
     cvs = {}
     runs = {}
@@ -32,7 +55,7 @@ def load_medians(benchmarks):
             if b.get("aggregate_name") == "median":
                 medians[name] = dict(b)
             elif b.get("aggregate_name") == "cv":
-                cvs[name] = b["cpu_time"]
+                cvs[name] = b[time_key(name)]
         elif b.get("error_occurred"):
             continue
         else:
@@ -45,25 +68,29 @@ def load_medians(benchmarks):
             values = [e[key] for e in entries if key in e]
             if values:
                 median[key] = statistics.median(values)
-        times = [e["cpu_time"] for e in entries]
+        times = [e[time_key(name)] for e in entries]
         if len(times) > 1 and statistics.mean(times) > 0:
             cvs[name] = statistics.stdev(times) / statistics.mean(times)
         medians[name] = median
     for name, cv in cvs.items():
         if name in medians:
             medians[name]["cv"] = cv
-    # Registration order (family_index), not file order: random interleaving shuffles the
-    # file.
+    # Registration order (family_index, then the instance within the family, e.g. its thread
+    # count), not file order: random interleaving shuffles the file.
     first = {}
     for pos, b in enumerate(benchmarks):
         name = b.get("run_name", b["name"])
-        first.setdefault(name, (b.get("family_index", pos), pos))
+        first.setdefault(name, (b.get("family_index", pos), b.get("per_family_instance_index", 0),
+                                pos))
     order = sorted(medians, key=lambda name: first[name])
     return {name: medians[name] for name in order}
 
 
-def cpu_ns(entry):
-    return entry["cpu_time"] * TIME_UNIT_NS[entry.get("time_unit", "ns")]
+def time_ns(entry):
+    """The time per operation the row is compared by: CPU time, or wall-clock time for
+    real-time benchmarks."""
+    key = time_key(entry.get("run_name", entry["name"]))
+    return entry[key] * TIME_UNIT_NS[entry.get("time_unit", "ns")]
 
 
 def fmt_time(ns):
@@ -84,9 +111,18 @@ def fmt_rate(entry):
     return ""
 
 
+def fmt_counters(entry):
+    counters = [(k, v) for k, v in entry.items()
+                if k not in STANDARD_KEYS and isinstance(v, (int, float))]
+    return "".join(f"; {k} {v:.2f}" for k, v in counters)
+
+
 def cell(entry):
     rate = fmt_rate(entry)
-    time = fmt_time(cpu_ns(entry))
+    time = fmt_time(time_ns(entry))
+    if uses_real_time(entry.get("run_name", entry["name"])):
+        time += " wall"
+    time += fmt_counters(entry)
     return f"{rate} ({time})" if rate else time
 
 
@@ -94,11 +130,25 @@ def fmt_cv(entry):
     return f"{entry['cv'] * 100:.0f}%" if entry and "cv" in entry else "?"
 
 
+GB_SUFFIXES = ("real_time", "manual_time", "process_time")
+GB_PREFIXES = ("threads:", "iterations:", "repeats:", "min_time:")
+
+
 def split(name):
+    """(operation, size, implementation) of a run name; Google Benchmark's suffixes are
+    dropped, except the thread count, which joins the size."""
     parts = name.split("/")
+    threads = None
+    while parts and (parts[-1] in GB_SUFFIXES or parts[-1].startswith(GB_PREFIXES)):
+        last = parts.pop()
+        if last.startswith("threads:"):
+            threads = int(last.split(":", 1)[1])
     if len(parts) < 3:
-        return name, "", ""
-    return parts[0], "/".join(parts[1:-1]), parts[-1]
+        return "/".join(parts), "", ""
+    size = "/".join(parts[1:-1])
+    if threads is not None:
+        size += f", {threads} thread" + ("s" if threads > 1 else "")
+    return parts[0], size, parts[-1]
 
 
 def main(argv):
@@ -123,7 +173,8 @@ def main(argv):
                  if b.get("repetitions")), 1)
     print(f"hetong_bench, {ctx.get('date', '?')}, host {ctx.get('host_name', '?')}, "
           f"{ctx.get('num_cpus', '?')} CPUs at {ctx.get('mhz_per_cpu', '?')} MHz; "
-          f"median of {reps} repetitions, CPU time per operation.")
+          f"median of {reps} repetitions, CPU time per operation (wall-clock time where "
+          f"marked \"wall\").")
     if ctx.get("cpu_scaling_enabled"):
         print("Warning: CPU frequency scaling was enabled; numbers may be noisy.")
     print()
@@ -138,7 +189,7 @@ def main(argv):
             single = peer if peer else next(iter(row.items()))
             references.append((op, size, single))
             continue
-        ratio = cpu_ns(ours) / cpu_ns(peer[1])
+        ratio = time_ns(ours) / time_ns(peer[1])
         cv = f"{fmt_cv(ours)} / {fmt_cv(peer[1])}"
         print(f"| {op} | {size} | {cell(ours)} | {cell(peer[1])} | {peer[0]} | {ratio:.2f} "
               f"| {cv} |")

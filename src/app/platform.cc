@@ -92,7 +92,8 @@ StatusOr<tsa::TimeStampAuthority*> Platform::tsa() {
                                                                           std::string(family) + "-ca",
                                                                           pki::Profile::kTsa));
     HETONG_ASSIGN_OR_RETURN(auto signer, ca_->SignerOf(a));
-    signers.push_back({family, a.cert, signer});
+    HETONG_ASSIGN_OR_RETURN(ca::Authority issuing, ca_->Find(std::string(family) + "-ca"));
+    signers.push_back({family, a.cert, signer, {issuing.cert}});
   }
   tsa::TsaSettings settings;
   const base::Config& cfg = instance_->config();

@@ -1,11 +1,11 @@
 #include "seal/seal_image.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <new>
 #include <numbers>
-#include <vector>
+#include <string>
+#include <string_view>
 
 #include "document/pdf/appearance_cairo.h"
 
@@ -123,13 +123,30 @@ void ApplyInk(RgbaImage& image, uint32_t rgb, std::string_view seed_text) {
 
 // ---- drawing ---------------------------------------------------------------------------
 
-// Draws `cp` with its em box centred at the current origin (after the caller's transform).
-void ShowCentered(cairo_t* cr, char32_t cp, double font_size) {
+// Fills the path built so far and strokes its outline `embolden` wide (in device pixels),
+// which thickens the thin strokes of a Song face the way a carved seal does.
+void FillEmboldened(cairo_t* cr, double embolden) {
+  if (embolden <= 0) {
+    cairo_fill(cr);
+    return;
+  }
+  cairo_save(cr);
+  cairo_identity_matrix(cr);
+  cairo_fill_preserve(cr);
+  cairo_set_line_width(cr, embolden);
+  cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke(cr);
+  cairo_restore(cr);
+}
+
+// Adds the outline of `cp` to the path with its em box centred at the current origin (after
+// the caller's transform).
+void CenteredGlyphPath(cairo_t* cr, char32_t cp, double font_size) {
   const std::string utf8 = EncodeUtf8(cp);
   cairo_text_extents_t extents;
   cairo_text_extents(cr, utf8.c_str(), &extents);
   cairo_move_to(cr, -extents.x_advance / 2, font_size * (kCjkAscent - 0.5));
-  cairo_show_text(cr, utf8.c_str());
+  cairo_text_path(cr, utf8.c_str());
 }
 
 // Advance width of `cp` at font size 1.
@@ -163,22 +180,24 @@ void Star(cairo_t* cr, double cx, double cy, double outer) {
 // Lays `text` along a circle of radius `radius` around (cx, cy), one character per `step`
 // radians, the first at angle `start` (clockwise from 12 o'clock). With `upper`, characters
 // go clockwise with their tops outwards; otherwise counter-clockwise with tops inwards.
-// Each glyph is `height` tall and squeezed horizontally to `width` at most.
+// Each glyph is set at font size `height`, squeezed horizontally to `width` at most and
+// thickened by `embolden` pixels.
 void ArcText(cairo_t* cr, std::u32string_view text, double cx, double cy, double radius,
-             double start, double step, double height, double width, bool upper) {
+             double start, double step, double height, double width, bool upper, double embolden) {
   const double font_size = height;
   cairo_set_font_size(cr, font_size);
   for (size_t i = 0; i < text.size(); ++i) {
-    const double angle = upper ? start + step * static_cast<double>(i)
-                               : start - step * static_cast<double>(i);
+    const double angle =
+        upper ? start + step * static_cast<double>(i) : start - step * static_cast<double>(i);
     const double advance = Advance(cr, text[i]) * font_size;
     const double squeeze = advance > width ? width / advance : 1.0;
     cairo_save(cr);
     cairo_translate(cr, cx + radius * std::sin(angle), cy - radius * std::cos(angle));
     cairo_rotate(cr, upper ? angle : angle - kPi);
     cairo_scale(cr, squeeze, 1.0);
-    ShowCentered(cr, text[i], font_size);
-    cairo_restore(cr);
+    CenteredGlyphPath(cr, text[i], font_size);
+    cairo_restore(cr);  // the path stays, in device space
+    FillEmboldened(cr, embolden);
   }
 }
 
@@ -190,7 +209,6 @@ struct CompanyText {
 
 StatusOr<CompanyText> ValidateCompany(const CompanySealSpec& spec, const CjkFont& serif,
                                       const CjkFont& sans) {
-  HETONG_RETURN_IF_ERROR(ValidateLook(spec.size_px, kMinCompanySealSize, spec.rgb));
   CompanyText text;
   HETONG_ASSIGN_OR_RETURN(text.organization,
                           DecodeUtf8Text(spec.organization, "the organisation name"));
@@ -225,6 +243,7 @@ StatusOr<CompanyText> ValidateCompany(const CompanySealSpec& spec, const CjkFont
 }
 
 StatusOr<RgbaImage> Company(const CompanySealSpec& spec) {
+  HETONG_RETURN_IF_ERROR(ValidateLook(spec.size_px, kMinCompanySealSize, spec.rgb));
   HETONG_ASSIGN_OR_RETURN(CjkFont serif, CjkFont::Load(CjkFontStyle::kSerifBold));
   HETONG_ASSIGN_OR_RETURN(CjkFont sans, CjkFont::Load(CjkFontStyle::kSans));
   HETONG_ASSIGN_OR_RETURN(CompanyText text, ValidateCompany(spec, serif, sans));
@@ -260,8 +279,8 @@ StatusOr<RgbaImage> Company(const CompanySealSpec& spec) {
     radius = inside - gap - height / 2;
     width = 0.6 * height;
   }
-  ArcText(cr, text.organization, c, c, radius, -span / 2 + step / 2, step, height / 0.92,
-          width, /*upper=*/true);
+  ArcText(cr, text.organization, c, c, radius, -span / 2 + step / 2, step, height / 0.92, width,
+          /*upper=*/true, /*embolden=*/height * 0.03);
 
   Star(cr, c, c, outer * 0.31);
 
@@ -278,18 +297,20 @@ StatusOr<RgbaImage> Company(const CompanySealSpec& spec) {
     cairo_scale(cr, squeeze, 1.0);
     cairo_set_font_size(cr, font_size);
     cairo_move_to(cr, -advance / 2, font_size * (kCjkAscent - 0.5));
-    cairo_show_text(cr, spec.center_text.c_str());
+    cairo_text_path(cr, spec.center_text.c_str());
     cairo_restore(cr);
+    FillEmboldened(cr, font_size * 0.03);
   }
 
   if (!text.seal_code.empty()) {
     cairo_set_font_face(cr, sans.face());
-    const double digit_height = outer * 0.115;
+    // The code: small digits, 0.1 of the radius tall, reading left to right.
+    const double digit_height = outer * 0.10;
     const double digit_radius = inside - gap * 0.8 - digit_height / 2;
-    const double digit_step = outer * 0.085 / digit_radius;
+    const double digit_step = outer * 0.078 / digit_radius;
     const double code_span = digit_step * static_cast<double>(text.seal_code.size());
     ArcText(cr, text.seal_code, c, c, digit_radius, kPi + code_span / 2 - digit_step / 2,
-            digit_step, digit_height / 0.72, outer * 0.075, /*upper=*/false);
+            digit_step, digit_height / 0.72, outer * 0.068, /*upper=*/false, /*embolden=*/0);
   }
   HETONG_RETURN_IF_ERROR(CheckCairo(cr, "drawing the company seal"));
   owned_cr.reset();
@@ -318,8 +339,8 @@ StatusOr<RgbaImage> Personal(const PersonalSealSpec& spec) {
   cairo_stroke(cr);
 
   // Four cells inside the border; columns right to left, each top to bottom.
-  const double pad = side * 0.045;
-  const double split = side * 0.03;
+  const double pad = side * 0.035;
+  const double split = side * 0.025;
   const double inner = side - 2 * border - 2 * pad;
   const double cell = (inner - split) / 2;
   const double origin = margin + border + pad;
@@ -337,14 +358,17 @@ StatusOr<RgbaImage> Personal(const PersonalSealSpec& spec) {
     if (ink.width <= 0 || ink.height <= 0) continue;
     // Stretch the ink to fill the cell, but not so much that a thin character (一, 三)
     // turns into a block.
-    const double sx = std::clamp(cell / ink.width, 0.6, 1.3);
-    const double sy = std::clamp(cell / ink.height, 0.6, 1.3);
+    const double embolden = cell * 0.035;
+    const double fill = cell - embolden;
+    const double sx = std::clamp(fill / ink.width, 0.6, 1.4);
+    const double sy = std::clamp(fill / ink.height, 0.6, 1.4);
     cairo_save(cr);
     cairo_translate(cr, cx, cy);
     cairo_scale(cr, sx, sy);
     cairo_move_to(cr, -(ink.x_bearing + ink.width / 2), -(ink.y_bearing + ink.height / 2));
-    cairo_show_text(cr, utf8.c_str());
+    cairo_text_path(cr, utf8.c_str());
     cairo_restore(cr);
+    FillEmboldened(cr, embolden);
   }
   HETONG_RETURN_IF_ERROR(CheckCairo(cr, "drawing the personal seal"));
   owned_cr.reset();

@@ -2,12 +2,13 @@
 // of GM/Y 5013-2024 §5.3.2.7, drawn the way Chinese seals look so that the picture carried
 // in an SESeal (GB/T 38540) and shown in signed documents is familiar.
 //
-// - A company seal follows the layout of GA 241 round official seals: a red ring about
-//   1/30 of the diameter thick; the organisation's name in a Song (serif) face clockwise
-//   along the upper arc, each character upright towards the rim; a solid five-pointed star
-//   in the centre; an optional title (合同专用章, 财务专用章) under the star; an optional
-//   13-digit anti-counterfeiting code (防伪码) in small digits along the lower arc, reading
-//   left to right.
+// - A company seal is laid out as the State Council rules for official seals describe
+//   (国发〔1999〕25号: round, a five-pointed star in the centre, the name around it from
+//   left to right in simplified Song characters): a red ring about 1/30 of the diameter
+//   thick; the organisation's name clockwise along the upper arc, each character upright
+//   towards the rim; the star; an optional title (合同专用章, 财务专用章) under the star; an
+//   optional 13-digit anti-counterfeiting code (防伪码) in small digits along the lower arc,
+//   reading left to right.
 // - A personal seal is square: a red border and the name, bold, in a 2x2 grid read in
 //   columns from the right (张三 becomes 张三之印, 李小明 becomes 李小明印).
 //

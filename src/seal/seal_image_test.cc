@@ -7,8 +7,17 @@
 #include <fstream>
 #include <numbers>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "testing/testing.h"
+
+// fontconfig keeps the configuration it parses in FcInit for the life of the process in a
+// form that LeakSanitizer reports as leaked (288 bytes; FcFini would free it, but is not safe
+// while cairo holds fonts). Not a leak of ours; suppressed for this test binary.
+extern "C" const char* __lsan_default_suppressions() {  // NOLINT: the sanitizer hook name
+  return "leak:libfontconfig.so\n";
+}
 
 namespace hetong::seal {
 namespace {
@@ -21,6 +30,10 @@ const uint8_t* Pixel(const RgbaImage& image, int x, int y) {
   return &image.rgba[(static_cast<size_t>(y) * image.width + x) * 4];
 }
 int Alpha(const RgbaImage& image, int x, int y) { return Pixel(image, x, y)[3]; }
+uint32_t Rgb(const RgbaImage& image, int x, int y) {
+  const uint8_t* p = Pixel(image, x, y);
+  return (uint32_t{p[0]} << 16) | (uint32_t{p[1]} << 8) | p[2];
+}
 
 // Inked pixels (alpha above `min_alpha`) whose offset from the centre is within the given
 // radii (as fractions of half the image size) and angles (degrees clockwise from 12 o'clock,
@@ -83,13 +96,13 @@ TEST(CompanySealTest, LooksLikeASeal) {
   }
   EXPECT_EQ(Alpha(*image, 256, 2), 0);
   // Every pixel has the seal colour; the ink texture varies only the alpha.
+  int off_colour = 0;
+  for (int y = 0; y < image->height; ++y) {
+    for (int x = 0; x < image->width; ++x) off_colour += Rgb(*image, x, y) != kRed ? 1 : 0;
+  }
+  EXPECT_EQ(off_colour, 0);
   int min_alpha = 255;
   int max_alpha = 0;
-  for (size_t i = 0; i < image->rgba.size(); i += 4) {
-    EXPECT_EQ(image->rgba[i], 0xD0);
-    EXPECT_EQ(image->rgba[i + 1], 0x02);
-    EXPECT_EQ(image->rgba[i + 2], 0x1B);
-  }
   for (int y = 246; y < 266; ++y) {
     for (int x = 246; x < 266; ++x) {
       min_alpha = std::min(min_alpha, Alpha(*image, x, y));
@@ -102,8 +115,12 @@ TEST(CompanySealTest, LooksLikeASeal) {
   EXPECT_GT(InkInSector(*image, 0, 0.2, 0, 360), 0.3 * std::numbers::pi * 0.04 * 256 * 256);
   // The name along the upper arc (inside the ring), and nothing in the side gaps.
   EXPECT_GT(InkInSector(*image, 0.6, 0.9, 300, 420), 8000);
-  EXPECT_GT(InkInSector(*image, 0.6, 0.9, 225, 245), 300);  // first character
-  EXPECT_GT(InkInSector(*image, 0.6, 0.9, 115, 135), 300);  // last character
+  // Ten characters over 240°: the first is centred at 252°, the last at 108°.
+  EXPECT_GT(InkInSector(*image, 0.6, 0.9, 242, 262), 300);
+  EXPECT_GT(InkInSector(*image, 0.6, 0.9, 98, 118), 300);
+  // Gaps between the name and the code.
+  EXPECT_EQ(InkInSector(*image, 0.75, 0.9, 125, 135, 0), 0);
+  EXPECT_EQ(InkInSector(*image, 0.75, 0.9, 225, 235, 0), 0);
   // The title under the star and the code along the lower arc.
   EXPECT_GT(InkInSector(*image, 0.35, 0.6, 150, 210), 1500);
   EXPECT_GT(InkInSector(*image, 0.78, 0.9, 150, 210), 400);
@@ -122,6 +139,28 @@ TEST(CompanySealTest, IsDeterministic) {
   EXPECT_NE(a->rgba, c->rgba);
 }
 
+TEST(CompanySealTest, RendersConcurrentlyAndAtTheSmallestSize) {
+  auto reference = RenderCompanySeal(ContractSeal());
+  ASSERT_TRUE(reference.ok()) << reference.status();
+  std::vector<std::thread> threads;
+  std::vector<int> same(4, 0);
+  for (size_t t = 0; t < same.size(); ++t) {
+    threads.emplace_back([&, t] {
+      auto image = RenderCompanySeal(ContractSeal());
+      same[t] = image.ok() && image->rgba == reference->rgba ? 1 : 0;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(same, std::vector<int>(4, 1));
+
+  CompanySealSpec small = ContractSeal();
+  small.size_px = kMinCompanySealSize;
+  auto image = RenderCompanySeal(small);
+  ASSERT_TRUE(image.ok()) << image.status();
+  EXPECT_EQ(image->width, kMinCompanySealSize);
+  EXPECT_GT(Alpha(*image, 48, 48), 64);  // the star
+}
+
 TEST(CompanySealTest, OptionalPartsAndLongNames) {
   CompanySealSpec spec;
   spec.organization = "某某公司";
@@ -130,7 +169,7 @@ TEST(CompanySealTest, OptionalPartsAndLongNames) {
   auto image = RenderCompanySeal(spec);
   ASSERT_TRUE(image.ok()) << image.status();
   Save(*image, "company_seal_short.png");
-  EXPECT_EQ(Pixel(*image, 128, 128)[2], 0xFF);
+  EXPECT_EQ(Rgb(*image, 128, 128), 0x0000FFu);
   EXPECT_GT(Alpha(*image, 128, 128), 64);
   // No title and no code: the lower half inside the ring is empty below the star.
   EXPECT_EQ(InkInSector(*image, 0.4, 0.88, 130, 230, 0), 0);
@@ -202,8 +241,7 @@ TEST(PersonalSealTest, LooksLikeASeal) {
   // Margin 7.7 px, border 18.5 px: its middle is about 17 px from each edge.
   for (auto [x, y] : {std::pair{17, 128}, {238, 128}, {128, 17}, {128, 238}, {17, 17}}) {
     EXPECT_GT(Alpha(*image, x, y), 64) << x << "," << y;
-    EXPECT_EQ(Pixel(*image, x, y)[0], 0xD0);
-    EXPECT_EQ(Pixel(*image, x, y)[1], 0x02);
+    EXPECT_EQ(Rgb(*image, x, y), kRed);
   }
   EXPECT_EQ(Alpha(*image, 0, 0), 0);
   EXPECT_EQ(Alpha(*image, 255, 255), 0);
@@ -214,7 +252,7 @@ TEST(PersonalSealTest, LooksLikeASeal) {
     for (int y = y0; y < y0 + 80; ++y) {
       for (int x = x0; x < x0 + 80; ++x) ink += Alpha(*image, x, y) > 64 ? 1 : 0;
     }
-    EXPECT_GT(ink, 80 * 80 / 8) << x0 << "," << y0;
+    EXPECT_GT(ink, 80 * 80 / 10) << x0 << "," << y0;
   }
 
   auto again = RenderPersonalSeal(spec);
@@ -225,8 +263,7 @@ TEST(PersonalSealTest, LooksLikeASeal) {
     spec.name = name;
     image = RenderPersonalSeal(spec);
     ASSERT_TRUE(image.ok()) << image.status();
-    Save(*image, std::string("personal_seal_") + std::to_string(std::string(name).size()) +
-                     ".png");
+    Save(*image, std::string("personal_seal_") + std::to_string(std::string(name).size()) + ".png");
   }
 }
 
@@ -237,8 +274,8 @@ TEST(PersonalSealTest, RejectsBadNames) {
     EXPECT_EQ(image.status().message().find("CANARY"), std::string::npos);
   };
   PersonalSealSpec spec;
-  for (const char* name : {"", "张", "张三李四王", "Li", "张 三", "张\n三", "CANARY",
-                           "\xE5\xBC\xA0\xFF", "张三1"}) {
+  for (const char* name :
+       {"", "张", "张三李四王", "Li", "张 三", "张\n三", "CANARY", "\xE5\xBC\xA0\xFF", "张三1"}) {
     spec.name = name;
     expect_invalid(spec);
   }

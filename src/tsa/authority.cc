@@ -144,6 +144,9 @@ TimeStampAuthority::Outcome TimeStampAuthority::Issue(const pki::TimeStampReques
   opts.oid_family = crypto::CmsOidFamily::kPkcs7;
   opts.econtent_type = std::string(crypto::oid::kTstInfo);
   opts.include_certificate = req.cert_req;
+  if (req.cert_req) {
+    for (const auto& c : signer->chain) opts.extra_certificates.push_back(c.der());
+  }
   opts.signing_certificate_v2 = true;
   auto cert_info = crypto::ParseCertificateInfo(signer->certificate.der());
   if (!cert_info.ok()) return reject(pki::FailureInfo::kSystemFailure, "internal failure");

@@ -61,6 +61,9 @@ struct TsaSigner {
   std::string family;  // "sm2" | "rsa"
   pki::Certificate certificate;
   std::shared_ptr<const crypto::Signer> signer;
+  // The issuing CA certificates up to (not including) the root, sent with the TSA certificate
+  // when the request asks for certificates, so that relying parties can build the path.
+  std::vector<pki::Certificate> chain = {};
 };
 
 struct TsaSettings {

@@ -11,47 +11,14 @@
 #include "pki/oids.h"
 #include "pki/test_ca.h"
 #include "tsa/client.h"
+#include "tsa/memory_token_log.h"
 
 namespace hetong::tsa {
 namespace {
 
 using pki::testing::Issue;
 using pki::testing::TestKey;
-
-class MemoryTokenLog : public TokenLog {
- public:
-  StatusOr<int64_t> ReserveSerials(int64_t count) override {
-    std::lock_guard<std::mutex> lock(mu);
-    int64_t first = next;
-    next += count;
-    return first;
-  }
-  Status Append(const std::vector<TokenRecord>& records) override {
-    std::lock_guard<std::mutex> lock(mu);
-    ++appends;
-    if (fail) return UnavailableError("disk full");
-    for (const auto& r : records) log[r.serial] = r;
-    return OkStatus();
-  }
-  StatusOr<std::optional<base::TimePoint>> LastGenTime() override {
-    std::lock_guard<std::mutex> lock(mu);
-    if (log.empty()) return std::optional<base::TimePoint>();
-    base::TimePoint t{};
-    for (const auto& [s, r] : log) t = std::max(t, r.gen_time);
-    return std::optional<base::TimePoint>(t);
-  }
-  StatusOr<std::optional<TokenRecord>> Find(int64_t serial) override {
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = log.find(serial);
-    if (it == log.end()) return std::optional<TokenRecord>();
-    return std::optional<TokenRecord>(it->second);
-  }
-  std::mutex mu;
-  int64_t next = 1;
-  int appends = 0;
-  bool fail = false;
-  std::map<int64_t, TokenRecord> log;
-};
+using tsa::testing::MemoryTokenLog;
 
 class TsaTest : public ::testing::Test {
  protected:

@@ -1,0 +1,54 @@
+// Helpers shared by the files of hetong_bench: fail loudly (a benchmark that silently measures
+// an error path is worse than none), and the registration entry points that main() calls.
+//
+// Thread-safety: the helpers are pure; the Register* functions run once, from main().
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+#include "base/status.h"
+
+namespace hetong::bench {
+
+[[noreturn]] inline void Die(const char* what) {
+  std::fprintf(stderr, "hetong_bench: %s\n", what);
+  std::abort();
+}
+
+template <typename T>
+T Must(StatusOr<T> v, const char* what) {
+  if (!v.ok()) {
+    std::fprintf(stderr, "hetong_bench: %s: %s\n", what, v.status().ToString().c_str());
+    std::abort();
+  }
+  return std::move(*v);
+}
+
+inline void Must(const Status& s, const char* what) {
+  if (!s.ok()) {
+    std::fprintf(stderr, "hetong_bench: %s: %s\n", what, s.ToString().c_str());
+    std::abort();
+  }
+}
+
+// OpenSSL's "1 is success" convention.
+inline void MustOssl(int rc, const char* what) {
+  if (rc != 1) Die(what);
+}
+
+inline void SetOps(benchmark::State& state) {
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+
+// crypto_bench.cc: primitives beside raw OpenSSL EVP.
+void RegisterCryptoBenchmarks();
+// pki_bench.cc: OCSP responses, certificate issuance and time-stamp tokens on a real
+// instance store, beside OpenSSL's OCSP and TS APIs.
+void RegisterPkiBenchmarks();
+
+}  // namespace hetong::bench

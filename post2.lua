@@ -1,0 +1,3 @@
+wrk.method = "POST"
+wrk.body = "hello"
+wrk.headers["Content-Type"] = "application/ocsp-request"
