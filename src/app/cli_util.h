@@ -9,10 +9,14 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/bytes.h"
 #include "base/secret_bytes.h"
 #include "base/status.h"
+#include "crypto/keys.h"
+#include "pki/certificate.h"
+#include "pki/name.h"
 
 namespace hetong::app {
 
@@ -25,6 +29,13 @@ StatusOr<Bytes> ReadInput(const std::string& path);
 Status WriteOutput(const std::string& path, ByteView data, unsigned mode = 0644);
 // The first line of `path` (without the newline), as a secret.
 StatusOr<SecretBytes> ReadPasswordFile(const std::string& path);
+
+// A private key file (PKCS#8 PEM or DER; encrypted when `pass_file` is given).
+StatusOr<crypto::PrivateKey> LoadPrivateKey(const std::string& path, const std::string& pass_file);
+// Every certificate in the files (PEM bundles or DER), in order.
+StatusOr<std::vector<pki::Certificate>> LoadCertificates(const std::vector<std::string>& files);
+// "/C=CN/O=Org/CN=张三" or "CN=张三,O=Org,C=CN".
+StatusOr<pki::DistinguishedName> ParseSubject(std::string_view text);
 
 // Prints "hetong: <message>" on stderr and returns kExitError.
 int Fail(const Status& status);

@@ -38,18 +38,6 @@ void AddOut(CLI::App* c, Io& io, const std::string& what = "output file (default
   c->add_option("--out", io.out, what);
 }
 
-StatusOr<PrivateKey> LoadPrivateKey(const std::string& path, const std::string& pass_file) {
-  HETONG_ASSIGN_OR_RETURN(Bytes data, base::ReadFile(path));
-  std::optional<SecretBytes> pw;
-  if (!pass_file.empty()) {
-    HETONG_ASSIGN_OR_RETURN(SecretBytes p, ReadPasswordFile(pass_file));
-    pw = std::move(p);
-  }
-  auto key = PrivateKey::Parse(data, pw ? &*pw : nullptr);
-  SecureWipe(data);
-  if (!key.ok()) return key.status().WithContext(path);
-  return key;
-}
 
 // A public key file, or a certificate (its key is used).
 StatusOr<PublicKey> LoadPublicKey(const std::string& path) {

@@ -19,16 +19,6 @@ namespace hetong::app {
 
 namespace {
 
-StatusOr<std::vector<pki::Certificate>> LoadCertFiles(const std::vector<std::string>& files) {
-  std::vector<pki::Certificate> out;
-  for (const auto& f : files) {
-    HETONG_ASSIGN_OR_RETURN(Bytes data, base::ReadFile(f));
-    auto certs = pki::Certificate::ParseAll(data);
-    if (!certs.ok()) return certs.status().WithContext(f);
-    for (auto& c : *certs) out.push_back(std::move(c));
-  }
-  return out;
-}
 
 std::string AccuracyText(const pki::Accuracy& a) {
   if (a.empty()) return "not stated";
@@ -106,9 +96,9 @@ void RegisterTsCommands(CLI::App& app, int* rc) {
     auto data = base::ReadFile(vo->data_file);
     if (!data.ok()) return void(*rc = Fail(data.status()));
     pki::TimestampVerifyOptions opts;
-    auto anchors = LoadCertFiles(vo->trust);
+    auto anchors = LoadCertificates(vo->trust);
     if (!anchors.ok()) return void(*rc = Fail(anchors.status()));
-    auto chain = LoadCertFiles(vo->chain);
+    auto chain = LoadCertificates(vo->chain);
     if (!chain.ok()) return void(*rc = Fail(chain.status()));
     opts.anchors = std::move(*anchors);
     opts.intermediates = std::move(*chain);

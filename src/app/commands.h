@@ -10,5 +10,6 @@ void RegisterCryptoCommands(CLI::App& app, int* exit_code);
 void RegisterInstanceCommands(CLI::App& app, int* exit_code);
 void RegisterPkiCommands(CLI::App& app, int* exit_code);
 void RegisterTsCommands(CLI::App& app, int* exit_code);
+void RegisterPdfCommands(CLI::App& app, int* exit_code);
 
 }  // namespace hetong::app

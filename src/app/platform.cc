@@ -1,5 +1,9 @@
 #include "app/platform.h"
 
+#include <regex>
+
+#include "api/pki_routes.h"
+#include "app/instance_fetcher.h"
 #include "crypto/random.h"
 
 namespace hetong::app {
@@ -122,6 +126,86 @@ Status Platform::RefreshOcspResponders() {
   }
   ocsp_->SetIdentities(std::move(ids));
   return OkStatus();
+}
+
+
+StatusOr<pki::HttpFetcher*> Platform::fetcher() {
+  std::lock_guard<std::mutex> lock(fetcher_mu_);
+  if (fetcher_) return fetcher_.get();
+  HETONG_RETURN_IF_ERROR(RefreshOcspResponders());
+  HETONG_ASSIGN_OR_RETURN(tsa::TimeStampAuthority * t, tsa());
+  router_ = std::make_unique<api::Router>();
+  api::RegisterPkiRoutes(*router_, *ca_, *ocsp_);
+  api::RegisterTsaRoute(*router_, *t);
+  fetcher_ = std::make_unique<InstanceFetcher>(ca_->settings().public_url, *router_);
+  return fetcher_.get();
+}
+
+namespace {
+
+constexpr std::string_view kSignerLabel = "signer/";
+
+Status CheckSignerName(const std::string& name) {
+  static const std::regex kName("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  if (!std::regex_match(name, kName)) {
+    return InvalidArgumentError("a signer name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+StatusOr<std::vector<std::string>> Platform::SignerNames() {
+  HETONG_ASSIGN_OR_RETURN(auto records, key_repo_->ListByOwner("platform"));
+  std::vector<std::string> out;
+  for (const auto& r : records) {
+    if (r.status == "active" && r.label.rfind(kSignerLabel, 0) == 0) out.push_back(r.label.substr(kSignerLabel.size()));
+  }
+  return out;
+}
+
+StatusOr<Platform::SigningIdentity> Platform::EnrollSigner(const std::string& name, const pki::DistinguishedName& subject,
+                                                           crypto::KeySpec spec, pki::Profile profile) {
+  HETONG_RETURN_IF_ERROR(CheckSignerName(name));
+  if (profile != pki::Profile::kPersonal && profile != pki::Profile::kOrganization) {
+    return InvalidArgumentError("a signer's certificate profile is personal or org");
+  }
+  HETONG_ASSIGN_OR_RETURN(auto names, SignerNames());
+  for (const auto& n : names) {
+    if (n == name) return AlreadyExistsError("the signer '" + name + "' exists");
+  }
+  HETONG_ASSIGN_OR_RETURN(keycenter::KeyRecord key, keys_->GenerateKey(spec, std::string(kSignerLabel) + name, "platform"));
+  HETONG_ASSIGN_OR_RETURN(crypto::PublicKey pub, keys_->PublicKeyOf(key.id));
+  pki::IssueRequest req;
+  req.profile = profile;
+  req.subject = subject;
+  req.subject_key = pub;
+  auto issued = ca_->IssueForKey(req, "", key.id);
+  if (!issued.ok()) {
+    (void)keys_->Retire(key.id);  // no half-enrolled signer
+    return issued.status();
+  }
+  return FindSigner(name);
+}
+
+StatusOr<Platform::SigningIdentity> Platform::FindSigner(const std::string& name) {
+  HETONG_RETURN_IF_ERROR(CheckSignerName(name));
+  HETONG_ASSIGN_OR_RETURN(auto records, key_repo_->ListByOwner("platform"));
+  const keycenter::KeyRecord* key = nullptr;
+  for (const auto& r : records) {
+    if (r.status == "active" && r.label == std::string(kSignerLabel) + name) key = &r;
+  }
+  if (!key) return NotFoundError("no signer named '" + name + "' (see 'hetong signer list')");
+  HETONG_ASSIGN_OR_RETURN(auto certs, ca_->CertificatesOfKey(key->id));
+  base::TimePoint now = clock().Now();
+  for (const auto& c : certs) {
+    if (c.status != "valid" || c.not_before > now || c.not_after < now) continue;
+    HETONG_ASSIGN_OR_RETURN(auto signer, keys_->SignerFor(key->id));
+    HETONG_ASSIGN_OR_RETURN(pki::Certificate cert, pki::Certificate::Parse(c.der));
+    HETONG_ASSIGN_OR_RETURN(ca::Authority issuer, ca_->Find(c.ca));
+    return SigningIdentity{name, key->id, std::move(signer), std::move(cert), {issuer.cert}};
+  }
+  return FailedPreconditionError("the signer '" + name + "' has no valid certificate (revoked or expired)");
 }
 
 }  // namespace hetong::app

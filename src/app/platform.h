@@ -8,12 +8,15 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
+#include "api/http.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "ca/authority.h"
 #include "keycenter/key_center.h"
 #include "ocsp/responder.h"
+#include "pki/revocation.h"
 #include "store/instance.h"
 #include "store/sql_repositories.h"
 #include "tsa/authority.h"
@@ -39,6 +42,27 @@ class Platform {
   // Makes sure every issuing CA has a current OCSP responder certificate and installs them.
   Status RefreshOcspResponders();
 
+  // HTTP for revocation data and time-stamps: the instance's own URLs are answered in
+  // process (see instance_fetcher.h). Installs the OCSP responders on first use.
+  StatusOr<pki::HttpFetcher*> fetcher();
+
+  // Signing identities whose keys the platform holds in its key center (e.g. an
+  // organisation's seal key), each with a certificate from the instance CA.
+  struct SigningIdentity {
+    std::string name;
+    std::string key_id;
+    std::shared_ptr<const crypto::Signer> signer;
+    pki::Certificate certificate;
+    std::vector<pki::Certificate> chain;  // the issuing CA (the root is a trust anchor)
+  };
+  // A new key of `spec` and a certificate of `profile` (personal or org) for `subject`.
+  StatusOr<SigningIdentity> EnrollSigner(const std::string& name, const pki::DistinguishedName& subject,
+                                         crypto::KeySpec spec, pki::Profile profile);
+  // NotFound when there is no such signer; FailedPrecondition when its certificate is
+  // revoked or expired.
+  StatusOr<SigningIdentity> FindSigner(const std::string& name);
+  StatusOr<std::vector<std::string>> SignerNames();
+
  private:
   Platform() = default;
   static ca::CaSettings SettingsFrom(const store::Instance& instance);
@@ -53,6 +77,9 @@ class Platform {
   std::unique_ptr<store::SqlTokenLog> token_log_;
   std::unique_ptr<tsa::TimeStampAuthority> tsa_;
   std::mutex tsa_mu_;
+  std::unique_ptr<api::Router> router_;
+  std::unique_ptr<pki::HttpFetcher> fetcher_;
+  std::mutex fetcher_mu_;
 };
 
 }  // namespace hetong::app

@@ -95,6 +95,8 @@ class CertificateAuthority {
                 std::optional<base::TimePoint> at = std::nullopt);
   StatusOr<CertificateStatus> StatusOf(const std::string& ca, ByteView serial);
   StatusOr<std::optional<IssuedCertificate>> FindCertificate(const std::string& serial_hex);
+  // Certificates of a key the platform holds, the latest notAfter first.
+  StatusOr<std::vector<IssuedCertificate>> CertificatesOfKey(const std::string& key_id) { return repo_.FindByKey(key_id); }
 
   // --- CRLs ---
   StatusOr<Bytes> PublishCrl(const std::string& ca);

@@ -79,6 +79,8 @@ class CaRepository {
                                                                       const std::string& serial_hex) = 0;
   // Any CA: serials are 128-bit random, so a serial names one certificate.
   virtual StatusOr<std::vector<IssuedCertificate>> FindBySerial(const std::string& serial_hex) = 0;
+  // Certificates of a key the platform holds, the latest notAfter first.
+  virtual StatusOr<std::vector<IssuedCertificate>> FindByKey(const std::string& key_id) = 0;
   virtual StatusOr<std::vector<IssuedCertificate>> ListCertificates(const std::string& ca, int limit,
                                                                     int64_t offset) = 0;
   virtual StatusOr<std::vector<IssuedCertificate>> ListRevoked(const std::string& ca) = 0;

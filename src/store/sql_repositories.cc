@@ -236,6 +236,14 @@ StatusOr<std::vector<ca::IssuedCertificate>> SqlCaRepository::FindBySerial(const
   });
 }
 
+StatusOr<std::vector<ca::IssuedCertificate>> SqlCaRepository::FindByKey(const std::string& key_id) {
+  return instance_.WithConnection([&](Connection& conn) {
+    return QueryCerts(conn,
+                      std::string("SELECT ") + kCertColumns + " FROM certificates WHERE key_id = ? ORDER BY not_after DESC",
+                      {key_id});
+  });
+}
+
 StatusOr<std::vector<ca::IssuedCertificate>> SqlCaRepository::ListCertificates(const std::string& ca, int limit,
                                                                                int64_t offset) {
   return instance_.WithConnection([&](Connection& conn) {

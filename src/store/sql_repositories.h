@@ -36,6 +36,7 @@ class SqlCaRepository final : public ca::CaRepository {
   StatusOr<std::optional<ca::IssuedCertificate>> FindCertificate(const std::string& ca,
                                                                   const std::string& serial_hex) override;
   StatusOr<std::vector<ca::IssuedCertificate>> FindBySerial(const std::string& serial_hex) override;
+  StatusOr<std::vector<ca::IssuedCertificate>> FindByKey(const std::string& key_id) override;
   StatusOr<std::vector<ca::IssuedCertificate>> ListCertificates(const std::string& ca, int limit,
                                                                 int64_t offset) override;
   StatusOr<std::vector<ca::IssuedCertificate>> ListRevoked(const std::string& ca) override;
