@@ -4,11 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
-#include <qpdf/InputSource.hh>
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFObjectHandle.hh>
+#include <set>
+
+#include "document/pdf/internal/qpdf.h"
 
 #include "base/file.h"
 
@@ -192,6 +193,156 @@ StatusOr<std::vector<RevisionEnd>> FindRevisionEnds(const std::string& path, uin
   return out;
 }
 
+namespace {
+
+// The value of /Prev at the top level of the dictionary starting at text[0] ("<<"), if any.
+// Strings, hex strings, comments and nested dictionaries are skipped; `complete` tells whether
+// the dictionary ended inside `text`.
+std::optional<uint64_t> TopLevelPrev(std::string_view text, bool* complete) {
+  int depth = 0;
+  *complete = false;
+  std::optional<uint64_t> prev;
+  for (size_t i = 0; i < text.size();) {
+    char c = text[i];
+    if (c == '%') {
+      while (i < text.size() && text[i] != '\n' && text[i] != '\r') ++i;
+    } else if (c == '(') {
+      int nest = 0;
+      for (; i < text.size(); ++i) {
+        if (text[i] == '\\') {
+          ++i;
+        } else if (text[i] == '(') {
+          ++nest;
+        } else if (text[i] == ')' && --nest == 0) {
+          ++i;
+          break;
+        }
+      }
+    } else if (c == '<' && i + 1 < text.size() && text[i + 1] == '<') {
+      ++depth;
+      i += 2;
+    } else if (c == '>' && i + 1 < text.size() && text[i + 1] == '>') {
+      --depth;
+      i += 2;
+      if (depth == 0) {
+        *complete = true;
+        return prev;
+      }
+    } else if (c == '<') {
+      while (i < text.size() && text[i] != '>') ++i;
+      ++i;
+    } else if (c == '/' && depth == 1 && text.compare(i, 5, "/Prev") == 0 && i + 5 < text.size() &&
+               std::string_view(" \t\r\n\f\0", 6).find(text[i + 5]) != std::string_view::npos) {
+      size_t p = i + 5;
+      while (p < text.size() && std::string_view(" \t\r\n\f\0", 6).find(text[p]) != std::string_view::npos) ++p;
+      uint64_t v = 0;
+      size_t digits = p;
+      while (p < text.size() && text[p] >= '0' && text[p] <= '9' && p - digits < 19) v = v * 10 + static_cast<uint64_t>(text[p++] - '0');
+      if (p > digits) prev = v;
+      i = p;
+    } else {
+      ++i;
+    }
+  }
+  return prev;
+}
+
+// The /Prev of the cross-reference section (table or stream) at `offset`.
+StatusOr<std::optional<uint64_t>> SectionPrev(const std::string& path, uint64_t offset, uint64_t limit) {
+  constexpr size_t kDict = 64 << 10;
+  HETONG_ASSIGN_OR_RETURN(Bytes head, ReadRange(path, offset, static_cast<size_t>(std::min<uint64_t>(kDict, limit - std::min(limit, offset)))));
+  std::string_view h(reinterpret_cast<const char*>(head.data()), head.size());
+  uint64_t dict_at = 0;
+  if (h.rfind("xref", 0) == 0) {
+    // A table: the trailer follows the entries (20 bytes each), possibly far away.
+    constexpr size_t kChunk = 1 << 20;
+    uint64_t pos = offset;
+    std::string carry;
+    bool found = false;
+    while (pos < limit && !found) {
+      HETONG_ASSIGN_OR_RETURN(Bytes chunk, ReadRange(path, pos, static_cast<size_t>(std::min<uint64_t>(kChunk, limit - pos))));
+      if (chunk.empty()) break;
+      std::string window = carry + std::string(chunk.begin(), chunk.end());
+      size_t at = window.find("trailer");
+      if (at != std::string::npos) {
+        dict_at = pos - carry.size() + at + 7;
+        found = true;
+      }
+      pos += chunk.size();
+      carry = window.size() > 8 ? window.substr(window.size() - 8) : window;
+    }
+    if (!found) return InvalidArgumentError("a cross-reference table has no trailer");
+  } else {
+    size_t open = h.find("<<");
+    if (open == std::string_view::npos || h.find("obj") == std::string_view::npos || h.find("obj") > open) {
+      return InvalidArgumentError("no cross-reference section at the offset given by startxref or /Prev");
+    }
+    dict_at = offset + open;
+  }
+  HETONG_ASSIGN_OR_RETURN(Bytes dict, ReadRange(path, dict_at, static_cast<size_t>(std::min<uint64_t>(kDict, limit - std::min(limit, dict_at)))));
+  std::string_view d(reinterpret_cast<const char*>(dict.data()), dict.size());
+  size_t open = d.find("<<");
+  if (open == std::string_view::npos) return InvalidArgumentError("a cross-reference section has no dictionary");
+  bool complete = false;
+  auto prev = TopLevelPrev(d.substr(open), &complete);
+  if (!complete) return InvalidArgumentError("a cross-reference dictionary does not end");
+  return prev;
+}
+
+}  // namespace
+
+StatusOr<std::vector<RevisionEnd>> FindRevisions(const std::string& path, uint64_t limit) {
+  HETONG_ASSIGN_OR_RETURN(std::vector<RevisionEnd> markers, FindRevisionEnds(path, limit));
+  if (markers.empty()) return markers;
+  // The chain of cross-reference sections a reader follows, from the last startxref.
+  std::vector<uint64_t> chain;
+  std::set<uint64_t> seen;
+  std::optional<uint64_t> next = markers.back().startxref;
+  while (next) {
+    if (*next >= limit) return InvalidArgumentError("a cross-reference offset points past the end of the file");
+    if (!seen.insert(*next).second) return InvalidArgumentError("the cross-reference sections form a loop (/Prev)");
+    if (chain.size() > 100000) return InvalidArgumentError("too many cross-reference sections");
+    chain.push_back(*next);
+    HETONG_ASSIGN_OR_RETURN(next, SectionPrev(path, *next, limit));
+  }
+  // A revision ends at the first marker after a section that names that section; a section
+  // with no marker of its own (the main table of a linearised file, or a second section of an
+  // update) belongs to the revision of the section that points at it.
+  std::vector<RevisionEnd> out;
+  for (uint64_t x : chain) {
+    for (const auto& m : markers) {
+      if (m.startxref == x && m.eof_offset > x) {
+        out.push_back(m);
+        break;
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const RevisionEnd& a, const RevisionEnd& b) { return a.offset < b.offset; });
+  out.erase(std::unique(out.begin(), out.end(), [](const RevisionEnd& a, const RevisionEnd& b) { return a.offset == b.offset; }),
+            out.end());
+  if (out.empty() || out.back().offset != markers.back().offset) {
+    return InvalidArgumentError("the last startxref does not end a revision");
+  }
+  // Every section lies in the revision that points at it, before that revision's end.
+  for (size_t i = 0; i < chain.size(); ++i) {
+    bool own = false;
+    for (const auto& r : out) own = own || r.startxref == chain[i];
+    if (own || i == 0) continue;
+    uint64_t pointer_end = 0;
+    for (const auto& r : out) {
+      if (r.startxref == chain[i - 1]) pointer_end = r.offset;
+    }
+    uint64_t previous_end = 0;
+    for (const auto& r : out) {
+      if (r.offset < pointer_end) previous_end = std::max(previous_end, r.offset);
+    }
+    if (pointer_end != 0 && (chain[i] >= pointer_end || chain[i] < previous_end)) {
+      return InvalidArgumentError("a cross-reference section lies outside the revision that refers to it");
+    }
+  }
+  return out;
+}
+
 StatusOr<std::unique_ptr<PdfFile>> PdfFile::Open(const std::string& path, std::optional<uint64_t> limit) {
   struct stat st{};
   if (::stat(path.c_str(), &st) != 0) return base::ErrnoStatus(errno, "cannot open", path);
@@ -205,7 +356,7 @@ StatusOr<std::unique_ptr<PdfFile>> PdfFile::Open(const std::string& path, std::o
   if (h.find("%PDF-") == std::string_view::npos) {
     return InvalidArgumentError("'" + path + "' is not a PDF file (no %PDF- header)");
   }
-  HETONG_ASSIGN_OR_RETURN(f->revisions_, FindRevisionEnds(path, f->size_));
+  HETONG_ASSIGN_OR_RETURN(f->revisions_, FindRevisions(path, f->size_));
   if (f->revisions_.empty()) {
     return InvalidArgumentError("'" + path + "' is damaged: no 'startxref ... %%EOF' at its end");
   }

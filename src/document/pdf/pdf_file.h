@@ -69,6 +69,11 @@ class PdfFile {
 
 // Scans a file (or its first `limit` bytes) for "startxref <n> %%EOF" markers.
 StatusOr<std::vector<RevisionEnd>> FindRevisionEnds(const std::string& path, uint64_t limit);
+// The revisions a reader sees: the markers that end the cross-reference sections of the
+// /Prev chain from the last startxref (markers elsewhere, e.g. in comments or streams, do not
+// count; the first-page section of a linearised file belongs to its revision). Invalid
+// Argument for a broken chain (a loop, an offset past the end, no section at an offset).
+StatusOr<std::vector<RevisionEnd>> FindRevisions(const std::string& path, uint64_t limit);
 
 // Reads [offset, offset + length) of a file.
 StatusOr<Bytes> ReadRange(const std::string& path, uint64_t offset, size_t length);

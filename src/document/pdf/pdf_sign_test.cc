@@ -1,8 +1,7 @@
 // Signing and verification of PDF files end to end, on files the tests make, checked by our
 // verifier and by independent tools (qpdf --check, poppler's pdfsig and pdftoppm).
 #include <gtest/gtest.h>
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFObjectHandle.hh>
+#include "document/pdf/internal/qpdf.h"
 #include <sys/stat.h>
 
 #include <filesystem>

@@ -1,9 +1,10 @@
 #include "document/pdf/signer.h"
 
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFObjectHandle.hh>
+#include "document/pdf/internal/qpdf.h"
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -181,7 +182,7 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
           has_signatures = has_signatures || f.signed_;
           names.insert(f.name);
         }
-        if (auto p = DocMdpPermission(q); p && *p == 1) {
+        if (auto p = DocMdpPermission(q); p && *p == 1 && spec.sig.type != "/DocTimeStamp") {
           return FailedPreconditionError("the document is certified with no changes allowed (DocMDP P=1); it cannot be signed again");
         }
         if (spec.certify && has_signatures) {
@@ -205,20 +206,46 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
         out.field_name = name;
 
         sig_ref = upd.Allocate();
+        // An existing field keeps its widget's place: its page and rectangle.
+        QPDFObjectHandle existing_widget;
+        if (existing) {
+          QPDFObjectHandle f = existing->field;
+          if (!f.isIndirect()) return InvalidArgumentError("the signature field is not an indirect object");
+          existing_widget = f;
+          QPDFObjectHandle kids = f.getKey("/Kids");
+          if (!f.hasKey("/Subtype") && kids.isArray() && kids.getArrayNItems() > 0) existing_widget = kids.getArrayItem(0);
+          if (!existing_widget.isIndirect()) return InvalidArgumentError("the signature field's widget is not an indirect object");
+        }
         // Appearance.
         std::string rect = "[0 0 0 0]";
         ObjRef ap = upd.Allocate();
         QPDFObjectHandle page;
+        double box_w = 0, box_h = 0;
         if (spec.visible) {
           const VisibleSignature& v = *spec.visible;
-          auto pages = q.getAllPages();
-          if (v.page < 1 || v.page > static_cast<int>(pages.size())) {
-            return InvalidArgumentError("page " + std::to_string(v.page) + " does not exist (the document has " +
-                                        std::to_string(pages.size()) + " pages)");
+          if (existing) {
+            QPDFObjectHandle r = existing_widget.getKey("/Rect");
+            double c[4] = {0, 0, 0, 0};
+            for (int i = 0; r.isArray() && r.getArrayNItems() == 4 && i < 4; ++i) {
+              if (r.getArrayItem(i).isNumber()) c[i] = r.getArrayItem(i).getNumericValue();
+            }
+            box_w = std::abs(c[2] - c[0]);
+            box_h = std::abs(c[3] - c[1]);
+            if (box_w <= 0 || box_h <= 0) {
+              return InvalidArgumentError("the signature field '" + existing->name + "' is invisible (no rectangle) and cannot show an appearance");
+            }
+          } else {
+            auto pages = q.getAllPages();
+            if (v.page < 1 || v.page > static_cast<int>(pages.size())) {
+              return InvalidArgumentError("page " + std::to_string(v.page) + " does not exist (the document has " +
+                                          std::to_string(pages.size()) + " pages)");
+            }
+            if (v.width <= 0 || v.height <= 0) return InvalidArgumentError("the signature rectangle is empty");
+            page = pages[static_cast<size_t>(v.page - 1)];
+            rect = "[" + Num(v.x) + " " + Num(v.y) + " " + Num(v.x + v.width) + " " + Num(v.y + v.height) + "]";
+            box_w = v.width;
+            box_h = v.height;
           }
-          if (v.width <= 0 || v.height <= 0) return InvalidArgumentError("the signature rectangle is empty");
-          page = pages[static_cast<size_t>(v.page - 1)];
-          rect = "[" + Num(v.x) + " " + Num(v.y) + " " + Num(v.x + v.width) + " " + Num(v.y + v.height) + "]";
           HETONG_ASSIGN_OR_RETURN(PdfImage img, ToPdfImage(v.image));
           ObjRef im = upd.Allocate();
           std::string smask;
@@ -234,8 +261,12 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
                                 std::to_string(img.height) +
                                 " /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode" + smask + " >>",
                         img.rgb_deflated);
-          std::string content = "q " + Num(v.width) + " 0 0 " + Num(v.height) + " 0 0 cm /Img Do Q";
-          upd.SetStream(ap, "<< /Type /XObject /Subtype /Form /BBox [0 0 " + Num(v.width) + " " + Num(v.height) +
+          // The image keeps its aspect ratio, centred in the box.
+          double scale = std::min(box_w / img.width, box_h / img.height);
+          double w = img.width * scale, h = img.height * scale;
+          std::string content = "q " + Num(w) + " 0 0 " + Num(h) + " " + Num((box_w - w) / 2) + " " + Num((box_h - h) / 2) +
+                                " cm /Img Do Q";
+          upd.SetStream(ap, "<< /Type /XObject /Subtype /Form /BBox [0 0 " + Num(box_w) + " " + Num(box_h) +
                                 "] /Resources << /XObject << /Img " + im.ToString() + " >> >> >>",
                         ToBytes(content));
         } else {
@@ -246,15 +277,12 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
         ObjRef widget;
         if (existing) {
           QPDFObjectHandle f = existing->field;
-          if (!f.isIndirect()) return InvalidArgumentError("the signature field is not an indirect object");
           widget = RefOf(f);
           std::map<std::string, std::string> changes = {{"/V", sig_ref.ToString()}};
-          if (f.hasKey("/Subtype")) {  // merged field and widget
-            changes["/AP"] = "<< /N " + ap.ToString() + " >>";
-            if (spec.visible) {
-              changes["/Rect"] = rect;
-              changes["/P"] = page.isIndirect() ? RefOf(page).ToString() : "";
-            }
+          if (existing_widget.getObjGen() == f.getObjGen()) {  // merged field and widget
+            if (spec.visible || !f.hasKey("/AP")) changes["/AP"] = "<< /N " + ap.ToString() + " >>";
+          } else if (spec.visible) {
+            upd.SetObject(RefOf(existing_widget), DictText(existing_widget, {{"/AP", "<< /N " + ap.ToString() + " >>"}}));
           }
           upd.SetObject(widget, DictText(f, changes));
         } else {
@@ -570,7 +598,8 @@ Status AppendDss(const std::string& path, const ValidationData& data) {
 
 // Every signature's /Contents in the document, with its type.
 struct ExistingSignature {
-  Bytes contents;
+  Bytes contents;  // the CMS (DER)
+  Bytes raw;       // the whole /Contents string, padding included (what VRI keys hash)
   bool doc_timestamp = false;
 };
 
@@ -587,7 +616,8 @@ StatusOr<std::vector<ExistingSignature>> ExistingSignatures(const std::string& p
           if (!c.isString()) continue;
           std::string raw = c.getStringValue();
           ExistingSignature e;
-          e.contents = Bytes(raw.begin(), raw.end());
+          e.raw = Bytes(raw.begin(), raw.end());
+          e.contents = e.raw;
           // Strip the zero padding after the DER.
           base::der::Reader r(e.contents);
           auto el = r.ReadAny();
@@ -611,7 +641,8 @@ Status GatherAll(const std::string& path, const ValidationDataSource& src, Valid
   HETONG_ASSIGN_OR_RETURN(auto sigs, ExistingSignatures(path));
   base::TimePoint now = base::SystemClock::Get().Now();
   for (const auto& sig : sigs) {
-    std::string vri_key = HexUpper(crypto::Hash(crypto::HashAlgorithm::kSha1, sig.contents));
+    // ETSI EN 319 142-1 §5.4.2.3: the SHA-1 of the signature's /Contents value as stored.
+    std::string vri_key = HexUpper(crypto::Hash(crypto::HashAlgorithm::kSha1, sig.raw));
     HETONG_ASSIGN_OR_RETURN(CmsParts parts, PartsOf(sig.contents, sig.doc_timestamp));
     if (parts.signer) HETONG_RETURN_IF_ERROR(GatherFor(*parts.signer, parts.certs, src, now, data, vri_key));
     for (const auto& token : parts.tokens) {

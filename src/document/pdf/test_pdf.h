@@ -7,9 +7,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFObjectHandle.hh>
-#include <qpdf/QPDFWriter.hh>
+#include "document/pdf/internal/qpdf.h"
 #include <unistd.h>
 
 #include <cstdio>
