@@ -93,6 +93,7 @@ class Analyzer {
     QPDFObjectHandle size = qb_.getTrailer().getKey("/Size");
     size_before_ = size.isInteger() ? static_cast<int>(size.getIntValue()) : 0;
     FindRoles();
+    FindDanglingReferences();
     CheckTrailer();
     for (const auto& [og, e] : xa_) {
       auto it = xb_.find(og);
@@ -102,6 +103,10 @@ class Analyzer {
         continue;
       }
       if (it == xb_.end()) {
+        if (dangling_.contains(og)) {
+          Add("object", "object " + Id(og) + " was referenced before this update but only defined by it", false);
+          continue;
+        }
         if (og.getObj() < size_before_) {
           Add("object",
               "object " + Id(og) + " was free or missing and is now defined (earlier references to it now resolve)",
@@ -149,6 +154,39 @@ class Analyzer {
       QPDFObjectHandle p = pages[i];
       page_numbers_[p.getObjGen()] = static_cast<int>(i + 1);
       if (p.getKey("/Annots").isIndirect()) annots_arrays_[p.getKey("/Annots").getObjGen()] = static_cast<int>(i + 1);
+    }
+  }
+
+  // References in the earlier revision to objects it does not define: defining one later
+  // changes what the signed revision shows.
+  void FindDanglingReferences() {
+    std::vector<QPDFObjectHandle> stack;
+    for (auto& o : qb_.getAllObjects()) stack.push_back(o.isStream() ? o.getDict() : o);
+    stack.push_back(qb_.getTrailer());
+    size_t visited = 0;
+    while (!stack.empty() && visited < 2000000) {
+      QPDFObjectHandle h = stack.back();
+      stack.pop_back();
+      ++visited;
+      if (h.isArray()) {
+        for (int i = 0; i < h.getArrayNItems(); ++i) {
+          QPDFObjectHandle item = h.getArrayItem(i);
+          if (item.isIndirect()) {
+            if (!xb_.contains(item.getObjGen())) dangling_.insert(item.getObjGen());
+          } else {
+            stack.push_back(item);
+          }
+        }
+      } else if (h.isDictionary()) {
+        for (const auto& k : h.getKeys()) {
+          QPDFObjectHandle item = h.getKey(k);
+          if (item.isIndirect()) {
+            if (!xb_.contains(item.getObjGen())) dangling_.insert(item.getObjGen());
+          } else {
+            stack.push_back(item);
+          }
+        }
+      }
     }
   }
 
@@ -379,6 +417,7 @@ class Analyzer {
   int size_before_ = 0;
   Og root_, acro_, dss_, info_, metadata_, fields_array_;
   std::map<Og, int> page_numbers_, annots_arrays_;
+  std::set<Og> dangling_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <tuple>
 
 #include "base/encoding.h"
 #include "crypto/cms.h"
@@ -425,8 +426,10 @@ TEST(PdfSign, PopplerReportsRsaAndEcdsaSignaturesValidAndTrusted) {
 
 // ---- attacks -------------------------------------------------------------------------------
 
-// Appends an incremental update built by `fn` (as an attacker could).
-void AppendRevision(const std::string& path, const std::function<void(QPDF&, IncrementalUpdate&)>& fn) {
+// Appends an incremental update built by `fn` (as an attacker could); `trailer` may edit the
+// new trailer.
+void AppendRevision(const std::string& path, const std::function<void(QPDF&, IncrementalUpdate&)>& fn,
+                    const std::function<void(QPDF&, IncrementalUpdate&, TrailerFields&)>& trailer = {}) {
   auto pdf = PdfFile::Open(path);
   ASSERT_TRUE(pdf.ok()) << pdf.status();
   QPDF& q = (*pdf)->qpdf();
@@ -438,6 +441,9 @@ void AppendRevision(const std::string& path, const std::function<void(QPDF&, Inc
   t.id_first = id.getArrayItem(0).unparse();
   t.id_second = t.id_first;
   t.prev = (*pdf)->last_startxref();
+  QPDFObjectHandle info = q.getTrailer().getKey("/Info");
+  if (info.isIndirect()) t.info = ObjRef{info.getObjectID(), info.getGeneration()};
+  if (trailer) trailer(q, upd, t);
   uint64_t base = (*pdf)->size();
   bool xs = (*pdf)->last_xref_is_stream();
   auto w = upd.Serialize(base, t, xs);
@@ -726,6 +732,254 @@ TEST_F(PdfAttack, ATimestampOverOtherDataIsDetected) {
   r = Verify(d);
   ASSERT_EQ(r.signatures.size(), 2u);
   EXPECT_EQ(r.signatures[1].sub_indication, SubIndication::kHashFailure) << Describe(r);
+}
+
+// ---- attacks on the change analysis ------------------------------------------------------
+
+// Appends an update whose cross-reference table is written by hand: `entries` are
+// (object number, generation, offset or -1 for a free entry).
+void AppendRawXref(const std::string& path, const std::vector<std::tuple<int, int, int64_t>>& entries) {
+  auto pdf = PdfFile::Open(path);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  QPDF& q = (*pdf)->qpdf();
+  std::string root = q.getTrailer().getKey("/Root").unparse();
+  std::string id = q.getTrailer().getKey("/ID").unparse();
+  int size = (*pdf)->trailer_size();
+  uint64_t prev = (*pdf)->last_startxref();
+  uint64_t base = (*pdf)->size();
+  pdf->reset();
+  std::string x = "xref\n";
+  for (const auto& [num, gen, off] : entries) {
+    char line[32];
+    std::snprintf(line, sizeof line, "%010lld %05d %c \n", static_cast<long long>(off < 0 ? 0 : off), gen, off < 0 ? 'f' : 'n');
+    x += std::to_string(num) + " 1\n" + line;
+  }
+  x += "trailer\n<< /Size " + std::to_string(size) + " /Root " + root + " /ID " + id + " /Prev " + std::to_string(prev) +
+       " >>\nstartxref\n" + std::to_string(base) + "\n%%EOF\n";
+  ASSERT_TRUE(internal::AppendToFile(path, ToBytes(x)).ok());
+}
+
+int64_t OffsetOfObject(const std::string& path, int num) {
+  auto pdf = PdfFile::Open(path);
+  EXPECT_TRUE(pdf.ok());
+  auto xref = (*pdf)->qpdf().getXRefTable();
+  auto it = xref.find(QPDFObjGen(num, 0));
+  return it == xref.end() || it->second.getType() != 1 ? -1 : it->second.getOffset();
+}
+
+void ExpectFailedWith(const ValidationReport& r, const std::string& words) {
+  ASSERT_FALSE(r.signatures.empty());
+  EXPECT_FALSE(r.AllPassed()) << r.ToText();
+  EXPECT_NE(r.signatures[0].indication, Indication::kTotalPassed) << r.ToText();
+  EXPECT_NE(r.ToText().find(words), std::string::npos) << r.ToText();
+}
+
+TEST_F(PdfAttack, AFakeRevisionMarkerInsideAnUpdateDoesNotHideIt) {
+  std::string p = Copy("marker.pdf");
+  AppendRevision(p, [](QPDF& q, IncrementalUpdate& upd) {
+    QPDFObjectHandle page = q.getAllPages().at(0);
+    ObjRef content = upd.Allocate();
+    upd.SetStream(content, "<< >>", ToBytes("% startxref 0\n%%EOF\nBT /F1 48 Tf 100 400 Td (PAID) Tj ET"));
+    upd.SetObject(Ref(page), With(page, "/Contents", content.ToString()));
+  });
+  ExpectFailedWith(Verify(p), "page 1: Contents changed");
+}
+
+TEST_F(PdfAttack, AnXrefEntryPointingBackToAnOlderVersionIsAModification) {
+  // Revision 2 (before signing) replaces the first page's content; the attacker's revision
+  // points the object back at revision 1's version.
+  std::string p = dir_.File("old.pdf");
+  WriteAll(p, ReadAll(in_));
+  int content_num = 0;
+  {
+    auto pdf = PdfFile::Open(p);
+    QPDFObjectHandle page = (*pdf)->qpdf().getAllPages().at(0);
+    QPDFObjectHandle c = page.getKey("/Contents");
+    content_num = c.isArray() ? c.getArrayItem(0).getObjectID() : c.getObjectID();
+  }
+  int64_t old_offset = OffsetOfObject(p, content_num);
+  ASSERT_GT(old_offset, 0);
+  AppendRevision(p, [&](QPDF&, IncrementalUpdate& upd) {
+    upd.SetStream(ObjRef{content_num, 0}, "<< >>", ToBytes("BT /F1 12 Tf 72 72 Td (the agreed version) Tj ET"));
+  });
+  std::string s = dir_.File("old-signed.pdf");
+  ASSERT_TRUE(SignPdf(p, s, env_.SignerOf("rsa"), env_.Cert("rsa"), env_.Options("rsa")).ok());
+  ASSERT_TRUE(Verify(s).AllPassed());
+  AppendRawXref(s, {{content_num, 0, old_offset}});
+  ExpectFailedWith(Verify(s), "outside this update");
+}
+
+TEST_F(PdfAttack, AFreeEntryThatDeletesAnObjectIsAModification) {
+  std::string p = Copy("free.pdf");
+  int content_num = 0;
+  {
+    auto pdf = PdfFile::Open(p);
+    QPDFObjectHandle page = (*pdf)->qpdf().getAllPages().at(1);
+    QPDFObjectHandle c = page.getKey("/Contents");
+    content_num = c.isArray() ? c.getArrayItem(0).getObjectID() : c.getObjectID();
+  }
+  AppendRawXref(p, {{content_num, 1, -1}});
+  auto r = VerifyPdf(p, env_.VerifyOptions(true));
+  if (!r.ok()) return;  // refused as damaged: also safe
+  ExpectFailedWith(*r, "deleted");
+}
+
+TEST_F(PdfAttack, DefiningAnObjectThatWasReferencedBeforeIsAModification) {
+  // Before signing, the page refers to an annotation object that does not exist (so nothing
+  // shows); after signing the attacker defines it.
+  std::string p = dir_.File("dangling.pdf");
+  WriteAll(p, ReadAll(in_));
+  AppendRevision(p, [](QPDF& q, IncrementalUpdate& upd) {
+    QPDFObjectHandle page = q.getAllPages().at(0);
+    upd.SetObject(Ref(page), With(page, "/Annots", "[5000 0 R]"));
+  });
+  std::string s = dir_.File("dangling-signed.pdf");
+  ASSERT_TRUE(SignPdf(p, s, env_.SignerOf("rsa"), env_.Cert("rsa"), env_.Options("rsa")).ok());
+  ASSERT_TRUE(Verify(s).AllPassed());
+  AppendRevision(s, [](QPDF&, IncrementalUpdate& upd) {
+    while (upd.next_object_number() <= 5000) upd.Allocate();  // a correct /Size
+    upd.SetObject(ObjRef{5000, 0},
+                  "<< /Type /Annot /Subtype /FreeText /Rect [50 50 500 200] /Contents (VOID) /DA (/Helv 40 Tf 1 0 0 rg) >>");
+  });
+  ExpectFailedWith(Verify(s), "referenced before this update");
+}
+
+TEST_F(PdfAttack, ReplacingTheCatalogIsAModification) {
+  std::string p = Copy("catalog.pdf");
+  AppendRevision(
+      p,
+      [](QPDF&, IncrementalUpdate&) {},
+      [](QPDF& q, IncrementalUpdate& upd, TrailerFields& t) {
+        ObjRef js = upd.Allocate();
+        upd.SetObject(js, "<< /S /JavaScript /JS (app.alert('changed')) >>");
+        ObjRef root = upd.Allocate();
+        upd.SetObject(root, With(q.getRoot(), "/OpenAction", js.ToString()));
+        t.root = root;
+      });
+  ExpectFailedWith(Verify(p), "catalog was replaced");
+}
+
+TEST_F(PdfAttack, PointingInfoAtAContentStreamDoesNotLaunderItsChange) {
+  std::string p = Copy("info.pdf");
+  AppendRevision(
+      p,
+      [](QPDF& q, IncrementalUpdate& upd) {
+        QPDFObjectHandle page = q.getAllPages().at(0);
+        QPDFObjectHandle c = page.getKey("/Contents");
+        if (c.isArray()) c = c.getArrayItem(0);
+        upd.SetStream(Ref(c), "<< >>", ToBytes("BT /F1 12 Tf 72 72 Td (laundered) Tj ET"));
+      },
+      [](QPDF& q, IncrementalUpdate&, TrailerFields& t) {
+        QPDFObjectHandle page = q.getAllPages().at(0);
+        QPDFObjectHandle c = page.getKey("/Contents");
+        if (c.isArray()) c = c.getArrayItem(0);
+        t.info = Ref(c);
+      });
+  ExpectFailedWith(Verify(p), "was replaced");
+}
+
+TEST_F(PdfAttack, FormSettingsAndLatePermissionsAreModifications) {
+  // /NeedAppearances makes readers redraw every field.
+  std::string p = Copy("needapp.pdf");
+  AppendRevision(p, [](QPDF& q, IncrementalUpdate& upd) {
+    QPDFObjectHandle acro = q.getRoot().getKey("/AcroForm");
+    ASSERT_TRUE(acro.isIndirect());
+    upd.SetObject(Ref(acro), With(acro, "/NeedAppearances", "true"));
+  });
+  ExpectFailedWith(Verify(p), "NeedAppearances");
+  // A certification with P=3 added after the signature, with an annotation it would allow.
+  std::string p2 = Copy("perms.pdf");
+  AppendRevision(p2, [](QPDF& q, IncrementalUpdate& upd) {
+    QPDFObjectHandle root = q.getRoot();
+    QPDFObjectHandle page = q.getAllPages().at(0);
+    ObjRef annot = upd.Allocate();
+    upd.SetObject(annot, "<< /Type /Annot /Subtype /FreeText /Rect [100 100 400 150] /Contents (VOID) >>");
+    ObjRef sig = upd.Allocate();
+    upd.SetObject(sig, "<< /Type /Sig /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /P 3 >> >>] >>");
+    upd.SetObject(Ref(root), With(root, "/Perms", "<< /DocMDP " + sig.ToString() + " >>"));
+    QPDFObjectHandle annots = page.getKey("/Annots");
+    std::string items = annots.isArray() ? annots.unparseResolved() : "[]";
+    items.insert(items.size() - 1, " " + annot.ToString() + " ");
+    if (annots.isIndirect()) {
+      upd.SetObject(Ref(annots), items);
+    } else {
+      upd.SetObject(Ref(page), With(page, "/Annots", items));
+    }
+  });
+  ValidationReport r = Verify(p2);
+  ExpectFailedWith(r, "/Perms");
+  EXPECT_FALSE(r.signatures[0].certification);
+}
+
+TEST_F(PdfAttack, ASignatureCopiedIntoANewFieldIsRejected) {
+  std::string p = Copy("copy.pdf");
+  AppendRevision(p, [](QPDF& q, IncrementalUpdate& upd) {
+    QPDFObjectHandle acro = q.getRoot().getKey("/AcroForm");
+    QPDFObjectHandle fields = acro.getKey("/Fields");
+    QPDFObjectHandle v = fields.getArrayItem(0).getKey("/V");
+    ObjRef sig = upd.Allocate();
+    upd.SetObject(sig, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange " +
+                           v.getKey("/ByteRange").unparse() + " /Contents " + v.getKey("/Contents").unparse() +
+                           " /Reason (I agree to pay double) >>");
+    QPDFObjectHandle page = q.getAllPages().at(0);
+    ObjRef widget = upd.Allocate();
+    upd.SetObject(widget, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Copy) /V " + sig.ToString() +
+                              " /Rect [0 0 0 0] /P " + Ref(page).ToString() + " >>");
+    std::string items = fields.unparseResolved();
+    items.insert(items.size() - 1, " " + widget.ToString() + " ");
+    upd.SetObject(Ref(acro), With(acro, "/Fields", items));
+    QPDFObjectHandle annots = page.getKey("/Annots");
+    std::string a = annots.isArray() ? annots.unparseResolved() : "[]";
+    a.insert(a.size() - 1, " " + widget.ToString() + " ");
+    if (annots.isIndirect()) {
+      upd.SetObject(Ref(annots), a);
+    } else {
+      upd.SetObject(Ref(page), With(page, "/Annots", a));
+    }
+  });
+  ValidationReport r = Verify(p);
+  ASSERT_EQ(r.signatures.size(), 2u) << r.ToText();
+  EXPECT_FALSE(r.AllPassed());
+  for (const auto& s : r.signatures) EXPECT_NE(s.indication, Indication::kTotalPassed) << r.ToText();
+}
+
+TEST_F(PdfAttack, AnnotationsDisguisedAsSignatureFieldsAreModifications) {
+  std::string p = Copy("disguised.pdf");
+  AppendRevision(p, [](QPDF& q, IncrementalUpdate& upd) {
+    QPDFObjectHandle page = q.getAllPages().at(0);
+    ObjRef a = upd.Allocate(), b = upd.Allocate(), ap = upd.Allocate();
+    upd.SetObject(a, "<< /Type /Annot /Subtype /FreeText /FT /Sig /Rect [50 50 500 200] /Contents (VOID) >>");
+    upd.SetStream(ap, "<< /Type /XObject /Subtype /Form /BBox [0 0 450 150] >>", ToBytes("1 0 0 rg 0 0 450 150 re f"));
+    upd.SetObject(b, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Cover) /Rect [50 300 500 450] /AP << /N " +
+                         ap.ToString() + " >> >>");
+    QPDFObjectHandle annots = page.getKey("/Annots");
+    std::string items = annots.isArray() ? annots.unparseResolved() : "[]";
+    items.insert(items.size() - 1, " " + a.ToString() + " " + b.ToString() + " ");
+    if (annots.isIndirect()) {
+      upd.SetObject(Ref(annots), items);
+    } else {
+      upd.SetObject(Ref(page), With(page, "/Annots", items));
+    }
+  });
+  ValidationReport r = Verify(p);
+  ExpectFailedWith(r, "FreeText annotation was added");
+  ExpectFailedWith(r, "visible signature field that this update does not sign");
+}
+
+TEST_F(PdfAttack, ReorderingAnExistingListIsAModification) {
+  std::string in = MakePdf(dir_, "form.pdf", {.signature_field = true, .text_field = true});
+  std::string p = dir_.File("form-signed.pdf");
+  ASSERT_TRUE(SignPdf(in, p, env_.SignerOf("rsa"), env_.Cert("rsa"), env_.Options("rsa")).ok());
+  ASSERT_TRUE(Verify(p).AllPassed());
+  AppendRevision(p, [](QPDF& q, IncrementalUpdate& upd) {
+    QPDFObjectHandle page = q.getAllPages().at(0);
+    QPDFObjectHandle annots = page.getKey("/Annots");
+    ASSERT_TRUE(annots.isIndirect());
+    std::string items = "[";
+    for (int i = annots.getArrayNItems() - 1; i >= 0; --i) items += " " + annots.getArrayItem(i).unparse();
+    upd.SetObject(Ref(annots), items + " ]");
+  });
+  ExpectFailedWith(Verify(p), "removed or reordered");
 }
 
 TEST_F(PdfAttack, GarbageAfterTheLastRevisionIsReported) {
