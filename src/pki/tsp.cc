@@ -215,6 +215,10 @@ StatusOr<TimeStampResponse> ParseTimeStampResponse(ByteView bytes) {
       out.token = ToBytes(tok.tlv);
     }
     HETONG_RETURN_IF_ERROR(r.ExpectEnd("TimeStampResp"));
+    // RFC 3161 §2.4.2: a token exactly when the request was granted (with or without mods).
+    bool granted = out.status == kGranted || out.status == 1;
+    if (granted && out.token.empty()) return InvalidArgumentError("a granted response without a time-stamp token");
+    if (!granted && !out.token.empty()) return InvalidArgumentError("a rejected response with a time-stamp token");
     return out;
   };
   auto r = run();
