@@ -71,18 +71,21 @@ void AddCaCommands(CLI::App& app, int* rc) {
   auto* show = ca->add_subcommand("show", "show one CA certificate");
   data_opt(show);
   show->add_option("--ca", *show_name, "CA name (see 'ca list')")->required();
-  show->add_flag("--pem", *show_pem, "print the certificate in PEM");
+  show->add_flag("--pem", *show_pem, "print only the certificate, in PEM");
   show->callback(with_platform([show_name, show_pem](Platform& p) {
     auto a = p.ca().Find(*show_name);
     if (!a.ok()) return Fail(a.status());
     const auto& c = a->cert;
+    if (*show_pem) {  // only the certificate, usable as a file (--trust, --chain)
+      std::printf("%s", c.ToPem().c_str());
+      return kExitOk;
+    }
     std::printf("name:        %s\nrole:        %s\nsubject:     %s\nissuer:      %s\nserial:      %s\n"
                 "not before:  %s\nnot after:   %s\nkey:         %s %d bits\nfingerprint: %s (SM3)\n",
                 a->record.name.c_str(), a->record.role.c_str(), c.subject().ToString().c_str(),
                 c.issuer().ToString().c_str(), c.SerialHex().c_str(), base::FormatRfc3339(c.not_before()).c_str(),
                 base::FormatRfc3339(c.not_after()).c_str(), std::string(crypto::KeyTypeName(c.public_key().type())).c_str(),
                 c.public_key().bits(), c.Fingerprint().c_str());
-    if (*show_pem) std::printf("%s", c.ToPem().c_str());
     return kExitOk;
   }));
 

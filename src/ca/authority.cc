@@ -290,6 +290,7 @@ Status CertificateAuthority::Revoke(const std::string& serial_hex, pki::CrlReaso
   const IssuedCertificate& c = found.front();
   base::TimePoint when = at.value_or(clock_.Now());
   if (when > clock_.Now() + std::chrono::minutes(5)) return InvalidArgumentError("the revocation time is in the future");
+  if (when < c.not_before) return InvalidArgumentError("the revocation time is before the certificate was valid");
   HETONG_RETURN_IF_ERROR(repo_.Revoke(c.ca, c.serial_hex, when, static_cast<int>(reason)));
   spdlog::info("CA {}: revoked {} ({})", c.ca, c.serial_hex, pki::CrlReasonName(reason));
   // Republish the CRL so that it reflects the revocation at once.
@@ -375,7 +376,12 @@ StatusOr<Authority> CertificateAuthority::EnsureServiceCertificate(const std::st
                                                                    pki::Profile profile,
                                                                    std::chrono::seconds renew_before) {
   auto existing = Find(name);
-  if (existing.ok() && existing->cert.not_after() - clock_.Now() > renew_before) return *existing;
+  if (existing.ok() && existing->cert.not_after() - clock_.Now() > renew_before) {
+    // A revoked service certificate (e.g. a suspected TSA key) is replaced at once.
+    auto status = StatusOf(existing->record.parent, existing->cert.serial());
+    if (!status.ok() || status->state != CertificateStatus::State::kRevoked) return *existing;
+    spdlog::warn("CA: the certificate of {} is revoked; issuing a new one with a new key", name);
+  }
   HETONG_ASSIGN_OR_RETURN(Authority issuer, Find(parent));
   crypto::KeySpec spec = issuer.record.family == "sm2" ? crypto::KeySpec::kSm2 : crypto::KeySpec::kRsa3072;
   HETONG_ASSIGN_OR_RETURN(keycenter::KeyRecord key, keys_.GenerateKey(spec, "ca/" + name, "platform"));

@@ -232,7 +232,7 @@ class Analyzer {
       } else if (Invisible(a)) {
         Add("form", "an empty invisible signature field was added on " + where, true);
       } else {
-        Add("annotation", "a visible signature field that this update does not sign was added on " + where, false);
+        Add("form", "a visible signature field that this update does not sign was added on " + where, false);
       }
       return;
     }
@@ -262,13 +262,13 @@ class Analyzer {
     int nw = was.isArray() ? was.getArrayNItems() : 0;
     int nn = now.isArray() ? now.getArrayNItems() : 0;
     if (!now.isArray() && !now.isNull()) {
-      Add(annots ? "annotation" : "form", std::string(annots ? "the annotations of " + where : "the form's fields") + " are not a list any more", false);
+      Add(annots ? "annotation-list" : "form", std::string(annots ? "the annotations of " + where : "the form's fields") + " are not a list any more", false);
       return;
     }
     bool prefix = nn >= nw;
     for (int i = 0; prefix && i < nw; ++i) prefix = was.getArrayItem(i).unparse() == now.getArrayItem(i).unparse();
     if (!prefix) {
-      Add(annots ? "annotation" : "form",
+      Add(annots ? "annotation-list" : "form",
           std::string(annots ? "annotations of " + where : "form fields") + " were removed or reordered", false);
       return;
     }
@@ -354,7 +354,7 @@ class Analyzer {
       if (k == "/Annots") {
         QPDFObjectHandle aw = was.getKey("/Annots"), an = now.getKey("/Annots");
         if (an.isIndirect() && !IsNew(an) && !(aw.isIndirect() && aw.getObjGen() == an.getObjGen())) {
-          Add("annotation", where + ": /Annots now points at another existing object", false);
+          Add("annotation-list", where + ": /Annots now points at another existing object", false);
         } else {
           JudgeAppend(aw, an, true, where);
         }

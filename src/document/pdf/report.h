@@ -40,7 +40,10 @@ std::string_view SubIndicationName(SubIndication s);  // "HASH_FAILURE", ...
 
 struct Modification {
   int revision = 0;        // 1-based revision that made it
-  std::string kind;        // page-content, annotation, form, catalog, object, metadata
+  // page-content, annotation (an annotation added), annotation-list (a page's annotations
+  // removed, reordered or replaced), form, catalog, object, metadata, validation-data,
+  // timestamp, trailing-data (docs/formats/validation-report.md)
+  std::string kind;
   std::string description;
   bool allowed = false;    // signatures, validation data and time-stamps are allowed
 };

@@ -488,6 +488,7 @@ struct CmsParts {
   std::optional<pki::Certificate> signer;
   std::vector<pki::Certificate> certs;
   std::vector<Bytes> tokens;  // signature time-stamps, or the token itself for a document time-stamp
+  std::optional<base::TimePoint> gen_time;  // of a time-stamp token
 };
 
 StatusOr<CmsParts> PartsOf(ByteView cms, bool is_timestamp_token) {
@@ -507,6 +508,10 @@ StatusOr<CmsParts> PartsOf(ByteView cms, bool is_timestamp_token) {
   }
   if (is_timestamp_token) {
     parts.tokens.push_back(ToBytes(cms));
+    if (sd.content) {
+      auto info = pki::ParseTstInfo(*sd.content);
+      if (info.ok()) parts.gen_time = info->gen_time;
+    }
   } else if (const auto* ts = si.FindUnsigned(crypto::oid::kTimeStampToken)) {
     for (const auto& v : ts->values) parts.tokens.push_back(v);
   }
@@ -515,7 +520,10 @@ StatusOr<CmsParts> PartsOf(ByteView cms, bool is_timestamp_token) {
 
 std::string StreamArray(const std::vector<ObjRef>& refs, const std::vector<size_t>& idx) {
   std::string s = "[";
-  for (size_t i : idx) s += " " + refs[i].ToString();
+  std::set<ObjRef> listed;
+  for (size_t i : idx) {
+    if (listed.insert(refs[i]).second) s += " " + refs[i].ToString();
+  }
   return s + " ]";
 }
 
@@ -528,30 +536,53 @@ Status AppendDss(const std::string& path, const ValidationData& data) {
   Status s = CatchQpdf(
       [&]() -> Status {
         QPDFObjectHandle root = q.getRoot();
+        // Merge with an existing DSS: keep its entries, and reuse a stream that already holds
+        // the same certificate, CRL or OCSP response.
+        QPDFObjectHandle old = root.getKey("/DSS");
+        std::map<Bytes, ObjRef> existing;
+        std::set<ObjRef> old_refs;
+        for (const char* key : {"/Certs", "/OCSPs", "/CRLs"}) {
+          QPDFObjectHandle a = old.isDictionary() ? old.getKey(key) : QPDFObjectHandle::newNull();
+          for (int i = 0; a.isArray() && i < a.getArrayNItems(); ++i) {
+            QPDFObjectHandle item = a.getArrayItem(i);
+            if (!item.isStream() || !item.isIndirect()) continue;
+            old_refs.insert(RefOf(item));
+            try {
+              auto buf = item.getStreamData(qpdf_dl_generalized);
+              existing.emplace(Bytes(buf->getBuffer(), buf->getBuffer() + buf->getSize()), RefOf(item));
+            } catch (const std::exception&) {
+              // unreadable: kept as it is, not reused
+            }
+          }
+        }
         auto streams = [&](const std::vector<Bytes>& pool) {
           std::vector<ObjRef> refs;
           for (const auto& der : pool) {
+            if (auto it = existing.find(der); it != existing.end()) {
+              refs.push_back(it->second);
+              continue;
+            }
             ObjRef r = upd.Allocate();
             upd.SetStream(r, "<< >>", der);
+            existing.emplace(der, r);
             refs.push_back(r);
           }
           return refs;
         };
         std::vector<ObjRef> certs = streams(data.certs), ocsps = streams(data.ocsps), crls = streams(data.crls);
-        auto all = [](const std::vector<ObjRef>& refs) {
-          std::vector<size_t> idx(refs.size());
-          for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-          return idx;
-        };
-        // Merge with an existing DSS: keep its entries.
-        QPDFObjectHandle old = root.getKey("/DSS");
         auto merged = [&](const char* key, const std::vector<ObjRef>& refs) {
           std::string s2 = "[";
+          std::set<ObjRef> listed;
           if (old.isDictionary() && old.getKey(key).isArray()) {
             QPDFObjectHandle a = old.getKey(key);
-            for (int i = 0; i < a.getArrayNItems(); ++i) s2 += " " + a.getArrayItem(i).unparse();
+            for (int i = 0; i < a.getArrayNItems(); ++i) {
+              s2 += " " + a.getArrayItem(i).unparse();
+              if (a.getArrayItem(i).isIndirect()) listed.insert(RefOf(a.getArrayItem(i)));
+            }
           }
-          for (size_t i : all(refs)) s2 += " " + refs[i].ToString();
+          for (const auto& r : refs) {
+            if (listed.insert(r).second) s2 += " " + r.ToString();
+          }
           return s2 + " ]";
         };
         std::string vri = "<<";
@@ -644,10 +675,18 @@ Status GatherAll(const std::string& path, const ValidationDataSource& src, Valid
     // ETSI EN 319 142-1 §5.4.2.3: the SHA-1 of the signature's /Contents value as stored.
     std::string vri_key = HexUpper(crypto::Hash(crypto::HashAlgorithm::kSha1, sig.raw));
     HETONG_ASSIGN_OR_RETURN(CmsParts parts, PartsOf(sig.contents, sig.doc_timestamp));
-    if (parts.signer) HETONG_RETURN_IF_ERROR(GatherFor(*parts.signer, parts.certs, src, now, data, vri_key));
+    // Each certificate is checked at the time its use is proven (a time-stamp's time), so
+    // that data can still be gathered after a later revocation or expiry: revocation data
+    // issued now tells whether the certificate was revoked before that time.
+    std::optional<base::TimePoint> proven;
     for (const auto& token : parts.tokens) {
       HETONG_ASSIGN_OR_RETURN(CmsParts tp, PartsOf(token, true));
-      if (tp.signer) HETONG_RETURN_IF_ERROR(GatherFor(*tp.signer, tp.certs, src, now, data, vri_key));
+      base::TimePoint at = tp.gen_time.value_or(now);
+      if (tp.signer) HETONG_RETURN_IF_ERROR(GatherFor(*tp.signer, tp.certs, src, at, data, vri_key));
+      proven = proven ? std::min(*proven, at) : at;
+    }
+    if (parts.signer && !sig.doc_timestamp) {
+      HETONG_RETURN_IF_ERROR(GatherFor(*parts.signer, parts.certs, src, proven.value_or(now), data, vri_key));
     }
   }
   return OkStatus();

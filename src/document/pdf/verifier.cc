@@ -336,13 +336,33 @@ void Fail(SignatureReport& rep, SubIndication s, std::string message, bool has_p
   rep.message = std::move(message);
 }
 
+// Online revocation checking that falls back on the data in the file when the online
+// sources cannot tell (a responder that is down must not make a B-LT file unverifiable).
+class OnlineThenEmbedded final : public pki::RevocationChecker {
+ public:
+  OnlineThenEmbedded(pki::RevocationChecker& online, pki::RevocationChecker& embedded)
+      : online_(online), embedded_(embedded) {}
+  pki::RevocationCheck Check(const pki::Certificate& cert, const pki::Certificate& issuer,
+                             base::TimePoint when) override {
+    pki::RevocationCheck r = online_.Check(cert, issuer, when);
+    if (r.state != pki::RevocationCheck::State::kUnknown) return r;
+    pki::RevocationCheck e = embedded_.Check(cert, issuer, when);
+    if (e.state == pki::RevocationCheck::State::kUnknown) return r;
+    e.detail += " (from the file; online: " + r.detail + ")";
+    return e;
+  }
+
+ private:
+  pki::RevocationChecker& online_;
+  pki::RevocationChecker& embedded_;
+};
+
 // One signature field as found in the file, before its cryptographic checks.
 struct Candidate {
   SignatureReport rep;
   std::string contents;
   RangeResult range;
   QPDFObjGen v_og;
-  std::string reference_p;  // DocMDP /P of the dictionary's own /Reference, when any
   bool docmdp_reference = false;
 };
 
@@ -539,7 +559,9 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
       add_certs(dss.certs);
       pki::CapturedRevocation captured(crls, ocsps);
       pki::CapturedRevocation dss_only(dss.crls, dss.ocsps);
-      pki::RevocationChecker* checker = options.online ? options.online : &captured;
+      std::optional<OnlineThenEmbedded> online_first;
+      if (options.online) online_first.emplace(*options.online, captured);
+      pki::RevocationChecker* checker = options.online ? static_cast<pki::RevocationChecker*>(&*online_first) : &captured;
 
       if (!sd.ok() || sd->signers.empty()) {
         Fail(rep, SubIndication::kFormatFailure, "the signature is not a valid CMS structure");
@@ -671,9 +693,10 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
                                                check->tsa_certificate ? check->tsa_certificate->subject().ToString() : "",
                                                base::HexEncode(check->info.serial), check->info.policy, check->valid,
                                                check->problem};
-              if (!check->valid && check->path.error == pki::PathError::kRevocationUnknown) {
-                // Not a proof of existence until the TSA certificate's status is known.
-                rep.warnings.push_back("the signature time-stamp cannot prove the signing time yet: " + check->problem);
+              if (!check->valid && check->path.error != pki::PathError::kOk && check->path.error != pki::PathError::kRevoked) {
+                // The token itself is sound but its TSA certificate cannot be trusted (yet): no
+                // proof of existence, which leaves the signature to be judged without one.
+                rep.warnings.push_back("the signature time-stamp cannot prove the signing time: " + check->problem);
                 continue;
               }
               if (!check->valid) {
@@ -687,11 +710,13 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
           // The signer's certificate path at the proven time (else now).
           if (rep.sub_indication == SubIndication::kNone && signer_cert) {
             pki::CapturedRevocation with_archival(crls, ocsps);
+            std::optional<OnlineThenEmbedded> online_then_archival;
+            if (options.online) online_then_archival.emplace(*options.online, with_archival);
             pki::ValidationOptions vo;
             vo.time = rep.proven_time.value_or(report.validation_time);
             vo.purpose = pki::KeyPurpose::kDocumentSigning;
             vo.revocation = pki::RevocationPolicy::kRequire;
-            vo.checker = options.online ? options.online : &with_archival;
+            vo.checker = options.online ? static_cast<pki::RevocationChecker*>(&*online_then_archival) : &with_archival;
             pki::ValidationResult path_result = pki::ValidatePath(*signer_cert, pool, options.anchors, vo);
             // Long-term validation data: the DSS alone must suffice.
             if (path_result.ok() && dss.revision > rep.revision) {
@@ -733,10 +758,7 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
         // The certification's permissions (ISO 32000-1 §12.8.2.2): P=3 also allows annotations;
         // P=1 allows no change at all but validation data and document time-stamps (PAdES).
         for (auto& m : rep.modifications) {
-          if (docmdp_p == 3 && m.kind == "annotation" && m.description.find("removed") == std::string::npos &&
-              m.description.find("points at") == std::string::npos) {
-            m.allowed = true;
-          }
+          if (docmdp_p == 3 && m.kind == "annotation") m.allowed = true;  // added annotations only
           if (docmdp_p == 1 && m.allowed && m.kind != "validation-data" && m.kind != "timestamp") {
             m.allowed = false;
             m.description += " (the certification allows no changes, DocMDP P=1)";
@@ -754,7 +776,8 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
             rep.sub_indication = SubIndication::kNone;
             Fail(rep, SubIndication::kSigConstraintsFailure,
                  "the document was modified after this signature: " + disallowed +
-                     (docmdp_p ? " (forbidden by the certification, DocMDP)" : ""));
+                     (rep.certification ? " (forbidden by the certification, DocMDP P=" + std::to_string(*docmdp_p) + ")"
+                                        : ""));
           }
         }
       }
