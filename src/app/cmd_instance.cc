@@ -86,7 +86,9 @@ int Serve(const ServeOpts& o) {
   const base::Config& cfg = p.instance().config();
   base::LogOptions log;
   log.level = cfg.GetOr("log.level", "info");
-  log.json = cfg.GetOr("log.format", "text") == "json";
+  std::string format = cfg.GetOr("log.format", "text");
+  if (format != "text" && format != "json") return Fail("log.format must be text or json");
+  log.json = format == "json";
   log.file = cfg.GetOr("log.file", "");
   if (Status s = base::InitLogging(log); !s.ok()) return Fail(s);
   if (Status s = p.RefreshOcspResponders(); !s.ok()) return Fail(s);
@@ -94,8 +96,10 @@ int Serve(const ServeOpts& o) {
   std::string listen = !o.listen.empty() ? o.listen : cfg.GetOr("server.listen", "127.0.0.1:8080");
   auto threads = cfg.GetInt("server.threads", 8);
   if (!threads.ok()) return Fail(threads.status());
+  if (*threads < 1 || *threads > 256) return Fail("server.threads must be 1..256");
   auto max_body = cfg.GetInt("server.max_body_mb", 64);
   if (!max_body.ok()) return Fail(max_body.status());
+  if (*max_body < 1 || *max_body > 4096) return Fail("server.max_body_mb must be 1..4096");
   server::ServerOptions base_opts;
   base_opts.threads = o.threads > 0 ? o.threads : static_cast<int>(*threads);
   base_opts.max_body_bytes = static_cast<size_t>(*max_body) << 20;

@@ -50,10 +50,10 @@ struct Context {
   std::unique_ptr<pki::TimestampSource> timestamps;
   std::vector<pki::Certificate> anchors, intermediates;
 
-  Status Open(const std::string& data) {
+  Status Open(const std::string& data, bool signing) {
     if (data.empty()) return OkStatus();
     HETONG_ASSIGN_OR_RETURN(platform, Platform::Open(data, false));
-    HETONG_ASSIGN_OR_RETURN(fetcher, platform->fetcher());
+    HETONG_ASSIGN_OR_RETURN(fetcher, platform->fetcher(signing));
     for (auto& c : platform->ca().TrustAnchors()) anchors.push_back(c);
     for (auto& c : platform->ca().Intermediates()) intermediates.push_back(c);
     return OkStatus();
@@ -96,7 +96,7 @@ struct SignOpts {
 
 int RunSign(const SignOpts& o) {
   Context ctx;
-  if (Status s = ctx.Open(o.data); !s.ok()) return Fail(s);
+  if (Status s = ctx.Open(o.data, /*signing=*/true); !s.ok()) return Fail(s);
   if (Status s = ctx.AddTrust(o.trust); !s.ok()) return Fail(s);
   // Who signs.
   std::shared_ptr<const crypto::Signer> signer;
@@ -190,7 +190,7 @@ struct TsOpts {
 
 int RunTimestamp(const TsOpts& o) {
   Context ctx;
-  if (Status s = ctx.Open(o.data); !s.ok()) return Fail(s);
+  if (Status s = ctx.Open(o.data, /*signing=*/true); !s.ok()) return Fail(s);
   if (Status s = ctx.AddTrust(o.trust); !s.ok()) return Fail(s);
   auto tsa = ctx.Timestamps(o.tsa);
   if (!tsa.ok()) return Fail(tsa.status());
@@ -217,7 +217,7 @@ struct VerifyOpts {
 
 int RunVerify(const VerifyOpts& o) {
   Context ctx;
-  if (Status s = ctx.Open(o.data); !s.ok()) return Fail(s);
+  if (Status s = ctx.Open(o.data, /*signing=*/false); !s.ok()) return Fail(s);
   if (Status s = ctx.AddTrust(o.trust); !s.ok()) return Fail(s);
   auto chain = LoadCertificates(o.chain);
   if (!chain.ok()) return Fail(chain.status());
@@ -228,7 +228,8 @@ int RunVerify(const VerifyOpts& o) {
   if (!o.offline) opts.online = ctx.Online();
   auto report = pdf::VerifyPdf(o.file, opts);
   if (!report.ok()) return Fail(report.status());
-  std::string text = o.json ? report->ToJson() + "\n" : report->ToText();
+  std::string text = o.json ? report->ToJson() : report->ToText();
+  if (text.empty() || text.back() != '\n') text += '\n';
   if (!o.out.empty()) {
     Status s = WriteOutput(o.out, AsBytes(text));
     if (!s.ok()) return Fail(s);
@@ -376,6 +377,32 @@ void RegisterPdfCommands(CLI::App& app, int* rc) {
     }
     *rc = kExitOk;
   });
+  auto ro = std::make_shared<SignerOpts>();
+  auto* renew = signer_cmd->add_subcommand("renew", "a new certificate for the signer's key (same subject)");
+  renew->add_option("--data", ro->data, "instance data directory")->required();
+  renew->add_option("--name", ro->name, "the signer")->required();
+  renew->callback([ro, rc] {
+    auto p = Platform::Open(ro->data, false);
+    if (!p.ok()) return void(*rc = Fail(p.status()));
+    auto id = (*p)->RenewSigner(ro->name);
+    if (!id.ok()) return void(*rc = Fail(id.status()));
+    std::printf("%s serial %s valid until %s\n", id->name.c_str(), id->certificate.SerialHex().c_str(),
+                base::FormatRfc3339(id->certificate.not_after()).c_str());
+    *rc = kExitOk;
+  });
+  auto xo = std::make_shared<SignerOpts>();
+  auto* retire = signer_cmd->add_subcommand("retire", "revoke the signer's certificates and retire its key");
+  retire->add_option("--data", xo->data, "instance data directory")->required();
+  retire->add_option("--name", xo->name, "the signer")->required();
+  retire->callback([xo, rc] {
+    auto p = Platform::Open(xo->data, false);
+    if (!p.ok()) return void(*rc = Fail(p.status()));
+    Status s = (*p)->RetireSigner(xo->name);
+    if (!s.ok()) return void(*rc = Fail(s));
+    std::fprintf(stderr, "retired %s: its certificates are revoked and its key can no longer sign\n", xo->name.c_str());
+    *rc = kExitOk;
+  });
+
   auto wo = std::make_shared<SignerOpts>();
   auto* show = signer_cmd->add_subcommand("show", "show a signer's certificate");
   show->add_option("--data", wo->data, "instance data directory")->required();

@@ -153,6 +153,28 @@ void AddCaCommands(CLI::App& app, int* rc) {
     return s.ok() ? kExitOk : Fail(s);
   }));
 
+  struct SubmitOpts {
+    std::string csr, profile, ca, requester = "cli";
+  };
+  auto so = std::make_shared<SubmitOpts>();
+  auto* submit = ca->add_subcommand("submit", "put a CSR in the RA queue (issued only when an operator approves it)");
+  data_opt(submit);
+  submit->add_option("--csr", so->csr, "PKCS#10 request (PEM or DER)")->required();
+  submit->add_option("--profile", so->profile, "personal, org, event, tsa, ocsp or tls")->required()
+      ->check(CLI::IsMember({"personal", "org", "event", "tsa", "ocsp", "tls"}));
+  submit->add_option("--ca", so->ca, "issuing CA (default: sm2-ca for SM2 keys, rsa-ca otherwise)");
+  submit->add_option("--requester", so->requester, "who asks (recorded with the request)");
+  submit->callback(with_platform([so](Platform& p) {
+    auto csr = base::ReadFile(so->csr);
+    if (!csr.ok()) return Fail(csr.status());
+    auto id = p.ca().SubmitRequest(*csr, *pki::ProfileFromName(so->profile), so->ca, so->requester);
+    if (!id.ok()) return Fail(id.status());
+    std::printf("%lld\n", static_cast<long long>(*id));
+    std::fprintf(stderr, "request %lld is pending; approve it with 'hetong ca approve --id %lld'\n",
+                 static_cast<long long>(*id), static_cast<long long>(*id));
+    return kExitOk;
+  }));
+
   auto* requests = ca->add_subcommand("requests", "list pending certificate requests (RA queue)");
   data_opt(requests);
   requests->callback(with_platform([](Platform& p) {

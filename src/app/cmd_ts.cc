@@ -43,7 +43,7 @@ void RegisterTsCommands(CLI::App& app, int* rc) {
   url->excludes(data_opt);
   req->add_option("--hash", ro->hash, "sm3 (SM2 token) or sha256 (RSA token)")
       ->check(CLI::IsMember({"sm3", "sha256", "sha384", "sha512"}));
-  req->add_option("--out", ro->out, "response file (default: standard output)")->required();
+  req->add_option("--out", ro->out, "response file (.tsr; \"-\" for standard output)")->required();
   req->callback([ro, rc] {
     if (ro->url.empty() == ro->data.empty()) return void(*rc = Fail("give the TSA with --url or --data"));
     auto input = ReadInput(ro->in);

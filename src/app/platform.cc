@@ -114,13 +114,14 @@ StatusOr<tsa::TimeStampAuthority*> Platform::tsa() {
   return tsa_.get();
 }
 
-Status Platform::RefreshOcspResponders() {
+Status Platform::RefreshOcspResponders(bool renew) {
   std::vector<ocsp::ResponderIdentity> ids;
   for (const auto& a : ca_->authorities()) {
     if (a.record.role != "issuing") continue;
     std::string name = a.record.family + "-ocsp";
-    HETONG_ASSIGN_OR_RETURN(ca::Authority responder,
-                            ca_->EnsureServiceCertificate(name, a.record.name, pki::Profile::kOcspSigner));
+    auto found = renew ? ca_->EnsureServiceCertificate(name, a.record.name, pki::Profile::kOcspSigner) : ca_->Find(name);
+    if (!renew && !found.ok()) continue;  // without a responder, OCSP requests are refused; CRLs remain
+    HETONG_ASSIGN_OR_RETURN(ca::Authority responder, std::move(found));
     HETONG_ASSIGN_OR_RETURN(auto signer, ca_->SignerOf(responder));
     ids.push_back({a.record.name, a.cert, responder.cert, signer});
   }
@@ -129,14 +130,17 @@ Status Platform::RefreshOcspResponders() {
 }
 
 
-StatusOr<pki::HttpFetcher*> Platform::fetcher() {
+StatusOr<pki::HttpFetcher*> Platform::fetcher(bool signing) {
   std::lock_guard<std::mutex> lock(fetcher_mu_);
   if (fetcher_) return fetcher_.get();
-  HETONG_RETURN_IF_ERROR(RefreshOcspResponders());
-  HETONG_ASSIGN_OR_RETURN(tsa::TimeStampAuthority * t, tsa());
+  // Verifying changes nothing in the instance: no certificate is renewed for it.
+  HETONG_RETURN_IF_ERROR(RefreshOcspResponders(/*renew=*/signing));
   router_ = std::make_unique<api::Router>();
   api::RegisterPkiRoutes(*router_, *ca_, *ocsp_);
-  api::RegisterTsaRoute(*router_, *t);
+  if (signing) {
+    HETONG_ASSIGN_OR_RETURN(tsa::TimeStampAuthority * t, tsa());
+    api::RegisterTsaRoute(*router_, *t);
+  }
   fetcher_ = std::make_unique<InstanceFetcher>(ca_->settings().public_url, *router_);
   return fetcher_.get();
 }
@@ -188,14 +192,43 @@ StatusOr<Platform::SigningIdentity> Platform::EnrollSigner(const std::string& na
   return FindSigner(name);
 }
 
-StatusOr<Platform::SigningIdentity> Platform::FindSigner(const std::string& name) {
+StatusOr<keycenter::KeyRecord> Platform::SignerKey(const std::string& name) {
   HETONG_RETURN_IF_ERROR(CheckSignerName(name));
   HETONG_ASSIGN_OR_RETURN(auto records, key_repo_->ListByOwner("platform"));
-  const keycenter::KeyRecord* key = nullptr;
   for (const auto& r : records) {
-    if (r.status == "active" && r.label == std::string(kSignerLabel) + name) key = &r;
+    if (r.status == "active" && r.label == std::string(kSignerLabel) + name) return r;
   }
-  if (!key) return NotFoundError("no signer named '" + name + "' (see 'hetong signer list')");
+  return NotFoundError("no signer named '" + name + "' (see 'hetong signer list')");
+}
+
+StatusOr<Platform::SigningIdentity> Platform::RenewSigner(const std::string& name) {
+  HETONG_ASSIGN_OR_RETURN(keycenter::KeyRecord key, SignerKey(name));
+  HETONG_ASSIGN_OR_RETURN(auto certs, ca_->CertificatesOfKey(key.id));
+  if (certs.empty()) return FailedPreconditionError("the signer '" + name + "' has no certificate to renew");
+  HETONG_ASSIGN_OR_RETURN(pki::Certificate last, pki::Certificate::Parse(certs.front().der));
+  auto profile = pki::ProfileFromName(certs.front().profile);
+  if (!profile) return InternalError("unknown profile of the signer's certificate");
+  HETONG_ASSIGN_OR_RETURN(crypto::PublicKey pub, keys_->PublicKeyOf(key.id));
+  pki::IssueRequest req;
+  req.profile = *profile;
+  req.subject = last.subject();
+  req.subject_key = pub;
+  HETONG_RETURN_IF_ERROR(ca_->IssueForKey(req, certs.front().ca, key.id).status());
+  return FindSigner(name);
+}
+
+Status Platform::RetireSigner(const std::string& name) {
+  HETONG_ASSIGN_OR_RETURN(keycenter::KeyRecord key, SignerKey(name));
+  HETONG_ASSIGN_OR_RETURN(auto certs, ca_->CertificatesOfKey(key.id));
+  for (const auto& c : certs) {
+    if (c.status == "valid") HETONG_RETURN_IF_ERROR(ca_->Revoke(c.serial_hex, pki::CrlReason::kCessationOfOperation));
+  }
+  return keys_->Retire(key.id);
+}
+
+StatusOr<Platform::SigningIdentity> Platform::FindSigner(const std::string& name) {
+  HETONG_ASSIGN_OR_RETURN(keycenter::KeyRecord key_record, SignerKey(name));
+  const keycenter::KeyRecord* key = &key_record;
   HETONG_ASSIGN_OR_RETURN(auto certs, ca_->CertificatesOfKey(key->id));
   base::TimePoint now = clock().Now();
   for (const auto& c : certs) {

@@ -39,12 +39,14 @@ class Platform {
   StatusOr<tsa::TimeStampAuthority*> tsa();
   const base::Clock& clock() const { return base::SystemClock::Get(); }
 
-  // Makes sure every issuing CA has a current OCSP responder certificate and installs them.
-  Status RefreshOcspResponders();
+  // Installs the OCSP responder certificate of every issuing CA; with `renew`, first makes
+  // sure each is current (issuing a new one when it is near its end or revoked).
+  Status RefreshOcspResponders(bool renew = true);
 
   // HTTP for revocation data and time-stamps: the instance's own URLs are answered in
-  // process (see instance_fetcher.h). Installs the OCSP responders on first use.
-  StatusOr<pki::HttpFetcher*> fetcher();
+  // process (see instance_fetcher.h). `signing`: also the TSA, and service certificates are
+  // renewed when due; otherwise (verifying) the instance is not changed.
+  StatusOr<pki::HttpFetcher*> fetcher(bool signing);
 
   // Signing identities whose keys the platform holds in its key center (e.g. an
   // organisation's seal key), each with a certificate from the instance CA.
@@ -62,10 +64,16 @@ class Platform {
   // revoked or expired.
   StatusOr<SigningIdentity> FindSigner(const std::string& name);
   StatusOr<std::vector<std::string>> SignerNames();
+  // A new certificate for the signer's key (same subject and profile), e.g. before expiry.
+  StatusOr<SigningIdentity> RenewSigner(const std::string& name);
+  // Revokes the signer's certificates (cessationOfOperation) and retires its key; the name
+  // can then be enrolled again.
+  Status RetireSigner(const std::string& name);
 
  private:
   Platform() = default;
   static ca::CaSettings SettingsFrom(const store::Instance& instance);
+  StatusOr<keycenter::KeyRecord> SignerKey(const std::string& name);
   std::unique_ptr<store::Instance> instance_;
   std::unique_ptr<store::SqlKeyRepository> key_repo_;
   std::unique_ptr<store::SqlCaRepository> ca_repo_;

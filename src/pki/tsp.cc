@@ -326,6 +326,7 @@ StatusOr<TimestampCheck> VerifyTimestampToken(ByteView token, crypto::HashAlgori
   vo.revocation = options.revocation;
   vo.checker = options.checker;
   out.path = ValidatePath(tsa_cert, inter, options.anchors, vo);
+  out.path_checked = true;
   if (!out.path.ok()) {
     out.problem = "the TSA certificate is not valid at the time-stamp's time: " + out.path.message;
     return out;

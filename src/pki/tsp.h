@@ -109,6 +109,7 @@ struct TimestampCheck {
   TstInfo info;                  // when the token parsed
   std::optional<Certificate> tsa_certificate;
   ValidationResult path;         // of the TSA certificate at genTime
+  bool path_checked = false;     // the token itself is sound and `path` was evaluated
   std::string signature_algorithm;
 };
 

@@ -109,6 +109,8 @@ StatusOr<std::unique_ptr<Instance>> Instance::Open(const std::string& dir, bool 
     }
   }
   HETONG_ASSIGN_OR_RETURN(inst->config_, base::Config::Load(ConfPath(dir)));
+  // A misspelt demo switch must not silently turn into production (or the reverse).
+  HETONG_RETURN_IF_ERROR(inst->config_.GetBool("instance.demo", false).status().WithContext("instance.demo"));
   HETONG_ASSIGN_OR_RETURN(inst->master_key_, LoadMasterKey(MasterKeyPath(dir)));
   inst->blobs_ = BlobStore(dir + "/blobs");
   HETONG_ASSIGN_OR_RETURN(inst->db_, Connection::OpenSqlite(DbPath(dir)));

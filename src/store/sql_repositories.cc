@@ -239,7 +239,7 @@ StatusOr<std::vector<ca::IssuedCertificate>> SqlCaRepository::FindBySerial(const
 StatusOr<std::vector<ca::IssuedCertificate>> SqlCaRepository::FindByKey(const std::string& key_id) {
   return instance_.WithConnection([&](Connection& conn) {
     return QueryCerts(conn,
-                      std::string("SELECT ") + kCertColumns + " FROM certificates WHERE key_id = ? ORDER BY not_after DESC",
+                      std::string("SELECT ") + kCertColumns + " FROM certificates WHERE key_id = ? ORDER BY not_after DESC, created_at DESC",
                       {key_id});
   });
 }

@@ -25,6 +25,11 @@ StatusOr<std::unique_ptr<TimeStampAuthority>> TimeStampAuthority::Create(TsaSett
     }
   }
   std::unique_ptr<TimeStampAuthority> tsa(new TimeStampAuthority(std::move(settings), std::move(signers), log, clock));
+  // Parsed once: the CMS signer identification of every token comes from it.
+  for (const auto& s : tsa->signers_) {
+    HETONG_ASSIGN_OR_RETURN(crypto::CertificateInfo info, crypto::ParseCertificateInfo(s.certificate.der()));
+    tsa->cert_infos_.push_back(std::move(info));
+  }
   HETONG_ASSIGN_OR_RETURN(auto last, log.LastGenTime());
   if (last) tsa->last_gen_time_ = *last;
   return tsa;
@@ -148,9 +153,8 @@ TimeStampAuthority::Outcome TimeStampAuthority::Issue(const pki::TimeStampReques
     for (const auto& c : signer->chain) opts.extra_certificates.push_back(c.der());
   }
   opts.signing_certificate_v2 = true;
-  auto cert_info = crypto::ParseCertificateInfo(signer->certificate.der());
-  if (!cert_info.ok()) return reject(pki::FailureInfo::kSystemFailure, "internal failure");
-  auto token = crypto::CmsSign(*signer->signer, *cert_info, tst, opts);
+  const crypto::CertificateInfo& cert_info = cert_infos_[static_cast<size_t>(signer - signers_.data())];
+  auto token = crypto::CmsSign(*signer->signer, cert_info, tst, opts);
   if (!token.ok()) {
     spdlog::error("TSA: signing failed: {}", token.status().ToString());
     return reject(pki::FailureInfo::kSystemFailure, "internal failure");

@@ -29,6 +29,7 @@
 #include "base/bytes.h"
 #include "base/clock.h"
 #include "base/status.h"
+#include "crypto/certificate_info.h"
 #include "crypto/signature.h"
 #include "pki/certificate.h"
 #include "pki/tsp.h"
@@ -100,6 +101,7 @@ class TimeStampAuthority {
 
   TsaSettings settings_;
   std::vector<TsaSigner> signers_;
+  std::vector<crypto::CertificateInfo> cert_infos_;  // of signers_, in the same order
   TokenLog& log_;
   const base::Clock& clock_;
 

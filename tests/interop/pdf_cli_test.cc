@@ -183,6 +183,31 @@ TEST_F(PdfCliTest, TamperingAndRevocationAreReported) {
   EXPECT_TRUE(j["allPassed"].get<bool>());
 }
 
+TEST_F(PdfCliTest, SignersAreRenewedAndRetired) {
+  auto e = Hetong({"signer", "enroll", "--data", F("inst"), "--name", "temp", "--subject", "/C=CN/CN=临时签署人"});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  auto before = Hetong({"signer", "show", "--data", F("inst"), "--name", "temp"});
+  auto r = Hetong({"signer", "renew", "--data", F("inst"), "--name", "temp"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto after = Hetong({"signer", "show", "--data", F("inst"), "--name", "temp"});
+  EXPECT_NE(before.out, after.out);  // a new serial
+  ASSERT_EQ(Hetong({"pdf", "sign", "--in", F("contract.pdf"), "--out", F("temp.pdf"), "--data", F("inst"), "--signer",
+                    "temp"}).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // revocation times have whole seconds
+  ASSERT_EQ(Hetong({"signer", "retire", "--data", F("inst"), "--name", "temp"}).exit_code, 0);
+  r = Hetong({"pdf", "sign", "--in", F("contract.pdf"), "--out", F("temp2.pdf"), "--data", F("inst"), "--signer", "temp"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no signer named"), std::string::npos) << r.err;
+  // The name is free again.
+  EXPECT_EQ(Hetong({"signer", "enroll", "--data", F("inst"), "--name", "temp", "--subject", "/C=CN/CN=新的签署人"}).exit_code,
+            0);
+  // Verifying does not change the instance: no certificate is issued by 'verify --data'.
+  auto count = [&] { return Hetong({"ca", "list", "--data", F("inst")}).out; };
+  std::string listed = count();
+  EXPECT_EQ(Hetong({"verify", F("temp.pdf"), "--data", F("inst"), "--json"}).exit_code, 0);
+  EXPECT_EQ(count(), listed);
+}
+
 TEST_F(PdfCliTest, BadInputGetsOneClearLineAndExitCode2) {
   dir_->Write("not.pdf", std::string("plain text\n"));
   auto r = Hetong({"verify", F("not.pdf")});

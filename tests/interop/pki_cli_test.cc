@@ -114,6 +114,33 @@ TEST_F(PkiCliTest, OpensslCsrsAreAcceptedAndChainsVerify) {
   EXPECT_EQ(tv.exit_code, 0) << tv.out << tv.err;
 }
 
+TEST_F(PkiCliTest, TheRaQueueHoldsRequestsUntilAnOperatorDecides) {
+  ASSERT_EQ(Hetong({"csr", "new", "--alg", "sm2", "--key-out", F("ra.key"), "--subject", "/C=CN/CN=王五", "--out",
+                    F("ra.csr")}).exit_code, 0);
+  auto a = Hetong({"ca", "submit", "--data", Data(), "--csr", F("ra.csr"), "--profile", "personal", "--requester", "web"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  std::string id_a = a.out.substr(0, a.out.find('\n'));
+  auto b = Hetong({"ca", "submit", "--data", Data(), "--csr", F("ra.csr"), "--profile", "personal"});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  std::string id_b = b.out.substr(0, b.out.find('\n'));
+  auto list = Hetong({"ca", "requests", "--data", Data()});
+  EXPECT_NE(list.out.find("王五"), std::string::npos) << list.out;
+  // Approve one (the certificate comes out), reject the other (with a reason).
+  auto ok = Hetong({"ca", "approve", "--data", Data(), "--id", id_a, "--out", F("ra.pem")});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  auto v = Hetong({"cert", "verify", "--cert", F("ra.pem"), "--chain", F("sm2-ca.pem"), "--trust", F("sm2-root.pem")});
+  EXPECT_EQ(v.exit_code, 0) << v.out;
+  EXPECT_EQ(Hetong({"ca", "reject", "--data", Data(), "--id", id_b, "--reason", "duplicate"}).exit_code, 0);
+  // Decided requests leave the queue and cannot be decided again.
+  list = Hetong({"ca", "requests", "--data", Data()});
+  EXPECT_EQ(list.out.find("王五"), std::string::npos) << list.out;
+  auto again = Hetong({"ca", "approve", "--data", Data(), "--id", id_b, "--out", F("x.pem")});
+  EXPECT_EQ(again.exit_code, 2);
+  // A request that is not a CSR never enters the queue.
+  dir_->Write("junk.csr", std::string("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"));
+  EXPECT_EQ(Hetong({"ca", "submit", "--data", Data(), "--csr", F("junk.csr"), "--profile", "personal"}).exit_code, 2);
+}
+
 TEST_F(PkiCliTest, Sm2CsrWithoutTheGmIdIsRefusedClearly) {
   ASSERT_EQ(Openssl({"genpkey", "-algorithm", "SM2", "-out", F("noid.key")}).exit_code, 0);
   ASSERT_EQ(Openssl({"req", "-new", "-key", F("noid.key"), "-subj", "/CN=no id", "-sm3", "-out", F("noid.csr")})

@@ -164,7 +164,8 @@ class Analyzer {
     for (auto& o : qb_.getAllObjects()) stack.push_back(o.isStream() ? o.getDict() : o);
     stack.push_back(qb_.getTrailer());
     size_t visited = 0;
-    while (!stack.empty() && visited < 2000000) {
+    while (!stack.empty()) {
+      if (visited >= 5000000) throw std::runtime_error("the document has too many objects to analyse");
       QPDFObjectHandle h = stack.back();
       stack.pop_back();
       ++visited;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <thread>
 #include <tuple>
 
 #include "base/encoding.h"
@@ -197,6 +198,75 @@ TEST(PdfSign, DocumentTimestampAloneMakesBaselineSignaturesBT) {
   rep = Verify(plain_ts);
   ASSERT_EQ(rep.signatures.size(), 1u);
   EXPECT_EQ(rep.signatures[0].indication, Indication::kTotalPassed) << Describe(rep);
+}
+
+// A revocation checker whose sources are all down.
+class Unreachable final : public pki::RevocationChecker {
+ public:
+  pki::RevocationCheck Check(const pki::Certificate&, const pki::Certificate&, base::TimePoint) override {
+    pki::RevocationCheck r;
+    r.detail = "the responder cannot be reached";
+    return r;
+  }
+};
+
+TEST(PdfSign, LongTermFilesVerifyWhenOnlineSourcesAreDown) {
+  TempDir dir;
+  auto& env = PdfTestEnv::Get();
+  std::string in = MakePdf(dir, "a.pdf"), out = dir.File("lt.pdf");
+  ASSERT_TRUE(SignPdf(in, out, env.SignerOf("sm2"), env.Cert("sm2"), env.Options("sm2", PadesLevel::kBLTA)).ok());
+  Unreachable down;
+  PdfVerifyOptions o = env.VerifyOptions(false);
+  o.online = &down;
+  auto r = VerifyPdf(out, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->AllPassed()) << r->ToText();
+  EXPECT_EQ(r->signatures[0].level, "B-LTA");
+  // A B-B file has nothing to fall back on.
+  std::string bb = dir.File("bb.pdf");
+  ASSERT_TRUE(SignPdf(in, bb, env.SignerOf("sm2"), env.Cert("sm2"), env.Options("sm2")).ok());
+  r = VerifyPdf(bb, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->signatures[0].sub_indication, SubIndication::kTryLater) << r->ToText();
+}
+
+TEST(PdfSign, AnArchiveCanBeExtendedAfterTheSignerIsRevoked) {
+  TempDir dir;
+  auto& env = PdfTestEnv::Get();
+  std::string in = MakePdf(dir, "a.pdf"), bt = dir.File("bt.pdf"), ext = dir.File("ext.pdf");
+  ASSERT_TRUE(SignPdf(in, bt, env.SignerOf("ecdsa"), env.Cert("ecdsa"), env.Options("ecdsa", PadesLevel::kBT)).ok());
+  // Revoked after the signature was time-stamped (revocation times have whole seconds).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  base::TimePoint now = base::SystemClock::Get().Now();
+  std::vector<Bytes> crls;
+  for (const auto& c : env.crls()) {
+    auto parsed = pki::Crl::Parse(c);
+    ASSERT_TRUE(parsed.ok());
+    if (parsed->issuer_der() == env.Cert("ecdsa", "ca").subject_der()) continue;  // replaced below
+    crls.push_back(c);
+  }
+  const auto& ca = env.Key("ecdsa", "ca");
+  auto revoked = pki::BuildCrl(*ca.signer, ca.cert, 2, now, now + std::chrono::hours(24),
+                               {{env.Cert("ecdsa").serial(), now, pki::CrlReason::kKeyCompromise, {}}});
+  ASSERT_TRUE(revoked.ok());
+  crls.push_back(*revoked);
+  pki::CapturedRevocation after(crls, {});
+  ValidationDataSource src = env.Options("ecdsa").validation;
+  src.revocation = &after;
+  auto e = ExtendArchive(bt, ext, env.timestamps(), crypto::HashAlgorithm::kSha256, src);
+  ASSERT_TRUE(e.ok()) << e.status();
+  PdfVerifyOptions o = env.VerifyOptions(false);
+  auto r = VerifyPdf(ext, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->signatures[0].indication, Indication::kTotalPassed) << r->ToText();
+  EXPECT_EQ(r->signatures[0].level, "B-LTA") << r->ToText();
+  // Without the time-stamp's proof the same revocation would fail a new signature.
+  std::string late = dir.File("late.pdf");
+  ASSERT_TRUE(SignPdf(in, late, env.SignerOf("ecdsa"), env.Cert("ecdsa"), env.Options("ecdsa")).ok());
+  o.online = &after;
+  r = VerifyPdf(late, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->signatures[0].indication, Indication::kTotalPassed) << r->ToText();
 }
 
 // ---- several signers, certification, forms ----------------------------------------------

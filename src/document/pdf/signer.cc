@@ -270,7 +270,11 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
                                 "] /Resources << /XObject << /Img " + im.ToString() + " >> >> >>",
                         ToBytes(content));
         } else {
-          upd.SetStream(ap, "<< /Type /XObject /Subtype /Form /BBox [0 0 0 0] /Resources << >> >>", {});
+          // An empty appearance, unless an existing field already has one.
+          QPDFObjectHandle ef = existing ? existing->field : QPDFObjectHandle::newNull();
+          if (!existing || (existing_widget.getObjGen() == ef.getObjGen() && !ef.hasKey("/AP"))) {
+            upd.SetStream(ap, "<< /Type /XObject /Subtype /Form /BBox [0 0 0 0] /Resources << >> >>", {});
+          }
           if (!existing) page = q.getAllPages().at(0);
         }
         // The field / widget.
@@ -708,7 +712,8 @@ Status Renamed(const Status& s, const std::string& tmp, const std::string& input
 Status Publish(const std::string& tmp, const std::string& output) {
   HETONG_RETURN_IF_ERROR(internal::SyncFile(tmp));
   if (::rename(tmp.c_str(), output.c_str()) != 0) return base::ErrnoStatus(errno, "cannot write", output);
-  return OkStatus();
+  size_t slash = output.rfind('/');
+  return base::SyncDir(slash == std::string::npos ? "." : slash == 0 ? "/" : output.substr(0, slash));
 }
 
 StatusOr<PdfSignResult> DocumentTimestampOn(const std::string& tmp, pki::TimestampSource& tsa,

@@ -599,7 +599,7 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
               bool digest_problem = check->problem.find("other data") != std::string::npos;
               Fail(rep,
                    digest_problem ? SubIndication::kHashFailure
-                                  : (check->path.error != pki::PathError::kOk ? FromPath(check->path.error, true)
+                                  : (check->path_checked && !check->path.ok() ? FromPath(check->path.error, true)
                                                                               : SubIndication::kSigCryptoFailure),
                    "document time-stamp: " + check->problem);
             }
@@ -693,7 +693,7 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
                                                check->tsa_certificate ? check->tsa_certificate->subject().ToString() : "",
                                                base::HexEncode(check->info.serial), check->info.policy, check->valid,
                                                check->problem};
-              if (!check->valid && check->path.error != pki::PathError::kOk && check->path.error != pki::PathError::kRevoked) {
+              if (!check->valid && check->path_checked && !check->path.ok() && check->path.error != pki::PathError::kRevoked) {
                 // The token itself is sound but its TSA certificate cannot be trusted (yet): no
                 // proof of existence, which leaves the signature to be judged without one.
                 rep.warnings.push_back("the signature time-stamp cannot prove the signing time: " + check->problem);

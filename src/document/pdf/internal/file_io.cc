@@ -28,12 +28,16 @@ Status WriteAll(int fd, const uint8_t* p, size_t n, const std::string& path) {
 Status CopyFile(const std::string& from, const std::string& to) {
   int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) return base::ErrnoStatus(errno, "cannot open", from);
-  int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // The copy gets the source's permission bits (a signed file replacing its input keeps them).
+  struct stat st{};
+  mode_t mode = ::fstat(in, &st) == 0 ? (st.st_mode & 0777) : 0644;
+  int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (out < 0) {
     int err = errno;
     ::close(in);
     return base::ErrnoStatus(err, "cannot create", to);
   }
+  (void)::fchmod(out, mode);
   std::vector<uint8_t> buf(1 << 20);
   Status s;
   while (true) {
