@@ -21,11 +21,12 @@
 #include "fuzz/fixtures.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace hetong;  // NOLINT(google-build-using-namespace)
+  using namespace hetong;                 // NOLINT(google-build-using-namespace)
   using namespace hetong::document::pdf;  // NOLINT(google-build-using-namespace)
   static const std::string path = [] {
     const char* tmp = std::getenv("TMPDIR");
-    return std::string(tmp ? tmp : "/tmp") + "/hetong-fuzz-pdf-" + std::to_string(::getpid()) + ".pdf";
+    return std::string(tmp ? tmp : "/tmp") + "/hetong-fuzz-pdf-" + std::to_string(::getpid()) +
+           ".pdf";
   }();
   FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return 0;

@@ -28,8 +28,9 @@ struct Tsa {
   std::unique_ptr<tsa::TimeStampAuthority> authority;
 };
 
-pki::Certificate Issue(pki::Profile profile, const crypto::PrivateKey& key, const crypto::Signer& signer,
-                       const pki::Certificate* issuer, const std::string& cn) {
+pki::Certificate Issue(pki::Profile profile, const crypto::PrivateKey& key,
+                       const crypto::Signer& signer, const pki::Certificate* issuer,
+                       const std::string& cn) {
   pki::IssueRequest r;
   r.profile = profile;
   r.subject.Country("CN").Organization("hetong fuzz").CommonName(cn);
@@ -48,14 +49,16 @@ Tsa& TheTsa() {
   static Tsa* t = [] {
     auto* tsa_ = new Tsa();
     tsa_->root_signer = std::move(*crypto::NewSigner(FixedP256Key()));
-    tsa_->root = Issue(pki::Profile::kRoot, FixedP256Key(), *tsa_->root_signer, nullptr, "fuzz root");
+    tsa_->root =
+        Issue(pki::Profile::kRoot, FixedP256Key(), *tsa_->root_signer, nullptr, "fuzz root");
     std::shared_ptr<const crypto::Signer> sm2(std::move(*crypto::NewSigner(FixedSm2Key())));
-    pki::Certificate cert = Issue(pki::Profile::kTsa, FixedSm2Key(), *tsa_->root_signer, &*tsa_->root, "fuzz TSA");
+    pki::Certificate cert =
+        Issue(pki::Profile::kTsa, FixedSm2Key(), *tsa_->root_signer, &*tsa_->root, "fuzz TSA");
     tsa_->tsa_cert = cert;
     tsa::TsaSettings settings;
     settings.sha2_family = "sm2";
-    auto a = tsa::TimeStampAuthority::Create(settings, {tsa::TsaSigner{"sm2", cert, sm2}}, tsa_->log,
-                                             base::SystemClock::Get());
+    auto a = tsa::TimeStampAuthority::Create(settings, {tsa::TsaSigner{"sm2", cert, sm2}},
+                                             tsa_->log, base::SystemClock::Get());
     HETONG_CHECK(a.ok());
     tsa_->authority = std::move(*a);
     return tsa_;
@@ -74,7 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto again = pki::ParseTimeStampRequest(pki::EncodeTimeStampRequest(*req));
     HETONG_FUZZ_ASSERT(again.ok());
     HETONG_FUZZ_ASSERT(again->imprint.hashed_message == req->imprint.hashed_message);
-    HETONG_FUZZ_ASSERT(again->nonce == req->nonce && again->policy == req->policy && again->cert_req == req->cert_req);
+    HETONG_FUZZ_ASSERT(again->nonce == req->nonce && again->policy == req->policy &&
+                       again->cert_req == req->cert_req);
   } else {
     HETONG_FUZZ_ASSERT(req.status().code() == StatusCode::kInvalidArgument);
   }
@@ -87,7 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     pki::TimestampVerifyOptions opts;
     opts.anchors = {*tsa.root};
     opts.intermediates = {*tsa.tsa_cert};  // tokens without certReq do not carry it
-    auto check = pki::VerifyTimestampToken(resp->token, req->imprint.algorithm, req->imprint.hashed_message, opts);
+    auto check = pki::VerifyTimestampToken(resp->token, req->imprint.algorithm,
+                                           req->imprint.hashed_message, opts);
     HETONG_FUZZ_ASSERT(check.ok() && check->valid);
     HETONG_FUZZ_ASSERT(check->info.nonce == req->nonce);
   } else {

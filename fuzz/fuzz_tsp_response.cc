@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto resp = pki::ParseTimeStampResponse(input);
   Bytes token;
   if (resp.ok()) {
-    if (resp->status == pki::kGranted || resp->status == 1) HETONG_FUZZ_ASSERT(!resp->token.empty());
+    if (resp->status == pki::kGranted || resp->status == 1)
+      HETONG_FUZZ_ASSERT(!resp->token.empty());
     if (resp->status >= 2) HETONG_FUZZ_ASSERT(resp->token.empty());
     token = resp->token;
   } else {
@@ -36,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   pki::TimestampVerifyOptions opts;
-  auto check = pki::VerifyTimestampToken(token, info->imprint.algorithm, info->imprint.hashed_message, opts);
+  auto check =
+      pki::VerifyTimestampToken(token, info->imprint.algorithm, info->imprint.hashed_message, opts);
   if (!check.ok()) {
     HETONG_FUZZ_ASSERT(check.status().code() == StatusCode::kInvalidArgument);
     return 0;

@@ -15,9 +15,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <random>
@@ -59,7 +59,8 @@ std::vector<uint8_t> Mutate(const std::vector<uint8_t>& in, std::mt19937_64& rng
       case 3: {  // delete a range
         if (out.empty()) break;
         size_t at = pick(out.size()), n = std::min(out.size() - at, 1 + pick(64));
-        out.erase(out.begin() + static_cast<std::ptrdiff_t>(at), out.begin() + static_cast<std::ptrdiff_t>(at + n));
+        out.erase(out.begin() + static_cast<std::ptrdiff_t>(at),
+                  out.begin() + static_cast<std::ptrdiff_t>(at + n));
         break;
       }
       case 4: {  // duplicate a range
@@ -81,9 +82,11 @@ std::vector<uint8_t> Mutate(const std::vector<uint8_t>& in, std::mt19937_64& rng
         size_t end = at;
         while (end < out.size() && out[end] >= '0' && out[end] <= '9') ++end;
         if (at == end) break;
-        static const char* kNumbers[] = {"0", "1", "-1", "2147483648", "99999999999999999999", "65535", "7"};
+        static const char* kNumbers[] = {"0",     "1", "-1", "2147483648", "99999999999999999999",
+                                         "65535", "7"};
         std::string repl = (rng() % 2) ? kNumbers[rng() % 7] : std::to_string(rng() % 100000);
-        out.erase(out.begin() + static_cast<std::ptrdiff_t>(at), out.begin() + static_cast<std::ptrdiff_t>(end));
+        out.erase(out.begin() + static_cast<std::ptrdiff_t>(at),
+                  out.begin() + static_cast<std::ptrdiff_t>(end));
         out.insert(out.begin() + static_cast<std::ptrdiff_t>(at), repl.begin(), repl.end());
         break;
       }
@@ -148,20 +151,23 @@ int main(int argc, char** argv) {
     RunOne(data);
     if (mutations > 0) {
       const char* tmp = std::getenv("TMPDIR");
-      std::string last = std::string(tmp ? tmp : "/tmp") + "/" + fs::path(argv[0]).filename().string() + ".last-input";
+      std::string last = std::string(tmp ? tmp : "/tmp") + "/" +
+                         fs::path(argv[0]).filename().string() + ".last-input";
       std::mt19937_64 rng(std::hash<std::string>{}(path.filename().string()));
       for (long m = 0; m < mutations; ++m) {
         std::vector<uint8_t> mutant = Mutate(data, rng);
         {
           std::ofstream keep(last, std::ios::binary | std::ios::trunc);
-          keep.write(reinterpret_cast<const char*>(mutant.data()), static_cast<std::streamsize>(mutant.size()));
+          keep.write(reinterpret_cast<const char*>(mutant.data()),
+                     static_cast<std::streamsize>(mutant.size()));
         }
         RunOne(mutant);
       }
       std::remove(last.c_str());
     }
   }
-  std::printf("replayed %zu inputs%s\n", inputs.size(),
-              mutations > 0 ? (" and " + std::to_string(mutations) + " mutants of each").c_str() : "");
+  std::printf(
+      "replayed %zu inputs%s\n", inputs.size(),
+      mutations > 0 ? (" and " + std::to_string(mutations) + " mutants of each").c_str() : "");
   return 0;
 }

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "base/status.h"
 #include "api/http.h"
+#include "base/status.h"
 
 namespace hetong::api {
 

@@ -40,7 +40,8 @@ std::map<std::string, std::string> HttpRequest::QueryParams() const {
   size_t pos = 0;
   while (pos < query.size()) {
     size_t amp = query.find('&', pos);
-    std::string_view part = std::string_view(query).substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    std::string_view part = std::string_view(query).substr(
+        pos, amp == std::string::npos ? std::string::npos : amp - pos);
     size_t eq = part.find('=');
     if (!part.empty()) {
       if (eq == std::string_view::npos) {
@@ -93,23 +94,36 @@ HttpResponse HttpResponse::Problem(int status, std::string_view slug, std::strin
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return 200;
+    case StatusCode::kOk:
+      return 200;
     case StatusCode::kInvalidArgument:
-    case StatusCode::kOutOfRange: return 400;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kNotFound: return 404;
+    case StatusCode::kOutOfRange:
+      return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kNotFound:
+      return 404;
     case StatusCode::kAlreadyExists:
-    case StatusCode::kAborted: return 409;
-    case StatusCode::kFailedPrecondition: return 422;
-    case StatusCode::kResourceExhausted: return 429;
-    case StatusCode::kCancelled: return 499;
-    case StatusCode::kUnimplemented: return 501;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kDeadlineExceeded: return 504;
+    case StatusCode::kAborted:
+      return 409;
+    case StatusCode::kFailedPrecondition:
+      return 422;
+    case StatusCode::kResourceExhausted:
+      return 429;
+    case StatusCode::kCancelled:
+      return 499;
+    case StatusCode::kUnimplemented:
+      return 501;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kDeadlineExceeded:
+      return 504;
     case StatusCode::kDataLoss:
     case StatusCode::kInternal:
-    case StatusCode::kUnknown: return 500;
+    case StatusCode::kUnknown:
+      return 500;
   }
   return 500;
 }

@@ -14,10 +14,16 @@ HttpRequest Req(std::string method, std::string path) {
 
 TEST(RouterTest, ExactPrefixAndErrors) {
   Router router;
-  router.Handle("GET", "/healthz", [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); });
-  router.HandlePrefix("GET", "/pki/", [](const HttpRequest& r) { return HttpResponse::Text(200, "pki:" + r.path); });
-  router.HandlePrefix("GET", "/pki/crl/", [](const HttpRequest&) { return HttpResponse::Text(200, "crl"); });
-  router.Handle("POST", "/throws", [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("secret detail"); });
+  router.Handle("GET", "/healthz",
+                [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); });
+  router.HandlePrefix("GET", "/pki/", [](const HttpRequest& r) {
+    return HttpResponse::Text(200, "pki:" + r.path);
+  });
+  router.HandlePrefix("GET", "/pki/crl/",
+                      [](const HttpRequest&) { return HttpResponse::Text(200, "crl"); });
+  router.Handle("POST", "/throws", [](const HttpRequest&) -> HttpResponse {
+    throw std::runtime_error("secret detail");
+  });
   EXPECT_EQ(router.Dispatch(Req("GET", "/healthz")).body, "ok");
   EXPECT_EQ(router.Dispatch(Req("HEAD", "/healthz")).status, 200);
   EXPECT_EQ(router.Dispatch(Req("GET", "/pki/ca/x.crt")).body, "pki:/pki/ca/x.crt");

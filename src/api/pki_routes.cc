@@ -17,7 +17,8 @@ std::string NameFrom(const std::string& path, std::string_view prefix, std::stri
 }
 
 HttpResponse OcspAnswer(Bytes der, bool cacheable) {
-  HttpResponse r = HttpResponse::Binary(200, "application/ocsp-response", std::string(der.begin(), der.end()));
+  HttpResponse r =
+      HttpResponse::Binary(200, "application/ocsp-response", std::string(der.begin(), der.end()));
   if (cacheable) r.SetHeader("Cache-Control", "max-age=300, public");
   return r;
 }
@@ -28,21 +29,25 @@ void RegisterPkiRoutes(Router& router, ca::CertificateAuthority& ca, ocsp::OcspR
   router.HandlePrefix("GET", "/pki/ca/", [&ca](const HttpRequest& req) {
     bool pem = req.path.size() > 4 && req.path.compare(req.path.size() - 4, 4, ".pem") == 0;
     std::string name = NameFrom(req.path, "/pki/ca/", pem ? ".pem" : ".crt");
-    if (name.empty()) return HttpResponse::Problem(404, "not-found", "Not found", "use /pki/ca/<name>.crt");
+    if (name.empty())
+      return HttpResponse::Problem(404, "not-found", "Not found", "use /pki/ca/<name>.crt");
     auto a = ca.Find(name);
     if (!a.ok()) return HttpResponse::FromStatus(a.status());
-    HttpResponse r = pem ? HttpResponse::Binary(200, "application/x-pem-file", a->cert.ToPem())
-                         : HttpResponse::Binary(200, "application/pkix-cert",
-                                                std::string(a->cert.der().begin(), a->cert.der().end()));
+    HttpResponse r =
+        pem ? HttpResponse::Binary(200, "application/x-pem-file", a->cert.ToPem())
+            : HttpResponse::Binary(200, "application/pkix-cert",
+                                   std::string(a->cert.der().begin(), a->cert.der().end()));
     r.SetHeader("Cache-Control", "max-age=86400, public");
     return r;
   });
   router.HandlePrefix("GET", "/pki/crl/", [&ca](const HttpRequest& req) {
     std::string name = NameFrom(req.path, "/pki/crl/", ".crl");
-    if (name.empty()) return HttpResponse::Problem(404, "not-found", "Not found", "use /pki/crl/<name>.crl");
+    if (name.empty())
+      return HttpResponse::Problem(404, "not-found", "Not found", "use /pki/crl/<name>.crl");
     auto crl = ca.CurrentCrl(name);
     if (!crl.ok()) return HttpResponse::FromStatus(crl.status());
-    HttpResponse r = HttpResponse::Binary(200, "application/pkix-crl", std::string(crl->begin(), crl->end()));
+    HttpResponse r =
+        HttpResponse::Binary(200, "application/pkix-crl", std::string(crl->begin(), crl->end()));
     r.SetHeader("Cache-Control", "max-age=600, public");
     return r;
   });
@@ -73,7 +78,8 @@ void RegisterTsaRoute(Router& router, tsa::TimeStampAuthority& tsa) {
                                    "send Content-Type: application/timestamp-query");
     }
     Bytes resp = tsa.Respond(AsBytes(req.body));
-    return HttpResponse::Binary(200, "application/timestamp-reply", std::string(resp.begin(), resp.end()));
+    return HttpResponse::Binary(200, "application/timestamp-reply",
+                                std::string(resp.begin(), resp.end()));
   });
 }
 

@@ -29,13 +29,14 @@ StatusOr<SecretBytes> ReadPasswordFile(const std::string& path) {
   return pw;
 }
 
-int Fail(const Status& status) { return Fail(status.message().empty() ? status.ToString() : status.message()); }
+int Fail(const Status& status) {
+  return Fail(status.message().empty() ? status.ToString() : status.message());
+}
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "hetong: %s\n", message.c_str());
   return kExitError;
 }
-
 
 StatusOr<crypto::PrivateKey> LoadPrivateKey(const std::string& path, const std::string& pass_file) {
   HETONG_ASSIGN_OR_RETURN(Bytes data, base::ReadFile(path));
@@ -66,7 +67,8 @@ StatusOr<pki::DistinguishedName> ParseSubject(std::string_view text) {
   std::vector<std::pair<std::string, std::string>> parts;
   auto add = [&](std::string_view item) -> Status {
     size_t eq = item.find('=');
-    if (eq == std::string_view::npos || eq == 0) return InvalidArgumentError("subject parts look like CN=name");
+    if (eq == std::string_view::npos || eq == 0)
+      return InvalidArgumentError("subject parts look like CN=name");
     parts.emplace_back(std::string(item.substr(0, eq)), std::string(item.substr(eq + 1)));
     return OkStatus();
   };
@@ -74,7 +76,8 @@ StatusOr<pki::DistinguishedName> ParseSubject(std::string_view text) {
     size_t pos = 1;
     while (pos < text.size()) {
       size_t next = text.find('/', pos);
-      HETONG_RETURN_IF_ERROR(add(text.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos)));
+      HETONG_RETURN_IF_ERROR(add(
+          text.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos)));
       if (next == std::string_view::npos) break;
       pos = next + 1;
     }
@@ -83,7 +86,8 @@ StatusOr<pki::DistinguishedName> ParseSubject(std::string_view text) {
     std::vector<std::pair<std::string, std::string>> rev;
     while (pos < text.size()) {
       size_t next = text.find(',', pos);
-      HETONG_RETURN_IF_ERROR(add(text.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos)));
+      HETONG_RETURN_IF_ERROR(add(
+          text.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos)));
       if (next == std::string_view::npos) break;
       pos = next + 1;
     }
@@ -97,17 +101,28 @@ StatusOr<pki::DistinguishedName> ParseSubject(std::string_view text) {
       if (c != ' ') key.push_back(c);
     }
     std::string_view o;
-    if (key == "C") o = pki::oid::kCountry;
-    else if (key == "ST") o = pki::oid::kProvince;
-    else if (key == "L") o = pki::oid::kLocality;
-    else if (key == "O") o = pki::oid::kOrganization;
-    else if (key == "OU") o = pki::oid::kOrganizationalUnit;
-    else if (key == "CN") o = pki::oid::kCommonName;
-    else if (key == "serialNumber") o = pki::oid::kSerialNumber;
-    else if (key == "organizationIdentifier") o = pki::oid::kOrganizationIdentifier;
-    else if (key == "emailAddress") o = pki::oid::kEmailAddress;
-    else return InvalidArgumentError("unknown subject attribute '" + key +
-                                     "' (use C, ST, L, O, OU, CN, serialNumber, organizationIdentifier, emailAddress)");
+    if (key == "C")
+      o = pki::oid::kCountry;
+    else if (key == "ST")
+      o = pki::oid::kProvince;
+    else if (key == "L")
+      o = pki::oid::kLocality;
+    else if (key == "O")
+      o = pki::oid::kOrganization;
+    else if (key == "OU")
+      o = pki::oid::kOrganizationalUnit;
+    else if (key == "CN")
+      o = pki::oid::kCommonName;
+    else if (key == "serialNumber")
+      o = pki::oid::kSerialNumber;
+    else if (key == "organizationIdentifier")
+      o = pki::oid::kOrganizationIdentifier;
+    else if (key == "emailAddress")
+      o = pki::oid::kEmailAddress;
+    else
+      return InvalidArgumentError(
+          "unknown subject attribute '" + key +
+          "' (use C, ST, L, O, OU, CN, serialNumber, organizationIdentifier, emailAddress)");
     dn.Add(o, v);
   }
   HETONG_RETURN_IF_ERROR(dn.Encode().status());

@@ -34,10 +34,10 @@ struct Io {
 void AddIn(CLI::App* c, Io& io, const std::string& what = "input file (default: standard input)") {
   c->add_option("--in", io.in, what);
 }
-void AddOut(CLI::App* c, Io& io, const std::string& what = "output file (default: standard output)") {
+void AddOut(CLI::App* c, Io& io,
+            const std::string& what = "output file (default: standard output)") {
   c->add_option("--out", io.out, what);
 }
-
 
 // A public key file, or a certificate (its key is used).
 StatusOr<PublicKey> LoadPublicKey(const std::string& path) {
@@ -104,15 +104,18 @@ void AddSm4(CLI::App& crypto, int* rc) {
   };
   auto o = std::make_shared<Opts>();
   auto* c = crypto.add_subcommand("sm4", "SM4 (GB/T 32907) encryption and decryption");
-  c->add_option("--mode", o->mode, "ecb, cbc, ctr or gcm")->required()
+  c->add_option("--mode", o->mode, "ecb, cbc, ctr or gcm")
+      ->required()
       ->check(CLI::IsMember({"ecb", "cbc", "ctr", "gcm"}));
   auto* enc = c->add_flag("--encrypt,-e", o->encrypt, "encrypt");
   auto* dec = c->add_flag("--decrypt,-d", o->decrypt, "decrypt");
   enc->excludes(dec);
   c->add_option("--key-hex", o->key, "16-byte key in hex")->required();
-  c->add_option("--iv-hex", o->iv, "IV in hex (16 bytes for CBC/CTR; any length for GCM, 12 recommended)");
+  c->add_option("--iv-hex", o->iv,
+                "IV in hex (16 bytes for CBC/CTR; any length for GCM, 12 recommended)");
   c->add_option("--aad-hex", o->aad, "GCM additional authenticated data in hex");
-  c->add_flag("--no-pad", o->no_pad, "ECB/CBC without PKCS#7 padding (input must be a multiple of 16 bytes)");
+  c->add_flag("--no-pad", o->no_pad,
+              "ECB/CBC without PKCS#7 padding (input must be a multiple of 16 bytes)");
   AddIn(c, o->io);
   AddOut(c, o->io, "output file (default: standard output); GCM writes ciphertext || 16-byte tag");
   c->callback([o, rc] {
@@ -121,8 +124,10 @@ void AddSm4(CLI::App& crypto, int* rc) {
     if (!key.ok()) return void(*rc = Fail(key.status()));
     auto iv = base::HexDecode(o->iv);
     auto aad = base::HexDecode(o->aad);
-    if (!iv.ok() || !aad.ok()) return void(*rc = Fail("--iv-hex and --aad-hex must be hexadecimal"));
-    if (o->mode != "ecb" && iv->empty()) return void(*rc = Fail("--iv-hex is required for " + o->mode));
+    if (!iv.ok() || !aad.ok())
+      return void(*rc = Fail("--iv-hex and --aad-hex must be hexadecimal"));
+    if (o->mode != "ecb" && iv->empty())
+      return void(*rc = Fail("--iv-hex is required for " + o->mode));
     if (o->mode == "ecb" && !iv->empty()) return void(*rc = Fail("ECB takes no IV"));
     if (o->mode != "gcm" && !aad->empty()) return void(*rc = Fail("--aad-hex is only for GCM"));
     auto in = ReadInput(o->io.in);
@@ -130,13 +135,16 @@ void AddSm4(CLI::App& crypto, int* rc) {
     crypto::Padding pad = o->no_pad ? crypto::Padding::kNone : crypto::Padding::kPkcs7;
     StatusOr<Bytes> out = InternalError("unreachable");
     if (o->mode == "ecb") {
-      out = o->encrypt ? crypto::Sm4EcbEncrypt(*key, *in, pad) : crypto::Sm4EcbDecrypt(*key, *in, pad);
+      out = o->encrypt ? crypto::Sm4EcbEncrypt(*key, *in, pad)
+                       : crypto::Sm4EcbDecrypt(*key, *in, pad);
     } else if (o->mode == "cbc") {
-      out = o->encrypt ? crypto::Sm4CbcEncrypt(*key, *iv, *in, pad) : crypto::Sm4CbcDecrypt(*key, *iv, *in, pad);
+      out = o->encrypt ? crypto::Sm4CbcEncrypt(*key, *iv, *in, pad)
+                       : crypto::Sm4CbcDecrypt(*key, *iv, *in, pad);
     } else if (o->mode == "ctr") {
       out = crypto::Sm4Ctr(*key, *iv, *in);
     } else {
-      out = o->encrypt ? crypto::Sm4GcmEncrypt(*key, *iv, *aad, *in) : crypto::Sm4GcmDecrypt(*key, *iv, *aad, *in);
+      out = o->encrypt ? crypto::Sm4GcmEncrypt(*key, *iv, *aad, *in)
+                       : crypto::Sm4GcmDecrypt(*key, *iv, *aad, *in);
     }
     if (!out.ok()) return void(*rc = Fail(out.status()));
     Status s = WriteOutput(o->io.out, *out);
@@ -150,7 +158,8 @@ void AddKeygen(CLI::App& crypto, int* rc) {
   };
   auto o = std::make_shared<Opts>();
   auto* c = crypto.add_subcommand("keygen", "generate a private key (PKCS#8 PEM, mode 0600)");
-  c->add_option("--alg", o->alg, "sm2, rsa2048, rsa3072 or ecdsa-p256")->required()
+  c->add_option("--alg", o->alg, "sm2, rsa2048, rsa3072 or ecdsa-p256")
+      ->required()
       ->check(CLI::IsMember({"sm2", "rsa2048", "rsa3072", "ecdsa-p256"}));
   c->add_option("--out", o->out, "key file to create")->required();
   c->add_option("--pass-file", o->pass_file, "encrypt the key with the password in this file");
@@ -176,7 +185,8 @@ void AddPubkey(CLI::App& crypto, int* rc) {
     std::string pass_file;
   };
   auto o = std::make_shared<Opts>();
-  auto* c = crypto.add_subcommand("pubkey", "write the public key (SubjectPublicKeyInfo PEM) of a private key");
+  auto* c = crypto.add_subcommand(
+      "pubkey", "write the public key (SubjectPublicKeyInfo PEM) of a private key");
   c->add_option("--in", o->io.in, "private key file")->required();
   AddOut(c, o->io);
   c->add_option("--pass-file", o->pass_file, "password of an encrypted key");
@@ -201,7 +211,8 @@ StatusOr<crypto::SignatureAlgorithm> AlgFor(crypto::KeyType type, bool pss) {
 
 void AddSign(CLI::App& crypto, int* rc) {
   auto o = std::make_shared<SignOpts>();
-  auto* c = crypto.add_subcommand("sign", "sign a file: SM2 with SM3 and Z_A (DER r,s); RSA or ECDSA with SHA-256");
+  auto* c = crypto.add_subcommand(
+      "sign", "sign a file: SM2 with SM3 and Z_A (DER r,s); RSA or ECDSA with SHA-256");
   c->add_option("--key", o->key, "private key file")->required();
   c->add_option("--id", o->id, "SM2 signer ID (default 1234567812345678)");
   c->add_option("--pass-file", o->pass_file, "password of an encrypted key");
@@ -243,7 +254,8 @@ void AddVerify(CLI::App& crypto, int* rc) {
     if (!data.ok()) return void(*rc = Fail(data.status()));
     Status s = crypto::VerifySignature(*pub, *alg, *data, *sig, o->id);
     if (s.ok()) {
-      std::printf("signature is valid (%s)\n", std::string(crypto::SignatureAlgorithmName(*alg)).c_str());
+      std::printf("signature is valid (%s)\n",
+                  std::string(crypto::SignatureAlgorithmName(*alg)).c_str());
       *rc = kExitOk;
     } else {
       std::printf("signature is NOT valid: %s\n", s.message().c_str());
@@ -254,7 +266,8 @@ void AddVerify(CLI::App& crypto, int* rc) {
 
 void AddEncrypt(CLI::App& crypto, int* rc) {
   auto o = std::make_shared<SignOpts>();
-  auto* e = crypto.add_subcommand("encrypt", "SM2 public-key encryption (GB/T 32918.4; DER C1C3C2 per GM/T 0009)");
+  auto* e = crypto.add_subcommand(
+      "encrypt", "SM2 public-key encryption (GB/T 32918.4; DER C1C3C2 per GM/T 0009)");
   e->add_option("--pub", o->pub, "SM2 public key (or certificate) file")->required();
   AddIn(e, o->io);
   AddOut(e, o->io);
@@ -287,13 +300,15 @@ void AddEncrypt(CLI::App& crypto, int* rc) {
 }
 
 void AddEnvelope(CLI::App& crypto, int* rc) {
-  auto* env = crypto.add_subcommand("envelope", "digital envelopes: SM2+SM4 (GB/T 35275) or CMS for RSA/EC");
+  auto* env = crypto.add_subcommand("envelope",
+                                    "digital envelopes: SM2+SM4 (GB/T 35275) or CMS for RSA/EC");
   env->require_subcommand(1);
   auto so = std::make_shared<SignOpts>();
   auto cert = std::make_shared<std::string>();
   auto* seal = env->add_subcommand("seal", "encrypt to a recipient");
   auto* cert_opt = seal->add_option("--cert", *cert, "recipient certificate (PEM or DER)");
-  auto* pub_opt = seal->add_option("--pub", so->pub, "recipient SM2 public key (when there is no certificate)");
+  auto* pub_opt =
+      seal->add_option("--pub", so->pub, "recipient SM2 public key (when there is no certificate)");
   cert_opt->excludes(pub_opt);
   AddIn(seal, so->io);
   AddOut(seal, so->io);
@@ -350,7 +365,8 @@ void AddShamir(CLI::App& crypto, int* rc) {
   split->add_option("--threshold", o->threshold, "shares needed to rebuild")->required();
   split->add_option("--shares", o->shares, "shares to make (at most 255)")->required();
   AddIn(split, o->io, "the secret (default: standard input)");
-  split->add_option("--out-dir", o->out_dir, "write share-N.txt files (0600) here instead of printing them");
+  split->add_option("--out-dir", o->out_dir,
+                    "write share-N.txt files (0600) here instead of printing them");
   split->callback([o, rc] {
     auto data = ReadInput(o->io.in);
     if (!data.ok()) return void(*rc = Fail(data.status()));
@@ -361,28 +377,31 @@ void AddShamir(CLI::App& crypto, int* rc) {
     for (size_t i = 0; i < shares->size(); ++i) {
       std::string line(((*shares)[i]).RevealString(SecretAccess::Unsafe()));
       line += "\n";
-      Status s = o->out_dir.empty()
-                     ? WriteOutput("", AsBytes(line))
-                     : base::WriteFileExclusive(o->out_dir + "/share-" + std::to_string(i + 1) + ".txt",
-                                                AsBytes(line), 0600);
+      Status s = o->out_dir.empty() ? WriteOutput("", AsBytes(line))
+                                    : base::WriteFileExclusive(
+                                          o->out_dir + "/share-" + std::to_string(i + 1) + ".txt",
+                                          AsBytes(line), 0600);
       SecureWipe(std::span<uint8_t>(reinterpret_cast<uint8_t*>(line.data()), line.size()));
       if (!s.ok()) return void(*rc = Fail(s));
     }
     *rc = kExitOk;
   });
   auto* combine = crypto.add_subcommand("combine", "rebuild a secret from Shamir shares");
-  combine->add_option("--in", o->inputs, "share files (default: one share per line on standard input)");
+  combine->add_option("--in", o->inputs,
+                      "share files (default: one share per line on standard input)");
   AddOut(combine, o->io, "where to write the secret (default: standard output)");
   combine->callback([o, rc] {
     std::vector<SecretBytes> shares;
-    std::vector<std::string> sources = o->inputs.empty() ? std::vector<std::string>{"-"} : o->inputs;
+    std::vector<std::string> sources =
+        o->inputs.empty() ? std::vector<std::string>{"-"} : o->inputs;
     for (const auto& src : sources) {
       auto data = ReadInput(src);
       if (!data.ok()) return void(*rc = Fail(data.status()));
       size_t start = 0;
       for (size_t i = 0; i <= data->size(); ++i) {
         if (i == data->size() || (*data)[i] == '\n') {
-          if (i > start) shares.push_back(SecretBytes::Copy(ByteView(*data).subspan(start, i - start)));
+          if (i > start)
+            shares.push_back(SecretBytes::Copy(ByteView(*data).subspan(start, i - start)));
           start = i + 1;
         }
       }
@@ -409,7 +428,8 @@ void AddRandom(CLI::App& crypto, int* rc) {
   c->callback([o, rc] {
     auto r = crypto::RandomBytes(crypto::DefaultRng(), o->bytes);
     if (!r.ok()) return void(*rc = Fail(r.status()));
-    Status s = o->hex ? WriteOutput(o->out, AsBytes(base::HexEncode(*r) + "\n")) : WriteOutput(o->out, *r);
+    Status s =
+        o->hex ? WriteOutput(o->out, AsBytes(base::HexEncode(*r) + "\n")) : WriteOutput(o->out, *r);
     *rc = s.ok() ? kExitOk : Fail(s);
   });
 }
@@ -417,7 +437,8 @@ void AddRandom(CLI::App& crypto, int* rc) {
 }  // namespace
 
 void RegisterCryptoCommands(CLI::App& app, int* rc) {
-  auto* crypto = app.add_subcommand("crypto", "cryptographic toolbox (SM2/SM3/SM4, RSA, ECDSA, envelopes, Shamir)");
+  auto* crypto = app.add_subcommand(
+      "crypto", "cryptographic toolbox (SM2/SM3/SM4, RSA, ECDSA, envelopes, Shamir)");
   crypto->require_subcommand(1);
   AddSm3(*crypto, rc);
   AddHmac(*crypto, rc);

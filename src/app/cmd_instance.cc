@@ -2,21 +2,21 @@
 
 #include <signal.h>
 
-#include <cstdio>
-#include <memory>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
+#include <memory>
 #include <mutex>
 #include <thread>
 
-#include "app/cli_util.h"
+#include "api/health.h"
 #include "api/pki_routes.h"
-#include "app/platform.h"
+#include "app/cli_util.h"
 #include "app/commands.h"
+#include "app/platform.h"
 #include "app/version.h"
 #include "base/log.h"
 #include "crypto/random.h"
-#include "api/health.h"
 #include "server/http_server.h"
 #include "store/migrations.h"
 
@@ -109,12 +109,14 @@ int Serve(const ServeOpts& o) {
   auto health = std::make_shared<api::Health>();
   store::Instance* instance = &p.instance();
   health->Register("database", [instance] {
-    return instance->WithConnection([](store::Connection& c) { return store::SchemaVersion(c).status(); });
+    return instance->WithConnection(
+        [](store::Connection& c) { return store::SchemaVersion(c).status(); });
   });
   auto router = std::make_shared<api::Router>();
   router->Handle("GET", "/healthz", [health](const api::HttpRequest&) { return health->Check(); });
   router->Handle("GET", "/version", [](const api::HttpRequest&) {
-    return api::HttpResponse::Json(200, std::string(R"({"name":"hetong","version":")") + HETONG_VERSION + "\"}");
+    return api::HttpResponse::Json(
+        200, std::string(R"({"name":"hetong","version":")") + HETONG_VERSION + "\"}");
   });
   api::RegisterPkiRoutes(*router, p.ca(), p.ocsp());
   auto tsa = p.tsa();
@@ -127,7 +129,8 @@ int Serve(const ServeOpts& o) {
   if (!srv.ok()) return Fail(srv.status());
   Maintenance maintenance(p);
   spdlog::info("hetong {} serving instance {} on http://{}:{} (demo: {})", HETONG_VERSION,
-               p.instance().instance_id(), opts->address, (*srv)->port(), p.instance().demo() ? "yes" : "no");
+               p.instance().instance_id(), opts->address, (*srv)->port(),
+               p.instance().demo() ? "yes" : "no");
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -159,7 +162,8 @@ void RegisterInstanceCommands(CLI::App& app, int* rc) {
     if (!s.ok()) return void(*rc = Fail(s));
     s = Platform::Bootstrap(io->data);
     if (!s.ok()) return void(*rc = Fail(s.WithContext("creating the CA")));
-    std::printf("created instance in %s (CAs: sm2-root, sm2-ca, rsa-root, rsa-ca)\n", io->data.c_str());
+    std::printf("created instance in %s (CAs: sm2-root, sm2-ca, rsa-root, rsa-ca)\n",
+                io->data.c_str());
     *rc = kExitOk;
   });
 

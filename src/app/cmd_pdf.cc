@@ -28,16 +28,20 @@ StatusOr<std::array<double, 4>> ParseRect(const std::string& text) {
   std::array<double, 4> v{};
   std::istringstream in(text);
   for (int i = 0; i < 4; ++i) {
-    if (!(in >> v[i])) return InvalidArgumentError("--rect is x,y,width,height in points, e.g. 380,80,160,160");
+    if (!(in >> v[i]))
+      return InvalidArgumentError("--rect is x,y,width,height in points, e.g. 380,80,160,160");
     if (i < 3) {
       char comma = 0;
-      if (!(in >> comma) || comma != ',') return InvalidArgumentError("--rect is x,y,width,height in points, e.g. 380,80,160,160");
+      if (!(in >> comma) || comma != ',')
+        return InvalidArgumentError("--rect is x,y,width,height in points, e.g. 380,80,160,160");
     }
   }
   std::string rest;
-  if (in >> rest) return InvalidArgumentError("--rect is x,y,width,height in points, e.g. 380,80,160,160");
+  if (in >> rest)
+    return InvalidArgumentError("--rect is x,y,width,height in points, e.g. 380,80,160,160");
   if (v[2] <= 0 || v[3] <= 0 || v[2] > 14400 || v[3] > 14400 || v[0] < 0 || v[1] < 0) {
-    return InvalidArgumentError("--rect: the width and height must be positive and the corner on the page");
+    return InvalidArgumentError(
+        "--rect: the width and height must be positive and the corner on the page");
   }
   return v;
 }
@@ -70,7 +74,8 @@ struct Context {
   // A TSA URL, or the instance's TSA; null when neither.
   StatusOr<pki::TimestampSource*> Timestamps(const std::string& url) {
     if (!url.empty()) {
-      timestamps = std::make_unique<tsa::RemoteTimestampSource>(*fetcher, url, crypto::DefaultRng());
+      timestamps =
+          std::make_unique<tsa::RemoteTimestampSource>(*fetcher, url, crypto::DefaultRng());
     } else if (platform) {
       HETONG_ASSIGN_OR_RETURN(tsa::TimeStampAuthority * t, platform->tsa());
       timestamps = std::make_unique<tsa::LocalTimestampSource>(*t, crypto::DefaultRng());
@@ -110,7 +115,8 @@ int RunSign(const SignOpts& o) {
     cert = id->certificate;
     chain = id->chain;
   } else {
-    if (o.key.empty() || o.cert.empty()) return Fail("give --key and --cert, or --data DIR --signer NAME");
+    if (o.key.empty() || o.cert.empty())
+      return Fail("give --key and --cert, or --data DIR --signer NAME");
     auto key = LoadPrivateKey(o.key, o.pass_file);
     if (!key.ok()) return Fail(key.status());
     auto s = crypto::NewSigner(*key);
@@ -143,7 +149,8 @@ int RunSign(const SignOpts& o) {
   opts.contact_info = o.contact;
   opts.certify = o.certify;
   if (*level >= pdf::PadesLevel::kBLT) {
-    if (ctx.anchors.empty()) return Fail(level_name + " needs the trusted roots (--trust, or --data DIR)");
+    if (ctx.anchors.empty())
+      return Fail(level_name + " needs the trusted roots (--trust, or --data DIR)");
     opts.validation = ctx.Validation();
   }
   // The appearance.
@@ -167,18 +174,21 @@ int RunSign(const SignOpts& o) {
       spec.layout = pdf::AppearanceSpec::Layout::kTextOnly;
     } else if (!spec.image) {
       spec.layout = pdf::AppearanceSpec::Layout::kTextOnly;
-      spec.text_lines = {cert->subject().common_name(), base::FormatRfc3339(base::SystemClock::Get().Now())};
+      spec.text_lines = {cert->subject().common_name(),
+                         base::FormatRfc3339(base::SystemClock::Get().Now())};
     }
     auto image = pdf::RenderAppearance(spec);
     if (!image.ok()) return Fail(image.status());
-    opts.visible = pdf::VisibleSignature{o.page, (*r)[0], (*r)[1], (*r)[2], (*r)[3], std::move(*image)};
+    opts.visible =
+        pdf::VisibleSignature{o.page, (*r)[0], (*r)[1], (*r)[2], (*r)[3], std::move(*image)};
   } else if (!o.image.empty() || !o.text.empty()) {
     return Fail("--image and --text need --rect (where the signature appears)");
   }
   auto res = pdf::SignPdf(o.in, o.out, *signer, *cert, opts);
   if (!res.ok()) return Fail(res.status());
-  std::fprintf(stderr, "signed %s as %s (%s, %s, %zu-byte signature) -> %s\n", o.in.c_str(), res->field_name.c_str(),
-               cert->subject().common_name().c_str(), level_name.c_str(), res->cms_bytes, o.out.c_str());
+  std::fprintf(stderr, "signed %s as %s (%s, %s, %zu-byte signature) -> %s\n", o.in.c_str(),
+               res->field_name.c_str(), cert->subject().common_name().c_str(), level_name.c_str(),
+               res->cms_bytes, o.out.c_str());
   return kExitOk;
 }
 
@@ -198,14 +208,15 @@ int RunTimestamp(const TsOpts& o) {
   crypto::HashAlgorithm alg = *crypto::HashFromName(o.hash);
   StatusOr<pdf::PdfSignResult> res = InternalError("unset");
   if (o.archive) {
-    if (ctx.anchors.empty()) return Fail("--archive needs the trusted roots (--trust, or --data DIR)");
+    if (ctx.anchors.empty())
+      return Fail("--archive needs the trusted roots (--trust, or --data DIR)");
     res = pdf::ExtendArchive(o.in, o.out, **tsa, alg, ctx.Validation());
   } else {
     res = pdf::AddDocumentTimestamp(o.in, o.out, **tsa, alg);
   }
   if (!res.ok()) return Fail(res.status());
-  std::fprintf(stderr, "added a document time-stamp%s (%s) -> %s\n", o.archive ? " and validation data" : "",
-               res->field_name.c_str(), o.out.c_str());
+  std::fprintf(stderr, "added a document time-stamp%s (%s) -> %s\n",
+               o.archive ? " and validation data" : "", res->field_name.c_str(), o.out.c_str());
   return kExitOk;
 }
 
@@ -246,32 +257,44 @@ void RegisterPdfCommands(CLI::App& app, int* rc) {
   pdf_cmd->require_subcommand(1);
 
   auto so = std::make_shared<SignOpts>();
-  auto* sign = pdf_cmd->add_subcommand("sign", "sign a PDF: an incremental update with a CAdES signature");
+  auto* sign =
+      pdf_cmd->add_subcommand("sign", "sign a PDF: an incremental update with a CAdES signature");
   sign->add_option("--in", so->in, "the PDF to sign")->required();
   sign->add_option("--out", so->out, "the signed PDF (may be the same file)")->required();
   sign->add_option("--key", so->key, "the signer's private key (PKCS#8)");
   sign->add_option("--pass-file", so->pass_file, "password of an encrypted key");
-  sign->add_option("--cert", so->cert, "the signer's certificate (PEM or DER; a PEM bundle may carry the chain)");
+  sign->add_option("--cert", so->cert,
+                   "the signer's certificate (PEM or DER; a PEM bundle may carry the chain)");
   sign->add_option("--chain", so->chain, "issuing CA certificates to embed, repeatable");
   sign->add_option("--data", so->data, "the instance directory (its signers, TSA, CRLs and OCSP)");
-  sign->add_option("--signer", so->signer, "a signer held by the instance (see 'hetong signer list')");
-  sign->add_option("--level", so->level, "B-B, B-T, B-LT or B-LTA (default: B-T when a TSA is given, else B-B)");
-  sign->add_option("--tsa", so->tsa, "a time-stamp authority URL (default with --data: the instance's TSA)");
-  sign->add_option("--trust", so->trust, "trusted roots for B-LT/B-LTA validation data, repeatable");
-  sign->add_option("--page", so->page, "page of a visible signature (1-based)")->check(CLI::Range(1, 1000000));
-  sign->add_option("--rect", so->rect, "visible signature rectangle x,y,w,h in points from the lower-left corner");
-  sign->add_option("--image", so->image, "seal or handwritten-signature image (PNG, transparency kept)");
+  sign->add_option("--signer", so->signer,
+                   "a signer held by the instance (see 'hetong signer list')");
+  sign->add_option("--level", so->level,
+                   "B-B, B-T, B-LT or B-LTA (default: B-T when a TSA is given, else B-B)");
+  sign->add_option("--tsa", so->tsa,
+                   "a time-stamp authority URL (default with --data: the instance's TSA)");
+  sign->add_option("--trust", so->trust,
+                   "trusted roots for B-LT/B-LTA validation data, repeatable");
+  sign->add_option("--page", so->page, "page of a visible signature (1-based)")
+      ->check(CLI::Range(1, 1000000));
+  sign->add_option("--rect", so->rect,
+                   "visible signature rectangle x,y,w,h in points from the lower-left corner");
+  sign->add_option("--image", so->image,
+                   "seal or handwritten-signature image (PNG, transparency kept)");
   sign->add_option("--text", so->text, "a line of text in the appearance (UTF-8), repeatable");
-  sign->add_option("--field", so->field, "an empty signature field to fill, or the new field's name");
+  sign->add_option("--field", so->field,
+                   "an empty signature field to fill, or the new field's name");
   sign->add_option("--name", so->name, "the signer's name as shown by readers");
   sign->add_option("--reason", so->reason, "why the document is signed");
   sign->add_option("--location", so->location, "where it is signed");
   sign->add_option("--contact", so->contact, "how to reach the signer");
-  sign->add_flag("--certify", so->certify, "certify the document: later only form filling and signing (DocMDP P=2)");
+  sign->add_flag("--certify", so->certify,
+                 "certify the document: later only form filling and signing (DocMDP P=2)");
   sign->callback([so, rc] { *rc = RunSign(*so); });
 
   auto to = std::make_shared<TsOpts>();
-  auto* ts = pdf_cmd->add_subcommand("timestamp", "add a document time-stamp (and with --archive fresh validation data)");
+  auto* ts = pdf_cmd->add_subcommand(
+      "timestamp", "add a document time-stamp (and with --archive fresh validation data)");
   ts->add_option("--in", to->in, "the PDF")->required();
   ts->add_option("--out", to->out, "the time-stamped PDF (may be the same file)")->required();
   ts->add_option("--tsa", to->tsa, "a time-stamp authority URL");
@@ -279,18 +302,24 @@ void RegisterPdfCommands(CLI::App& app, int* rc) {
   ts->add_option("--hash", to->hash, "sha256 (RSA TSA) or sm3 (SM2 TSA)")
       ->check(CLI::IsMember({"sm3", "sha256", "sha384", "sha512"}));
   ts->add_flag("--archive", to->archive,
-               "first add validation data for every signature and time-stamp (B-LT to B-LTA, or extend an archive)");
+               "first add validation data for every signature and time-stamp (B-LT to B-LTA, or "
+               "extend an archive)");
   ts->add_option("--trust", to->trust, "trusted roots for the validation data, repeatable");
   ts->callback([to, rc] { *rc = RunTimestamp(*to); });
 
   auto vo = std::make_shared<VerifyOpts>();
-  auto* verify = app.add_subcommand("verify", "validate the signatures of a PDF; exit 0 only if every one is valid");
+  auto* verify = app.add_subcommand(
+      "verify", "validate the signatures of a PDF; exit 0 only if every one is valid");
   verify->add_option("file", vo->file, "the signed PDF")->required();
-  verify->add_option("--trust", vo->trust, "trusted root certificates (PEM bundle or DER), repeatable");
+  verify->add_option("--trust", vo->trust,
+                     "trusted root certificates (PEM bundle or DER), repeatable");
   verify->add_option("--chain", vo->chain, "more intermediate certificates, repeatable");
-  verify->add_option("--data", vo->data, "trust the roots of this instance (and reach its CRLs and OCSP in process)");
-  verify->add_flag("--json", vo->json, "print the validation report as JSON (docs/formats/validation-report.md)");
-  verify->add_flag("--offline", vo->offline, "use only the validation data in the file (no OCSP or CRL fetching)");
+  verify->add_option("--data", vo->data,
+                     "trust the roots of this instance (and reach its CRLs and OCSP in process)");
+  verify->add_flag("--json", vo->json,
+                   "print the validation report as JSON (docs/formats/validation-report.md)");
+  verify->add_flag("--offline", vo->offline,
+                   "use only the validation data in the file (no OCSP or CRL fetching)");
   verify->add_option("--out", vo->out, "write the report to this file instead of standard output");
   verify->callback([vo, rc] { *rc = RunVerify(*vo); });
 
@@ -303,7 +332,8 @@ void RegisterPdfCommands(CLI::App& app, int* rc) {
   };
   auto co = std::make_shared<SealOpts>();
   auto* company = seal_cmd->add_subcommand("company", "a round company seal");
-  company->add_option("--name", co->name, "the organisation, e.g. 北京某某科技有限公司")->required();
+  company->add_option("--name", co->name, "the organisation, e.g. 北京某某科技有限公司")
+      ->required();
   company->add_option("--code", co->code, "the 13-digit seal code");
   company->add_option("--title", co->title, "the title under the star, e.g. 合同专用章");
   company->add_option("--size", co->size, "pixels (default 512)");
@@ -321,7 +351,8 @@ void RegisterPdfCommands(CLI::App& app, int* rc) {
     *rc = s.ok() ? kExitOk : Fail(s);
   });
   auto po = std::make_shared<SealOpts>();
-  auto* personal = seal_cmd->add_subcommand("personal", "a square personal seal (2 to 4 Chinese characters)");
+  auto* personal =
+      seal_cmd->add_subcommand("personal", "a square personal seal (2 to 4 Chinese characters)");
   personal->add_option("--name", po->name, "the name, e.g. 张三")->required();
   personal->add_option("--size", po->size, "pixels (default 256)");
   personal->add_option("--out", po->out, "PNG file")->required();
@@ -337,26 +368,31 @@ void RegisterPdfCommands(CLI::App& app, int* rc) {
   });
 
   // Signers held by the instance.
-  auto* signer_cmd = app.add_subcommand("signer", "signing identities whose keys the instance holds (operator)");
+  auto* signer_cmd =
+      app.add_subcommand("signer", "signing identities whose keys the instance holds (operator)");
   signer_cmd->require_subcommand(1);
   struct SignerOpts {
     std::string data, name, subject, alg = "sm2", profile = "org";
     bool pem = false;
   };
   auto eo = std::make_shared<SignerOpts>();
-  auto* enroll = signer_cmd->add_subcommand("enroll", "make a key in the key center and a certificate for it");
+  auto* enroll =
+      signer_cmd->add_subcommand("enroll", "make a key in the key center and a certificate for it");
   enroll->add_option("--data", eo->data, "instance data directory")->required();
   enroll->add_option("--name", eo->name, "a short name, e.g. acme-contracts")->required();
-  enroll->add_option("--subject", eo->subject, "e.g. \"/C=CN/O=某某公司/CN=某某公司合同专用章\"")->required();
+  enroll->add_option("--subject", eo->subject, "e.g. \"/C=CN/O=某某公司/CN=某某公司合同专用章\"")
+      ->required();
   enroll->add_option("--alg", eo->alg, "sm2, rsa2048, rsa3072 or ecdsa-p256")
       ->check(CLI::IsMember({"sm2", "rsa2048", "rsa3072", "ecdsa-p256"}));
-  enroll->add_option("--profile", eo->profile, "org or personal")->check(CLI::IsMember({"org", "personal"}));
+  enroll->add_option("--profile", eo->profile, "org or personal")
+      ->check(CLI::IsMember({"org", "personal"}));
   enroll->callback([eo, rc] {
     auto dn = ParseSubject(eo->subject);
     if (!dn.ok()) return void(*rc = Fail(dn.status()));
     auto p = Platform::Open(eo->data, false);
     if (!p.ok()) return void(*rc = Fail(p.status()));
-    auto id = (*p)->EnrollSigner(eo->name, *dn, *crypto::KeySpecFromName(eo->alg), *pki::ProfileFromName(eo->profile));
+    auto id = (*p)->EnrollSigner(eo->name, *dn, *crypto::KeySpecFromName(eo->alg),
+                                 *pki::ProfileFromName(eo->profile));
     if (!id.ok()) return void(*rc = Fail(id.status()));
     std::printf("%s %s serial %s\n", id->name.c_str(), id->certificate.subject().ToString().c_str(),
                 id->certificate.SerialHex().c_str());
@@ -372,13 +408,15 @@ void RegisterPdfCommands(CLI::App& app, int* rc) {
     if (!names.ok()) return void(*rc = Fail(names.status()));
     for (const auto& n : *names) {
       auto id = (*p)->FindSigner(n);
-      std::printf("%-24s %s\n", n.c_str(),
-                  id.ok() ? id->certificate.subject().ToString().c_str() : id.status().message().c_str());
+      std::printf(
+          "%-24s %s\n", n.c_str(),
+          id.ok() ? id->certificate.subject().ToString().c_str() : id.status().message().c_str());
     }
     *rc = kExitOk;
   });
   auto ro = std::make_shared<SignerOpts>();
-  auto* renew = signer_cmd->add_subcommand("renew", "a new certificate for the signer's key (same subject)");
+  auto* renew =
+      signer_cmd->add_subcommand("renew", "a new certificate for the signer's key (same subject)");
   renew->add_option("--data", ro->data, "instance data directory")->required();
   renew->add_option("--name", ro->name, "the signer")->required();
   renew->callback([ro, rc] {
@@ -386,12 +424,14 @@ void RegisterPdfCommands(CLI::App& app, int* rc) {
     if (!p.ok()) return void(*rc = Fail(p.status()));
     auto id = (*p)->RenewSigner(ro->name);
     if (!id.ok()) return void(*rc = Fail(id.status()));
-    std::printf("%s serial %s valid until %s\n", id->name.c_str(), id->certificate.SerialHex().c_str(),
+    std::printf("%s serial %s valid until %s\n", id->name.c_str(),
+                id->certificate.SerialHex().c_str(),
                 base::FormatRfc3339(id->certificate.not_after()).c_str());
     *rc = kExitOk;
   });
   auto xo = std::make_shared<SignerOpts>();
-  auto* retire = signer_cmd->add_subcommand("retire", "revoke the signer's certificates and retire its key");
+  auto* retire =
+      signer_cmd->add_subcommand("retire", "revoke the signer's certificates and retire its key");
   retire->add_option("--data", xo->data, "instance data directory")->required();
   retire->add_option("--name", xo->name, "the signer")->required();
   retire->callback([xo, rc] {
@@ -399,7 +439,9 @@ void RegisterPdfCommands(CLI::App& app, int* rc) {
     if (!p.ok()) return void(*rc = Fail(p.status()));
     Status s = (*p)->RetireSigner(xo->name);
     if (!s.ok()) return void(*rc = Fail(s));
-    std::fprintf(stderr, "retired %s: its certificates are revoked and its key can no longer sign\n", xo->name.c_str());
+    std::fprintf(stderr,
+                 "retired %s: its certificates are revoked and its key can no longer sign\n",
+                 xo->name.c_str());
     *rc = kExitOk;
   });
 
@@ -419,8 +461,9 @@ void RegisterPdfCommands(CLI::App& app, int* rc) {
       for (const auto& i : id->chain) std::printf("%s", i.ToPem().c_str());
     } else {
       std::printf("subject:   %s\nissuer:    %s\nserial:    %s\nnot after: %s\nkey:       %s\n",
-                  c.subject().ToString().c_str(), c.issuer().ToString().c_str(), c.SerialHex().c_str(),
-                  base::FormatRfc3339(c.not_after()).c_str(), id->key_id.c_str());
+                  c.subject().ToString().c_str(), c.issuer().ToString().c_str(),
+                  c.SerialHex().c_str(), base::FormatRfc3339(c.not_after()).c_str(),
+                  id->key_id.c_str());
     }
     *rc = kExitOk;
   });

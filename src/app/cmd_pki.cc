@@ -21,7 +21,8 @@ namespace hetong::app {
 
 namespace {
 
-StatusOr<std::vector<Bytes>> ReadDerOrPemAll(const std::vector<std::string>& files, std::string_view label) {
+StatusOr<std::vector<Bytes>> ReadDerOrPemAll(const std::vector<std::string>& files,
+                                             std::string_view label) {
   std::vector<Bytes> out;
   for (const auto& f : files) {
     HETONG_ASSIGN_OR_RETURN(Bytes data, base::ReadFile(f));
@@ -37,11 +38,10 @@ StatusOr<std::vector<Bytes>> ReadDerOrPemAll(const std::vector<std::string>& fil
   return out;
 }
 
-
 void PrintAuthority(const ca::Authority& a, bool pem) {
   const auto& c = a.cert;
-  std::printf("%-10s %-8s %-8s %s\n", a.record.name.c_str(), a.record.role.c_str(), a.record.family.c_str(),
-              c.subject().ToString().c_str());
+  std::printf("%-10s %-8s %-8s %s\n", a.record.name.c_str(), a.record.role.c_str(),
+              a.record.family.c_str(), c.subject().ToString().c_str());
   if (pem) std::printf("%s", c.ToPem().c_str());
 }
 
@@ -56,7 +56,9 @@ void AddCaCommands(CLI::App& app, int* rc) {
       *rc = fn(**p);
     };
   };
-  auto data_opt = [data](CLI::App* c) { c->add_option("--data", *data, "instance data directory")->required(); };
+  auto data_opt = [data](CLI::App* c) {
+    c->add_option("--data", *data, "instance data directory")->required();
+  };
 
   auto* list = ca->add_subcommand("list", "list the CAs, service certificates and trust anchors");
   data_opt(list);
@@ -80,12 +82,14 @@ void AddCaCommands(CLI::App& app, int* rc) {
       std::printf("%s", c.ToPem().c_str());
       return kExitOk;
     }
-    std::printf("name:        %s\nrole:        %s\nsubject:     %s\nissuer:      %s\nserial:      %s\n"
-                "not before:  %s\nnot after:   %s\nkey:         %s %d bits\nfingerprint: %s (SM3)\n",
-                a->record.name.c_str(), a->record.role.c_str(), c.subject().ToString().c_str(),
-                c.issuer().ToString().c_str(), c.SerialHex().c_str(), base::FormatRfc3339(c.not_before()).c_str(),
-                base::FormatRfc3339(c.not_after()).c_str(), std::string(crypto::KeyTypeName(c.public_key().type())).c_str(),
-                c.public_key().bits(), c.Fingerprint().c_str());
+    std::printf(
+        "name:        %s\nrole:        %s\nsubject:     %s\nissuer:      %s\nserial:      %s\n"
+        "not before:  %s\nnot after:   %s\nkey:         %s %d bits\nfingerprint: %s (SM3)\n",
+        a->record.name.c_str(), a->record.role.c_str(), c.subject().ToString().c_str(),
+        c.issuer().ToString().c_str(), c.SerialHex().c_str(),
+        base::FormatRfc3339(c.not_before()).c_str(), base::FormatRfc3339(c.not_after()).c_str(),
+        std::string(crypto::KeyTypeName(c.public_key().type())).c_str(), c.public_key().bits(),
+        c.Fingerprint().c_str());
     return kExitOk;
   }));
 
@@ -93,10 +97,12 @@ void AddCaCommands(CLI::App& app, int* rc) {
     std::string csr, profile, ca, out;
   };
   auto io = std::make_shared<IssueOpts>();
-  auto* issue = ca->add_subcommand("issue", "issue a certificate from a CSR (the operator approves the RA step)");
+  auto* issue = ca->add_subcommand(
+      "issue", "issue a certificate from a CSR (the operator approves the RA step)");
   data_opt(issue);
   issue->add_option("--csr", io->csr, "PKCS#10 request (PEM or DER)")->required();
-  issue->add_option("--profile", io->profile, "personal, org, event, tsa, ocsp or tls")->required()
+  issue->add_option("--profile", io->profile, "personal, org, event, tsa, ocsp or tls")
+      ->required()
       ->check(CLI::IsMember({"personal", "org", "event", "tsa", "ocsp", "tls"}));
   issue->add_option("--ca", io->ca, "issuing CA (default: sm2-ca for SM2 keys, rsa-ca otherwise)");
   issue->add_option("--out", io->out, "certificate file (PEM; default standard output)");
@@ -107,8 +113,8 @@ void AddCaCommands(CLI::App& app, int* rc) {
     if (!cert.ok()) return Fail(cert.status());
     Status s = WriteOutput(io->out, AsBytes(base::PemEncode("CERTIFICATE", cert->der)));
     if (!s.ok()) return Fail(s);
-    std::fprintf(stderr, "issued %s certificate %s by %s for %s\n", cert->profile.c_str(), cert->serial_hex.c_str(),
-                 cert->ca.c_str(), cert->subject.c_str());
+    std::fprintf(stderr, "issued %s certificate %s by %s for %s\n", cert->profile.c_str(),
+                 cert->serial_hex.c_str(), cert->ca.c_str(), cert->subject.c_str());
     return kExitOk;
   }));
 
@@ -125,7 +131,8 @@ void AddCaCommands(CLI::App& app, int* rc) {
   revoke->add_option("--at", ro->at, "revocation time (RFC 3339; default now)");
   revoke->callback(with_platform([ro](Platform& p) {
     auto reason = pki::CrlReasonFromName(ro->reason);
-    if (!reason || *reason == pki::CrlReason::kRemoveFromCrl) return Fail("unknown revocation reason '" + ro->reason + "'");
+    if (!reason || *reason == pki::CrlReason::kRemoveFromCrl)
+      return Fail("unknown revocation reason '" + ro->reason + "'");
     std::optional<base::TimePoint> at;
     if (!ro->at.empty()) {
       auto t = base::ParseRfc3339(ro->at);
@@ -157,10 +164,12 @@ void AddCaCommands(CLI::App& app, int* rc) {
     std::string csr, profile, ca, requester = "cli";
   };
   auto so = std::make_shared<SubmitOpts>();
-  auto* submit = ca->add_subcommand("submit", "put a CSR in the RA queue (issued only when an operator approves it)");
+  auto* submit = ca->add_subcommand(
+      "submit", "put a CSR in the RA queue (issued only when an operator approves it)");
   data_opt(submit);
   submit->add_option("--csr", so->csr, "PKCS#10 request (PEM or DER)")->required();
-  submit->add_option("--profile", so->profile, "personal, org, event, tsa, ocsp or tls")->required()
+  submit->add_option("--profile", so->profile, "personal, org, event, tsa, ocsp or tls")
+      ->required()
       ->check(CLI::IsMember({"personal", "org", "event", "tsa", "ocsp", "tls"}));
   submit->add_option("--ca", so->ca, "issuing CA (default: sm2-ca for SM2 keys, rsa-ca otherwise)");
   submit->add_option("--requester", so->requester, "who asks (recorded with the request)");
@@ -182,8 +191,8 @@ void AddCaCommands(CLI::App& app, int* rc) {
     if (!pending.ok()) return Fail(pending.status());
     std::printf("%-6s %-8s %-9s %-20s %s\n", "ID", "CA", "PROFILE", "REQUESTED", "SUBJECT");
     for (const auto& r : *pending) {
-      std::printf("%-6lld %-8s %-9s %-20s %s\n", static_cast<long long>(r.id), r.ca.c_str(), r.profile.c_str(),
-                  base::FormatRfc3339(r.created_at).c_str(), r.subject.c_str());
+      std::printf("%-6lld %-8s %-9s %-20s %s\n", static_cast<long long>(r.id), r.ca.c_str(),
+                  r.profile.c_str(), base::FormatRfc3339(r.created_at).c_str(), r.subject.c_str());
     }
     return kExitOk;
   }));
@@ -193,7 +202,8 @@ void AddCaCommands(CLI::App& app, int* rc) {
     std::string reason, out;
   };
   auto ao = std::make_shared<DecideOpts>();
-  auto* approve = ca->add_subcommand("approve", "approve a pending request (issues the certificate)");
+  auto* approve =
+      ca->add_subcommand("approve", "approve a pending request (issues the certificate)");
   data_opt(approve);
   approve->add_option("--id", ao->id, "request id")->required();
   approve->add_option("--out", ao->out, "certificate file (PEM; default standard output)");
@@ -217,7 +227,8 @@ void AddCaCommands(CLI::App& app, int* rc) {
     std::string cert, name;
   };
   auto an = std::make_shared<AnchorOpts>();
-  auto* anchor = ca->add_subcommand("import-anchor", "trust an external CA (e.g. a licensed CA) for user certificates");
+  auto* anchor = ca->add_subcommand(
+      "import-anchor", "trust an external CA (e.g. a licensed CA) for user certificates");
   data_opt(anchor);
   anchor->add_option("--cert", an->cert, "the CA certificate (PEM or DER)")->required();
   anchor->add_option("--name", an->name, "a short name for it")->required();
@@ -226,7 +237,8 @@ void AddCaCommands(CLI::App& app, int* rc) {
     if (!bytes.ok()) return Fail(bytes.status());
     auto a = p.ca().ImportTrustAnchor(*bytes, an->name);
     if (!a.ok()) return Fail(a.status());
-    std::fprintf(stderr, "imported %s: %s\n", an->name.c_str(), a->cert.subject().ToString().c_str());
+    std::fprintf(stderr, "imported %s: %s\n", an->name.c_str(),
+                 a->cert.subject().ToString().c_str());
     return kExitOk;
   }));
 }
@@ -240,14 +252,18 @@ void AddCertVerify(CLI::App& app, int* rc) {
     bool online = false;
   };
   auto o = std::make_shared<Opts>();
-  auto* verify = cert->add_subcommand("verify", "validate a certificate path; exit 0 if valid, 1 if not");
+  auto* verify =
+      cert->add_subcommand("verify", "validate a certificate path; exit 0 if valid, 1 if not");
   verify->add_option("--cert", o->cert, "the certificate (PEM or DER)")->required();
-  verify->add_option("--chain", o->chain, "intermediate certificates (PEM bundle or DER), repeatable");
-  verify->add_option("--trust", o->trust, "trust anchors (PEM bundle or DER), repeatable")->required();
+  verify->add_option("--chain", o->chain,
+                     "intermediate certificates (PEM bundle or DER), repeatable");
+  verify->add_option("--trust", o->trust, "trust anchors (PEM bundle or DER), repeatable")
+      ->required();
   verify->add_option("--at", o->at, "validation time (RFC 3339; default now)");
   verify->add_option("--purpose", o->purpose, "any, sign, timestamp, ocsp, tls-server, tls-client")
       ->check(CLI::IsMember({"any", "sign", "timestamp", "ocsp", "tls-server", "tls-client"}));
-  verify->add_flag("--online", o->online, "check revocation online (OCSP, then CRL, from the certificates' URLs)");
+  verify->add_flag("--online", o->online,
+                   "check revocation online (OCSP, then CRL, from the certificates' URLs)");
   verify->add_option("--crl", o->crls, "captured CRLs to check revocation offline, repeatable");
   verify->add_option("--ocsp", o->ocsp, "captured OCSP responses (DER), repeatable");
   verify->callback([o, rc] {
@@ -265,9 +281,12 @@ void AddCertVerify(CLI::App& app, int* rc) {
       opts.time = *t;
     }
     static const std::map<std::string, pki::KeyPurpose> kPurposes = {
-        {"any", pki::KeyPurpose::kAny}, {"sign", pki::KeyPurpose::kDocumentSigning},
-        {"timestamp", pki::KeyPurpose::kTimeStamping}, {"ocsp", pki::KeyPurpose::kOcspSigning},
-        {"tls-server", pki::KeyPurpose::kServerAuth}, {"tls-client", pki::KeyPurpose::kClientAuth}};
+        {"any", pki::KeyPurpose::kAny},
+        {"sign", pki::KeyPurpose::kDocumentSigning},
+        {"timestamp", pki::KeyPurpose::kTimeStamping},
+        {"ocsp", pki::KeyPurpose::kOcspSigning},
+        {"tls-server", pki::KeyPurpose::kServerAuth},
+        {"tls-client", pki::KeyPurpose::kClientAuth}};
     opts.purpose = kPurposes.at(o->purpose);
     std::unique_ptr<pki::RevocationChecker> checker;
     server::HttpClient http;
@@ -299,8 +318,8 @@ void AddCertVerify(CLI::App& app, int* rc) {
       std::printf("OK: valid at %s\n", base::FormatRfc3339(opts.time).c_str());
       *rc = kExitOk;
     } else {
-      std::printf("NOT VALID (%s at depth %d): %s\n", std::string(pki::PathErrorName(r.error)).c_str(), r.depth,
-                  r.message.c_str());
+      std::printf("NOT VALID (%s at depth %d): %s\n",
+                  std::string(pki::PathErrorName(r.error)).c_str(), r.depth, r.message.c_str());
       *rc = kExitNegative;
     }
   });
@@ -314,12 +333,15 @@ void AddCsrNew(CLI::App& app, int* rc) {
     std::vector<std::string> dns, ip, email;
   };
   auto o = std::make_shared<Opts>();
-  auto* n = csr->add_subcommand("new", "make a PKCS#10 request (SM2 requests are signed with the GM/T default ID)");
-  n->add_option("--key", o->key, "existing private key; without it a new key is made (see --alg, --key-out)");
+  auto* n = csr->add_subcommand(
+      "new", "make a PKCS#10 request (SM2 requests are signed with the GM/T default ID)");
+  n->add_option("--key", o->key,
+                "existing private key; without it a new key is made (see --alg, --key-out)");
   n->add_option("--alg", o->alg, "algorithm of a new key: sm2, rsa2048, rsa3072, ecdsa-p256")
       ->check(CLI::IsMember({"sm2", "rsa2048", "rsa3072", "ecdsa-p256"}));
   n->add_option("--key-out", o->key_out, "where to write a new key (PKCS#8 PEM, 0600)");
-  n->add_option("--pass-file", o->pass_file, "password of the key (to read it, or to encrypt a new one)");
+  n->add_option("--pass-file", o->pass_file,
+                "password of the key (to read it, or to encrypt a new one)");
   n->add_option("--subject", o->subject, "e.g. \"/C=CN/O=某某公司/CN=张三\"")->required();
   n->add_option("--dns", o->dns, "DNS name for the subjectAltName (TLS), repeatable");
   n->add_option("--ip", o->ip, "IPv4 address for the subjectAltName, repeatable");

@@ -19,10 +19,10 @@ namespace hetong::app {
 
 namespace {
 
-
 std::string AccuracyText(const pki::Accuracy& a) {
   if (a.empty()) return "not stated";
-  return std::to_string(a.seconds) + "." + std::string(a.millis < 100 ? (a.millis < 10 ? "00" : "0") : "") +
+  return std::to_string(a.seconds) + "." +
+         std::string(a.millis < 100 ? (a.millis < 10 ? "00" : "0") : "") +
          std::to_string(a.millis) + " s";
 }
 
@@ -45,7 +45,8 @@ void RegisterTsCommands(CLI::App& app, int* rc) {
       ->check(CLI::IsMember({"sm3", "sha256", "sha384", "sha512"}));
   req->add_option("--out", ro->out, "response file (.tsr; \"-\" for standard output)")->required();
   req->callback([ro, rc] {
-    if (ro->url.empty() == ro->data.empty()) return void(*rc = Fail("give the TSA with --url or --data"));
+    if (ro->url.empty() == ro->data.empty())
+      return void(*rc = Fail("give the TSA with --url or --data"));
     auto input = ReadInput(ro->in);
     if (!input.ok()) return void(*rc = Fail(input.status()));
     crypto::HashAlgorithm alg = *crypto::HashFromName(ro->hash);
@@ -75,7 +76,8 @@ void RegisterTsCommands(CLI::App& app, int* rc) {
     std::vector<std::string> trust, chain;
   };
   auto vo = std::make_shared<VerifyOpts>();
-  auto* verify = ts->add_subcommand("verify", "verify a time-stamp for a file; exit 0 if valid, 1 if not");
+  auto* verify =
+      ts->add_subcommand("verify", "verify a time-stamp for a file; exit 0 if valid, 1 if not");
   verify->add_option("--in", vo->in, "the TimeStampResp (.tsr) or the token")->required();
   verify->add_option("--data-file", vo->data_file, "the file that was time-stamped")->required();
   verify->add_option("--trust", vo->trust, "trusted root certificates (PEM/DER), repeatable");
@@ -88,7 +90,8 @@ void RegisterTsCommands(CLI::App& app, int* rc) {
     if (auto resp = pki::ParseTimeStampResponse(*raw); resp.ok()) {
       if (resp->status != pki::kGranted && resp->status != 1) {
         std::printf("NOT VALID: the TSA refused the request (%s)\n",
-                    resp->failure ? std::string(pki::FailureInfoName(*resp->failure)).c_str() : "no reason");
+                    resp->failure ? std::string(pki::FailureInfoName(*resp->failure)).c_str()
+                                  : "no reason");
         return void(*rc = kExitNegative);
       }
       token = resp->token;
@@ -108,7 +111,8 @@ void RegisterTsCommands(CLI::App& app, int* rc) {
       for (auto& c : (*p)->ca().TrustAnchors()) opts.anchors.push_back(c);
       for (auto& c : (*p)->ca().Intermediates()) opts.intermediates.push_back(c);
     }
-    if (opts.anchors.empty()) return void(*rc = Fail("give the trusted root with --trust (or --data DIR)"));
+    if (opts.anchors.empty())
+      return void(*rc = Fail("give the trusted root with --trust (or --data DIR)"));
     // The imprint's algorithm decides how the data is hashed.
     auto sd = crypto::ParseCmsSignedData(token);
     if (!sd.ok() || !sd->content) return void(*rc = Fail("not a time-stamp token or response"));
@@ -118,13 +122,16 @@ void RegisterTsCommands(CLI::App& app, int* rc) {
     auto check = pki::VerifyTimestampToken(token, alg, crypto::Hash(alg, *data), opts);
     if (!check.ok()) return void(*rc = Fail(check.status()));
     const auto& i = check->info;
-    std::string tsa_name = check->tsa_certificate ? check->tsa_certificate->subject().ToString() : "?";
-    std::printf("time:      %s (accuracy %s)\nserial:    %s\npolicy:    %s\nTSA:       %s\nimprint:   %s %s\n"
-                "signature: %s\n",
-                base::FormatRfc3339Millis(i.gen_time).c_str(), AccuracyText(i.accuracy).c_str(),
-                base::HexEncode(i.serial).c_str(), i.policy.c_str(), tsa_name.c_str(),
-                std::string(crypto::HashName(alg)).c_str(), base::HexEncode(i.imprint.hashed_message).c_str(),
-                check->signature_algorithm.c_str());
+    std::string tsa_name =
+        check->tsa_certificate ? check->tsa_certificate->subject().ToString() : "?";
+    std::printf(
+        "time:      %s (accuracy %s)\nserial:    %s\npolicy:    %s\nTSA:       %s\nimprint:   %s "
+        "%s\n"
+        "signature: %s\n",
+        base::FormatRfc3339Millis(i.gen_time).c_str(), AccuracyText(i.accuracy).c_str(),
+        base::HexEncode(i.serial).c_str(), i.policy.c_str(), tsa_name.c_str(),
+        std::string(crypto::HashName(alg)).c_str(),
+        base::HexEncode(i.imprint.hashed_message).c_str(), check->signature_algorithm.c_str());
     if (check->valid) {
       std::printf("OK: the time-stamp is valid\n");
       *rc = kExitOk;

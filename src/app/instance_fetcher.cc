@@ -3,7 +3,8 @@
 namespace hetong::app {
 
 std::optional<std::string> InstanceFetcher::LocalPath(const std::string& url) const {
-  if (public_url_.empty() || url.compare(0, public_url_.size(), public_url_) != 0) return std::nullopt;
+  if (public_url_.empty() || url.compare(0, public_url_.size(), public_url_) != 0)
+    return std::nullopt;
   std::string rest = url.substr(public_url_.size());
   if (!rest.empty() && rest[0] != '/') return std::nullopt;  // another host that shares a prefix
   return rest.empty() ? "/" : rest;
@@ -22,7 +23,8 @@ StatusOr<Bytes> InstanceFetcher::Local(const std::string& method, const std::str
   req.remote_address = "in-process";
   api::HttpResponse resp = router_.Dispatch(req);
   if (resp.status != 200) {
-    return UnavailableError(method + " " + public_url_ + target + " answered " + std::to_string(resp.status));
+    return UnavailableError(method + " " + public_url_ + target + " answered " +
+                            std::to_string(resp.status));
   }
   return Bytes(resp.body.begin(), resp.body.end());
 }
@@ -32,7 +34,8 @@ StatusOr<Bytes> InstanceFetcher::Get(const std::string& url) {
   return network_.Get(url);
 }
 
-StatusOr<Bytes> InstanceFetcher::Post(const std::string& url, const std::string& content_type, ByteView body) {
+StatusOr<Bytes> InstanceFetcher::Post(const std::string& url, const std::string& content_type,
+                                      ByteView body) {
   if (auto path = LocalPath(url)) return Local("POST", *path, content_type, body);
   return network_.Post(url, content_type, body);
 }

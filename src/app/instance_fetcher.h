@@ -20,13 +20,14 @@ class InstanceFetcher final : public pki::HttpFetcher {
   InstanceFetcher(std::string public_url, const api::Router& router)
       : public_url_(std::move(public_url)), router_(router) {}
   StatusOr<Bytes> Get(const std::string& url) override;
-  StatusOr<Bytes> Post(const std::string& url, const std::string& content_type, ByteView body) override;
+  StatusOr<Bytes> Post(const std::string& url, const std::string& content_type,
+                       ByteView body) override;
 
  private:
   // The path of `url` when it names this instance.
   std::optional<std::string> LocalPath(const std::string& url) const;
-  StatusOr<Bytes> Local(const std::string& method, const std::string& target, const std::string& content_type,
-                        ByteView body);
+  StatusOr<Bytes> Local(const std::string& method, const std::string& target,
+                        const std::string& content_type, ByteView body);
 
   std::string public_url_;
   const api::Router& router_;

@@ -2,7 +2,6 @@
 // (`hetong crypto ...`), instance management (`hetong init`) and the server (`hetong serve`).
 
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "app/cli_util.h"

@@ -17,13 +17,17 @@ class CaStatusLookup final : public ocsp::StatusLookup {
     HETONG_ASSIGN_OR_RETURN(ca::CertificateStatus s, ca_.StatusOf(ca_name, serial));
     Result r;
     switch (s.state) {
-      case ca::CertificateStatus::State::kGood: r.status = pki::OcspCertStatus::kGood; break;
+      case ca::CertificateStatus::State::kGood:
+        r.status = pki::OcspCertStatus::kGood;
+        break;
       case ca::CertificateStatus::State::kRevoked:
         r.status = pki::OcspCertStatus::kRevoked;
         r.revoked_at = s.revoked_at;
         r.reason = s.reason;
         break;
-      case ca::CertificateStatus::State::kUnknown: r.status = pki::OcspCertStatus::kUnknown; break;
+      case ca::CertificateStatus::State::kUnknown:
+        r.status = pki::OcspCertStatus::kUnknown;
+        break;
     }
     return r;
   }
@@ -52,15 +56,18 @@ Status Platform::Bootstrap(const std::string& dir) {
   keycenter::SoftwareDevice device(instance->master_key().Clone(), crypto::DefaultRng());
   keycenter::KeyCenter keys(device, key_repo, base::SystemClock::Get(), crypto::DefaultRng());
   ca::CaSettings settings = SettingsFrom(*instance);
-  HETONG_RETURN_IF_ERROR(
-      ca::CertificateAuthority::Bootstrap(keys, ca_repo, settings, base::SystemClock::Get(), crypto::DefaultRng()));
-  HETONG_ASSIGN_OR_RETURN(auto ca, ca::CertificateAuthority::Open(keys, ca_repo, settings, base::SystemClock::Get(),
-                                                                 crypto::DefaultRng()));
+  HETONG_RETURN_IF_ERROR(ca::CertificateAuthority::Bootstrap(
+      keys, ca_repo, settings, base::SystemClock::Get(), crypto::DefaultRng()));
+  HETONG_ASSIGN_OR_RETURN(
+      auto ca, ca::CertificateAuthority::Open(keys, ca_repo, settings, base::SystemClock::Get(),
+                                              crypto::DefaultRng()));
   for (const char* family : {"sm2", "rsa"}) {
-    HETONG_RETURN_IF_ERROR(ca->EnsureServiceCertificate(std::string(family) + "-ocsp", std::string(family) + "-ca",
+    HETONG_RETURN_IF_ERROR(ca->EnsureServiceCertificate(std::string(family) + "-ocsp",
+                                                        std::string(family) + "-ca",
                                                         pki::Profile::kOcspSigner)
                                .status());
-    HETONG_RETURN_IF_ERROR(ca->EnsureServiceCertificate(std::string(family) + "-tsa", std::string(family) + "-ca",
+    HETONG_RETURN_IF_ERROR(ca->EnsureServiceCertificate(std::string(family) + "-tsa",
+                                                        std::string(family) + "-ca",
                                                         pki::Profile::kTsa)
                                .status());
   }
@@ -72,18 +79,21 @@ StatusOr<std::unique_ptr<Platform>> Platform::Open(const std::string& dir, bool 
   HETONG_ASSIGN_OR_RETURN(p->instance_, store::Instance::Open(dir, serving));
   p->key_repo_ = std::make_unique<store::SqlKeyRepository>(*p->instance_);
   p->ca_repo_ = std::make_unique<store::SqlCaRepository>(*p->instance_);
-  p->device_ = std::make_unique<keycenter::SoftwareDevice>(p->instance_->master_key().Clone(), crypto::DefaultRng());
-  p->keys_ = std::make_unique<keycenter::KeyCenter>(*p->device_, *p->key_repo_, base::SystemClock::Get(),
-                                                    crypto::DefaultRng());
-  HETONG_ASSIGN_OR_RETURN(p->ca_, ca::CertificateAuthority::Open(*p->keys_, *p->ca_repo_, SettingsFrom(*p->instance_),
-                                                                 base::SystemClock::Get(), crypto::DefaultRng()));
+  p->device_ = std::make_unique<keycenter::SoftwareDevice>(p->instance_->master_key().Clone(),
+                                                           crypto::DefaultRng());
+  p->keys_ = std::make_unique<keycenter::KeyCenter>(*p->device_, *p->key_repo_,
+                                                    base::SystemClock::Get(), crypto::DefaultRng());
+  HETONG_ASSIGN_OR_RETURN(
+      p->ca_, ca::CertificateAuthority::Open(*p->keys_, *p->ca_repo_, SettingsFrom(*p->instance_),
+                                             base::SystemClock::Get(), crypto::DefaultRng()));
   p->status_lookup_ = std::make_unique<CaStatusLookup>(*p->ca_);
   ocsp::ResponderOptions opts;
   auto minutes = p->instance_->config().GetInt("ocsp.validity_minutes", 60);
   if (!minutes.ok()) return minutes.status();
   if (*minutes < 1) return InvalidArgumentError("ocsp.validity_minutes must be at least 1");
   opts.validity = std::chrono::minutes(*minutes);
-  p->ocsp_ = std::make_unique<ocsp::OcspResponder>(*p->status_lookup_, base::SystemClock::Get(), opts);
+  p->ocsp_ =
+      std::make_unique<ocsp::OcspResponder>(*p->status_lookup_, base::SystemClock::Get(), opts);
   return p;
 }
 
@@ -92,9 +102,9 @@ StatusOr<tsa::TimeStampAuthority*> Platform::tsa() {
   if (tsa_) return tsa_.get();
   std::vector<tsa::TsaSigner> signers;
   for (const char* family : {"sm2", "rsa"}) {
-    HETONG_ASSIGN_OR_RETURN(ca::Authority a, ca_->EnsureServiceCertificate(std::string(family) + "-tsa",
-                                                                          std::string(family) + "-ca",
-                                                                          pki::Profile::kTsa));
+    HETONG_ASSIGN_OR_RETURN(ca::Authority a, ca_->EnsureServiceCertificate(
+                                                 std::string(family) + "-tsa",
+                                                 std::string(family) + "-ca", pki::Profile::kTsa));
     HETONG_ASSIGN_OR_RETURN(auto signer, ca_->SignerOf(a));
     HETONG_ASSIGN_OR_RETURN(ca::Authority issuing, ca_->Find(std::string(family) + "-ca"));
     signers.push_back({family, a.cert, signer, {issuing.cert}});
@@ -106,11 +116,14 @@ StatusOr<tsa::TimeStampAuthority*> Platform::tsa() {
     return InvalidArgumentError("tsa.sha2_family must be rsa or sm2");
   }
   HETONG_ASSIGN_OR_RETURN(int64_t accuracy_ms, cfg.GetInt("tsa.accuracy_ms", 1000));
-  if (accuracy_ms < 1 || accuracy_ms > 60000) return InvalidArgumentError("tsa.accuracy_ms must be 1..60000");
-  settings.accuracy = {static_cast<int>(accuracy_ms / 1000), static_cast<int>(accuracy_ms % 1000), 0};
+  if (accuracy_ms < 1 || accuracy_ms > 60000)
+    return InvalidArgumentError("tsa.accuracy_ms must be 1..60000");
+  settings.accuracy = {static_cast<int>(accuracy_ms / 1000), static_cast<int>(accuracy_ms % 1000),
+                       0};
   token_log_ = std::make_unique<store::SqlTokenLog>(*instance_);
-  HETONG_ASSIGN_OR_RETURN(tsa_, tsa::TimeStampAuthority::Create(settings, std::move(signers), *token_log_,
-                                                                base::SystemClock::Get()));
+  HETONG_ASSIGN_OR_RETURN(tsa_,
+                          tsa::TimeStampAuthority::Create(settings, std::move(signers), *token_log_,
+                                                          base::SystemClock::Get()));
   return tsa_.get();
 }
 
@@ -119,8 +132,11 @@ Status Platform::RefreshOcspResponders(bool renew) {
   for (const auto& a : ca_->authorities()) {
     if (a.record.role != "issuing") continue;
     std::string name = a.record.family + "-ocsp";
-    auto found = renew ? ca_->EnsureServiceCertificate(name, a.record.name, pki::Profile::kOcspSigner) : ca_->Find(name);
-    if (!renew && !found.ok()) continue;  // without a responder, OCSP requests are refused; CRLs remain
+    auto found = renew
+                     ? ca_->EnsureServiceCertificate(name, a.record.name, pki::Profile::kOcspSigner)
+                     : ca_->Find(name);
+    if (!renew && !found.ok())
+      continue;  // without a responder, OCSP requests are refused; CRLs remain
     HETONG_ASSIGN_OR_RETURN(ca::Authority responder, std::move(found));
     HETONG_ASSIGN_OR_RETURN(auto signer, ca_->SignerOf(responder));
     ids.push_back({a.record.name, a.cert, responder.cert, signer});
@@ -128,7 +144,6 @@ Status Platform::RefreshOcspResponders(bool renew) {
   ocsp_->SetIdentities(std::move(ids));
   return OkStatus();
 }
-
 
 StatusOr<pki::HttpFetcher*> Platform::fetcher(bool signing) {
   std::lock_guard<std::mutex> lock(fetcher_mu_);
@@ -152,7 +167,8 @@ constexpr std::string_view kSignerLabel = "signer/";
 Status CheckSignerName(const std::string& name) {
   static const std::regex kName("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   if (!std::regex_match(name, kName)) {
-    return InvalidArgumentError("a signer name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    return InvalidArgumentError(
+        "a signer name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
   }
   return OkStatus();
 }
@@ -163,13 +179,16 @@ StatusOr<std::vector<std::string>> Platform::SignerNames() {
   HETONG_ASSIGN_OR_RETURN(auto records, key_repo_->ListByOwner("platform"));
   std::vector<std::string> out;
   for (const auto& r : records) {
-    if (r.status == "active" && r.label.rfind(kSignerLabel, 0) == 0) out.push_back(r.label.substr(kSignerLabel.size()));
+    if (r.status == "active" && r.label.rfind(kSignerLabel, 0) == 0)
+      out.push_back(r.label.substr(kSignerLabel.size()));
   }
   return out;
 }
 
-StatusOr<Platform::SigningIdentity> Platform::EnrollSigner(const std::string& name, const pki::DistinguishedName& subject,
-                                                           crypto::KeySpec spec, pki::Profile profile) {
+StatusOr<Platform::SigningIdentity> Platform::EnrollSigner(const std::string& name,
+                                                           const pki::DistinguishedName& subject,
+                                                           crypto::KeySpec spec,
+                                                           pki::Profile profile) {
   HETONG_RETURN_IF_ERROR(CheckSignerName(name));
   if (profile != pki::Profile::kPersonal && profile != pki::Profile::kOrganization) {
     return InvalidArgumentError("a signer's certificate profile is personal or org");
@@ -178,7 +197,8 @@ StatusOr<Platform::SigningIdentity> Platform::EnrollSigner(const std::string& na
   for (const auto& n : names) {
     if (n == name) return AlreadyExistsError("the signer '" + name + "' exists");
   }
-  HETONG_ASSIGN_OR_RETURN(keycenter::KeyRecord key, keys_->GenerateKey(spec, std::string(kSignerLabel) + name, "platform"));
+  HETONG_ASSIGN_OR_RETURN(keycenter::KeyRecord key,
+                          keys_->GenerateKey(spec, std::string(kSignerLabel) + name, "platform"));
   HETONG_ASSIGN_OR_RETURN(crypto::PublicKey pub, keys_->PublicKeyOf(key.id));
   pki::IssueRequest req;
   req.profile = profile;
@@ -204,7 +224,8 @@ StatusOr<keycenter::KeyRecord> Platform::SignerKey(const std::string& name) {
 StatusOr<Platform::SigningIdentity> Platform::RenewSigner(const std::string& name) {
   HETONG_ASSIGN_OR_RETURN(keycenter::KeyRecord key, SignerKey(name));
   HETONG_ASSIGN_OR_RETURN(auto certs, ca_->CertificatesOfKey(key.id));
-  if (certs.empty()) return FailedPreconditionError("the signer '" + name + "' has no certificate to renew");
+  if (certs.empty())
+    return FailedPreconditionError("the signer '" + name + "' has no certificate to renew");
   HETONG_ASSIGN_OR_RETURN(pki::Certificate last, pki::Certificate::Parse(certs.front().der));
   auto profile = pki::ProfileFromName(certs.front().profile);
   if (!profile) return InternalError("unknown profile of the signer's certificate");
@@ -221,7 +242,8 @@ Status Platform::RetireSigner(const std::string& name) {
   HETONG_ASSIGN_OR_RETURN(keycenter::KeyRecord key, SignerKey(name));
   HETONG_ASSIGN_OR_RETURN(auto certs, ca_->CertificatesOfKey(key.id));
   for (const auto& c : certs) {
-    if (c.status == "valid") HETONG_RETURN_IF_ERROR(ca_->Revoke(c.serial_hex, pki::CrlReason::kCessationOfOperation));
+    if (c.status == "valid")
+      HETONG_RETURN_IF_ERROR(ca_->Revoke(c.serial_hex, pki::CrlReason::kCessationOfOperation));
   }
   return keys_->Retire(key.id);
 }
@@ -238,7 +260,8 @@ StatusOr<Platform::SigningIdentity> Platform::FindSigner(const std::string& name
     HETONG_ASSIGN_OR_RETURN(ca::Authority issuer, ca_->Find(c.ca));
     return SigningIdentity{name, key->id, std::move(signer), std::move(cert), {issuer.cert}};
   }
-  return FailedPreconditionError("the signer '" + name + "' has no valid certificate (revoked or expired)");
+  return FailedPreconditionError("the signer '" + name +
+                                 "' has no valid certificate (revoked or expired)");
 }
 
 }  // namespace hetong::app

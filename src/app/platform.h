@@ -58,7 +58,8 @@ class Platform {
     std::vector<pki::Certificate> chain;  // the issuing CA (the root is a trust anchor)
   };
   // A new key of `spec` and a certificate of `profile` (personal or org) for `subject`.
-  StatusOr<SigningIdentity> EnrollSigner(const std::string& name, const pki::DistinguishedName& subject,
+  StatusOr<SigningIdentity> EnrollSigner(const std::string& name,
+                                         const pki::DistinguishedName& subject,
                                          crypto::KeySpec spec, pki::Profile profile);
   // NotFound when there is no such signer; FailedPrecondition when its certificate is
   // revoked or expired.

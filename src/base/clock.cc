@@ -54,11 +54,11 @@ std::string FormatRfc3339(TimePoint t) { return FormatWith(t, false); }
 std::string FormatRfc3339Millis(TimePoint t) { return FormatWith(t, true); }
 
 StatusOr<TimePoint> ParseRfc3339(std::string_view s) {
-  const Status bad = InvalidArgumentError(
-      "time must look like 2026-11-26T15:54:10Z (RFC 3339) or 2026-11-26");
+  const Status bad =
+      InvalidArgumentError("time must look like 2026-11-26T15:54:10Z (RFC 3339) or 2026-11-26");
   int year, month, day, hour = 0, minute = 0, second = 0;
-  if (!ParseDigits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' ||
-      !ParseDigits(s, 5, 2, month) || s[7] != '-' || !ParseDigits(s, 8, 2, day)) {
+  if (!ParseDigits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !ParseDigits(s, 5, 2, month) ||
+      s[7] != '-' || !ParseDigits(s, 8, 2, day)) {
     return bad;
   }
   size_t pos = 10;
@@ -98,16 +98,15 @@ StatusOr<TimePoint> ParseRfc3339(std::string_view s) {
     }
     if (pos != s.size()) return bad;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-      second > 60) {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return bad;
   }
   std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(month),
                                   std::chrono::day(day)};
   if (!ymd.ok()) return bad;
-  auto t = std::chrono::sys_days(ymd) + std::chrono::hours(hour) +
-           std::chrono::minutes(minute) + std::chrono::seconds(second) +
-           std::chrono::microseconds(micros) - std::chrono::minutes(offset_minutes);
+  auto t = std::chrono::sys_days(ymd) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+           std::chrono::seconds(second) + std::chrono::microseconds(micros) -
+           std::chrono::minutes(offset_minutes);
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(t.time_since_epoch()));
 }
 

@@ -32,9 +32,7 @@ class SystemClock final : public Clock {
 class FakeClock final : public Clock {
  public:
   explicit FakeClock(TimePoint start) : now_us_(ToMicros(start)) {}
-  TimePoint Now() const override {
-    return TimePoint(std::chrono::microseconds(now_us_.load()));
-  }
+  TimePoint Now() const override { return TimePoint(std::chrono::microseconds(now_us_.load())); }
   void Set(TimePoint t) { now_us_ = ToMicros(t); }
   void Advance(std::chrono::microseconds d) { now_us_ += d.count(); }
 

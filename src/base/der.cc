@@ -20,10 +20,12 @@ std::string SanitizeUtf8(ByteView v) {
     size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
     bool ok = n > 0 && i + n <= v.size();
     for (size_t k = 1; ok && k < n; ++k) ok = (v[i + k] & 0xc0) == 0x80;
-    if (ok && n == 2 && c < 0xc2) ok = false;                              // overlong
-    if (ok && n == 3 && c == 0xe0 && v[i + 1] < 0xa0) ok = false;          // overlong
-    if (ok && n == 3 && c == 0xed && v[i + 1] >= 0xa0) ok = false;         // surrogates
-    if (ok && n == 4 && (c > 0xf4 || (c == 0xf0 && v[i + 1] < 0x90) || (c == 0xf4 && v[i + 1] >= 0x90))) ok = false;
+    if (ok && n == 2 && c < 0xc2) ok = false;                       // overlong
+    if (ok && n == 3 && c == 0xe0 && v[i + 1] < 0xa0) ok = false;   // overlong
+    if (ok && n == 3 && c == 0xed && v[i + 1] >= 0xa0) ok = false;  // surrogates
+    if (ok && n == 4 &&
+        (c > 0xf4 || (c == 0xf0 && v[i + 1] < 0x90) || (c == 0xf4 && v[i + 1] >= 0x90)))
+      ok = false;
     if (ok) {
       out.append(reinterpret_cast<const char*>(v.data() + i), n);
       i += n;
@@ -211,11 +213,12 @@ StatusOr<TimePoint> Reader::ReadTime() {
   // 99991231235959Z for "no expiry", become TimePoint::max(); earlier ones min().
   int64_t seconds = std::chrono::sys_days(ymd).time_since_epoch().count() * int64_t{86400} +
                     int64_t{hh} * 3600 + int64_t{mm} * 60 + ss;
-  constexpr int64_t kMaxSeconds = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max()).count() - 1;
+  constexpr int64_t kMaxSeconds =
+      std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max()).count() - 1;
   if (seconds >= kMaxSeconds) return TimePoint::max();
   if (seconds <= -kMaxSeconds) return TimePoint::min();
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::seconds(seconds) +
-                                                                    std::chrono::microseconds(micros)));
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+      std::chrono::seconds(seconds) + std::chrono::microseconds(micros)));
 }
 
 StatusOr<std::string> Reader::ReadString() {
@@ -312,9 +315,8 @@ Bytes Integer(int64_t value) {
   Bytes v;
   for (int shift = 56; shift >= 0; shift -= 8) v.push_back(static_cast<uint8_t>(value >> shift));
   size_t skip = 0;
-  while (skip + 1 < v.size() &&
-         ((v[skip] == 0x00 && !(v[skip + 1] & 0x80)) ||
-          (v[skip] == 0xff && (v[skip + 1] & 0x80)))) {
+  while (skip + 1 < v.size() && ((v[skip] == 0x00 && !(v[skip + 1] & 0x80)) ||
+                                 (v[skip] == 0xff && (v[skip + 1] & 0x80)))) {
     ++skip;
   }
   return Tlv(kInteger, ByteView(v).subspan(skip));
@@ -420,7 +422,8 @@ StatusOr<Bytes> EncodeOidContents(std::string_view dotted) {
   size_t pos = 0;
   while (true) {
     size_t dot = dotted.find('.', pos);
-    parts.push_back(dotted.substr(pos, dot == std::string_view::npos ? dotted.size() - pos : dot - pos));
+    parts.push_back(
+        dotted.substr(pos, dot == std::string_view::npos ? dotted.size() - pos : dot - pos));
     if (dot == std::string_view::npos) break;
     pos = dot + 1;
   }
@@ -522,7 +525,8 @@ Bytes Ia5String(std::string_view s) { return Tlv(kIa5String, AsBytes(s)); }
 
 namespace {
 std::tm ToTm(TimePoint t) {
-  std::time_t tt = static_cast<std::time_t>(ToUnixSeconds(std::chrono::floor<std::chrono::seconds>(t)));
+  std::time_t tt =
+      static_cast<std::time_t>(ToUnixSeconds(std::chrono::floor<std::chrono::seconds>(t)));
   std::tm tm{};
   gmtime_r(&tt, &tm);
   return tm;
@@ -545,8 +549,8 @@ Bytes GeneralizedTime(TimePoint t, bool with_millis) {
   std::string s(buf, static_cast<size_t>(n));
   if (with_millis) {
     auto secs = std::chrono::floor<std::chrono::seconds>(t);
-    int ms = static_cast<int>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(t - secs).count());
+    int ms =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(t - secs).count());
     if (ms > 0) {
       char frac[16];
       std::snprintf(frac, sizeof frac, ".%03d", ms);

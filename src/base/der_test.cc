@@ -85,10 +85,14 @@ TEST(DerReadTest, FarFutureTimesDoNotOverflow) {
 TEST(DerReadTest, StringsAreValidUtf8) {
   Bytes bmp = Tlv(kBmpString, Bytes{0xd8, 0x00, 0x00, 0x41});
   Reader r(bmp);
-  EXPECT_EQ(*r.ReadString(), "\xEF\xBF\xBD" "A");
+  EXPECT_EQ(*r.ReadString(),
+            "\xEF\xBF\xBD"
+            "A");
   Bytes bad = Tlv(kUtf8String, Bytes{0x41, 0xff, 0xc0, 0x80, 0x42});
   Reader r2(bad);
-  EXPECT_EQ(*r2.ReadString(), "A\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "B");
+  EXPECT_EQ(*r2.ReadString(),
+            "A\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+            "B");
 }
 
 TEST(DerReadTest, RoundTripStructure) {
@@ -112,7 +116,10 @@ TEST(DerReadTest, RoundTripStructure) {
 }
 
 TEST(DerReadTest, RejectsNonDer) {
-  struct Case { const char* hex; const char* why; };
+  struct Case {
+    const char* hex;
+    const char* why;
+  };
   const Case cases[] = {
       {"3080020101 0000", "indefinite length"},
       {"02810101", "non-minimal length"},
@@ -126,7 +133,8 @@ TEST(DerReadTest, RejectsNonDer) {
   };
   for (const auto& c : cases) {
     std::string hex;
-    for (const char* p = c.hex; *p; ++p) if (*p != ' ') hex.push_back(*p);
+    for (const char* p = c.hex; *p; ++p)
+      if (*p != ' ') hex.push_back(*p);
     Bytes b = *HexDecode(hex);
     auto e = ParseSingle(b, "value");
     bool bad = !e.ok();

@@ -137,9 +137,7 @@ StatusOr<Bytes> HexDecode(std::string_view hex) {
 }
 
 std::string Base64Encode(ByteView data) { return Base64With(data, kB64, true); }
-StatusOr<Bytes> Base64Decode(std::string_view text) {
-  return Base64DecodeWith(text, kB64, true);
-}
+StatusOr<Bytes> Base64Decode(std::string_view text) { return Base64DecodeWith(text, kB64, true); }
 std::string Base64UrlEncode(ByteView data) { return Base64With(data, kB64Url, false); }
 StatusOr<Bytes> Base64UrlDecode(std::string_view text) {
   return Base64DecodeWith(text, kB64Url, false);
@@ -169,7 +167,8 @@ StatusOr<std::vector<PemBlock>> PemDecodeAll(std::string_view text) {
     size_t label_end = text.find(kDashes, label_start);
     if (label_end == std::string_view::npos) return InvalidArgumentError("PEM: broken BEGIN line");
     std::string label(text.substr(label_start, label_end - label_start));
-    if (label.find('\n') != std::string::npos) return InvalidArgumentError("PEM: broken BEGIN line");
+    if (label.find('\n') != std::string::npos)
+      return InvalidArgumentError("PEM: broken BEGIN line");
     size_t body_start = label_end + kDashes.size();
     std::string end_line = std::string(kEnd) + label + std::string(kDashes);
     size_t end = text.find(end_line, body_start);
@@ -178,8 +177,9 @@ StatusOr<std::vector<PemBlock>> PemDecodeAll(std::string_view text) {
     }
     std::string_view body = text.substr(body_start, end - body_start);
     if (body.find(':') != std::string_view::npos) {
-      return InvalidArgumentError("PEM: encapsulated headers (legacy encrypted PEM) are not "
-                                  "supported; convert the key to PKCS#8");
+      return InvalidArgumentError(
+          "PEM: encapsulated headers (legacy encrypted PEM) are not "
+          "supported; convert the key to PKCS#8");
     }
     auto der = Base64Decode(body);
     if (!der.ok()) return der.status().WithContext("PEM '" + SafeLabel(label) + "' block");
@@ -203,8 +203,7 @@ bool LooksLikePem(ByteView data) {
   while (i < data.size() && IsSpace(static_cast<char>(data[i]))) ++i;
   constexpr std::string_view kBegin = "-----BEGIN ";
   if (data.size() - i < kBegin.size()) return false;
-  return std::string_view(reinterpret_cast<const char*>(data.data()) + i, kBegin.size()) ==
-         kBegin;
+  return std::string_view(reinterpret_cast<const char*>(data.data()) + i, kBegin.size()) == kBegin;
 }
 
 }  // namespace hetong::base

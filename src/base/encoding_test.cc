@@ -18,9 +18,13 @@ TEST(HexTest, RoundTrip) {
 
 TEST(Base64Test, Rfc4648Vectors) {
   // RFC 4648 §10.
-  const std::pair<const char*, const char*> cases[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> cases[] = {{"", ""},
+                                                       {"f", "Zg=="},
+                                                       {"fo", "Zm8="},
+                                                       {"foo", "Zm9v"},
+                                                       {"foob", "Zm9vYg=="},
+                                                       {"fooba", "Zm9vYmE="},
+                                                       {"foobar", "Zm9vYmFy"}};
   for (auto [plain, enc] : cases) {
     EXPECT_EQ(Base64Encode(AsBytes(plain)), enc);
     EXPECT_EQ(ToString(*Base64Decode(enc)), plain);
@@ -28,11 +32,11 @@ TEST(Base64Test, Rfc4648Vectors) {
 }
 
 TEST(Base64Test, RejectsBadInput) {
-  EXPECT_FALSE(Base64Decode("Zg=").ok());     // bad padding
-  EXPECT_FALSE(Base64Decode("Zh==").ok());    // non-canonical trailing bits
-  EXPECT_FALSE(Base64Decode("Z===").ok());    // too much padding
-  EXPECT_FALSE(Base64Decode("Zm9v!").ok());   // outside alphabet
-  EXPECT_FALSE(Base64Decode("Zm9vY").ok());   // truncated
+  EXPECT_FALSE(Base64Decode("Zg=").ok());                        // bad padding
+  EXPECT_FALSE(Base64Decode("Zh==").ok());                       // non-canonical trailing bits
+  EXPECT_FALSE(Base64Decode("Z===").ok());                       // too much padding
+  EXPECT_FALSE(Base64Decode("Zm9v!").ok());                      // outside alphabet
+  EXPECT_FALSE(Base64Decode("Zm9vY").ok());                      // truncated
   EXPECT_EQ(ToString(*Base64Decode("Zm9v\r\nYmFy")), "foobar");  // line breaks skipped
 }
 
@@ -62,10 +66,11 @@ TEST(PemTest, EncodeDecode) {
 
 TEST(PemTest, RejectsMalformed) {
   EXPECT_FALSE(PemDecodeAll("no pem here").ok());
-  EXPECT_FALSE(PemDecodeAll("-----BEGIN X-----\nAAAA\n").ok());          // no END
+  EXPECT_FALSE(PemDecodeAll("-----BEGIN X-----\nAAAA\n").ok());                 // no END
   EXPECT_FALSE(PemDecodeAll("-----BEGIN X-----\nA!AA\n-----END X-----").ok());  // bad b64
   EXPECT_FALSE(PemDecodeAll("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
-                            "-----END RSA PRIVATE KEY-----\n").ok());
+                            "-----END RSA PRIVATE KEY-----\n")
+                   .ok());
 }
 
 }  // namespace

@@ -13,16 +13,22 @@ namespace hetong::base {
 Status ErrnoStatus(int err, const std::string& what, const std::string& path) {
   std::string msg = what + " '" + path + "': " + std::strerror(err);
   switch (err) {
-    case ENOENT: return NotFoundError(msg);
+    case ENOENT:
+      return NotFoundError(msg);
     case EACCES:
-    case EPERM: return PermissionDeniedError(msg);
-    case EEXIST: return AlreadyExistsError(msg);
+    case EPERM:
+      return PermissionDeniedError(msg);
+    case EEXIST:
+      return AlreadyExistsError(msg);
     case ENOSPC:
-    case EDQUOT: return ResourceExhaustedError(msg);
+    case EDQUOT:
+      return ResourceExhaustedError(msg);
     case EISDIR:
     case ENOTDIR:
-    case ENAMETOOLONG: return InvalidArgumentError(msg);
-    default: return InternalError(msg);
+    case ENAMETOOLONG:
+      return InvalidArgumentError(msg);
+    default:
+      return InternalError(msg);
   }
 }
 
@@ -64,7 +70,7 @@ std::string DirOf(const std::string& path) {
 StatusOr<Bytes> ReadFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     ::close(fd);
     return InvalidArgumentError("'" + path + "' is a directory, not a file");
@@ -147,7 +153,7 @@ Status MakeDirs(const std::string& path, mode_t mode) {
 }
 
 bool PathExists(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
 }
 

@@ -5,8 +5,9 @@
 // Thread-safety: functions only; concurrent writers to the same path race like rename(2).
 #pragma once
 
-#include <string>
 #include <sys/types.h>
+
+#include <string>
 
 #include "base/bytes.h"
 #include "base/status.h"

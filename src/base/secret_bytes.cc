@@ -30,8 +30,7 @@ SecretBytes SecretBytes::Copy(std::span<const uint8_t> data) {
 }
 
 SecretBytes SecretBytes::Copy(std::string_view data) {
-  return Copy(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()),
-                                       data.size()));
+  return Copy(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
 }
 
 SecretBytes::SecretBytes(SecretBytes&& other) noexcept
@@ -51,8 +50,7 @@ SecretBytes::~SecretBytes() { Wipe(); }
 SecretBytes SecretBytes::Clone() const { return Copy(Reveal(SecretAccess::Unsafe())); }
 
 bool SecretBytes::Equals(const SecretBytes& other) const {
-  return ConstantTimeEquals(Reveal(SecretAccess::Unsafe()),
-                            other.Reveal(SecretAccess::Unsafe()));
+  return ConstantTimeEquals(Reveal(SecretAccess::Unsafe()), other.Reveal(SecretAccess::Unsafe()));
 }
 
 void SecretBytes::Clear() {

@@ -12,7 +12,9 @@ namespace hetong {
 namespace {
 
 template <typename T>
-concept Streamable = requires(std::ostream& os, const T& t) { os << t; };
+concept Streamable = requires(std::ostream& os, const T& t) {
+  os << t;
+};
 
 // The redaction rule, checked by the compiler: a secret can be neither formatted, streamed,
 // copied implicitly nor turned into a span without Reveal().

@@ -98,15 +98,15 @@ class [[nodiscard]] StatusOr {
   static_assert(!std::is_same_v<std::decay_t<T>, Status>, "StatusOr<Status> is not allowed");
 
  public:
-  StatusOr(const Status& status) : rep_(status) { CheckNotOk(); }  // NOLINT: implicit
+  StatusOr(const Status& status) : rep_(status) { CheckNotOk(); }        // NOLINT: implicit
   StatusOr(Status&& status) : rep_(std::move(status)) { CheckNotOk(); }  // NOLINT
-  StatusOr(const T& value) : rep_(value) {}                               // NOLINT
-  StatusOr(T&& value) : rep_(std::move(value)) {}                         // NOLINT
+  StatusOr(const T& value) : rep_(value) {}                              // NOLINT
+  StatusOr(T&& value) : rep_(std::move(value)) {}                        // NOLINT
   template <typename U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, Status> &&
-             !std::is_same_v<std::decay_t<U>, StatusOr<T>> &&
-             !std::is_same_v<std::decay_t<U>, T>)
-  StatusOr(U&& value) : rep_(std::in_place_index<1>, std::forward<U>(value)) {}  // NOLINT
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Status> &&
+           !std::is_same_v<std::decay_t<U>, StatusOr<T>> && !std::is_same_v<std::decay_t<U>, T>)
+      StatusOr(U&& value)
+      : rep_(std::in_place_index<1>, std::forward<U>(value)) {}  // NOLINT
 
   bool ok() const { return rep_.index() == 1; }
   Status status() const { return ok() ? OkStatus() : std::get<0>(rep_); }
@@ -143,8 +143,7 @@ class [[nodiscard]] StatusOr {
   }
   void CheckOk() const {
     if (!ok()) {
-      internal::CheckFailed(__FILE__, __LINE__, "ok()",
-                            std::get<0>(rep_).ToString().c_str());
+      internal::CheckFailed(__FILE__, __LINE__, "ok()", std::get<0>(rep_).ToString().c_str());
     }
   }
   std::variant<Status, T> rep_;
@@ -156,14 +155,14 @@ class [[nodiscard]] StatusOr {
 #define HETONG_STATUS_CONCAT(a, b) HETONG_STATUS_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function when `expr` (a Status) is not OK.
-#define HETONG_RETURN_IF_ERROR(expr)                     \
-  do {                                                   \
-    ::hetong::Status hetong_status_tmp_ = (expr);        \
+#define HETONG_RETURN_IF_ERROR(expr)                         \
+  do {                                                       \
+    ::hetong::Status hetong_status_tmp_ = (expr);            \
     if (!hetong_status_tmp_.ok()) return hetong_status_tmp_; \
   } while (false)
 
 // `lhs = value of expr` (a StatusOr), or returns its Status from the enclosing function.
-#define HETONG_ASSIGN_OR_RETURN(lhs, expr)                                               \
+#define HETONG_ASSIGN_OR_RETURN(lhs, expr) \
   HETONG_ASSIGN_OR_RETURN_IMPL(HETONG_STATUS_CONCAT(hetong_statusor_, __LINE__), lhs, expr)
 #define HETONG_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                 \
@@ -171,7 +170,7 @@ class [[nodiscard]] StatusOr {
   lhs = std::move(tmp).value()
 
 // Aborts the process when an internal invariant is broken. Never use on input.
-#define HETONG_CHECK(cond)                                                   \
-  do {                                                                       \
+#define HETONG_CHECK(cond)                                                       \
+  do {                                                                           \
     if (!(cond)) ::hetong::internal::CheckFailed(__FILE__, __LINE__, #cond, ""); \
   } while (false)

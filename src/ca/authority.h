@@ -58,11 +58,12 @@ struct CertificateStatus {
 
 class CertificateAuthority {
  public:
-  static Status Bootstrap(keycenter::KeyCenter& keys, CaRepository& repo, const CaSettings& settings,
-                          const base::Clock& clock, Rng& rng);
-  static StatusOr<std::unique_ptr<CertificateAuthority>> Open(keycenter::KeyCenter& keys, CaRepository& repo,
-                                                              CaSettings settings, const base::Clock& clock,
-                                                              Rng& rng);
+  static Status Bootstrap(keycenter::KeyCenter& keys, CaRepository& repo,
+                          const CaSettings& settings, const base::Clock& clock, Rng& rng);
+  static StatusOr<std::unique_ptr<CertificateAuthority>> Open(keycenter::KeyCenter& keys,
+                                                              CaRepository& repo,
+                                                              CaSettings settings,
+                                                              const base::Clock& clock, Rng& rng);
 
   std::vector<Authority> authorities() const;
   StatusOr<Authority> Find(std::string_view name) const;
@@ -84,8 +85,8 @@ class CertificateAuthority {
   Status RejectRequest(int64_t id, const std::string& approver, const std::string& reason);
   StatusOr<std::vector<CertRequest>> PendingRequests(int limit = 100);
   // Operator issuance: submit and approve in one step. `ca` empty: chosen by key type.
-  StatusOr<IssuedCertificate> IssueFromCsr(ByteView csr, pki::Profile profile, const std::string& ca,
-                                           const std::string& operator_name);
+  StatusOr<IssuedCertificate> IssueFromCsr(ByteView csr, pki::Profile profile,
+                                           const std::string& ca, const std::string& operator_name);
   // Issuance for a key the platform holds (key center id), e.g. a user's escrowed key.
   StatusOr<IssuedCertificate> IssueForKey(const pki::IssueRequest& request, const std::string& ca,
                                           const std::string& key_id);
@@ -96,7 +97,9 @@ class CertificateAuthority {
   StatusOr<CertificateStatus> StatusOf(const std::string& ca, ByteView serial);
   StatusOr<std::optional<IssuedCertificate>> FindCertificate(const std::string& serial_hex);
   // Certificates of a key the platform holds, the latest notAfter first.
-  StatusOr<std::vector<IssuedCertificate>> CertificatesOfKey(const std::string& key_id) { return repo_.FindByKey(key_id); }
+  StatusOr<std::vector<IssuedCertificate>> CertificatesOfKey(const std::string& key_id) {
+    return repo_.FindByKey(key_id);
+  }
 
   // --- CRLs ---
   StatusOr<Bytes> PublishCrl(const std::string& ca);
@@ -108,9 +111,9 @@ class CertificateAuthority {
   // --- service certificates (OCSP responders, TSA) ---
   // The authority `name` (role "ocsp" or "tsa", issued by `parent`), created or renewed when it
   // is missing or has less than `renew_before` left.
-  StatusOr<Authority> EnsureServiceCertificate(const std::string& name, const std::string& parent,
-                                               pki::Profile profile,
-                                               std::chrono::seconds renew_before = std::chrono::hours(24 * 30));
+  StatusOr<Authority> EnsureServiceCertificate(
+      const std::string& name, const std::string& parent, pki::Profile profile,
+      std::chrono::seconds renew_before = std::chrono::hours(24 * 30));
   StatusOr<std::shared_ptr<const crypto::Signer>> SignerOf(const Authority& authority);
 
   // --- external trust anchors ---
@@ -122,7 +125,8 @@ class CertificateAuthority {
       : keys_(keys), repo_(repo), settings_(std::move(settings)), clock_(clock), rng_(rng) {}
   Status Reload();
   StatusOr<IssuedCertificate> IssueLocked(const pki::IssueRequest& request, const Authority& issuer,
-                                          std::optional<int64_t> request_id, const std::string& key_id);
+                                          std::optional<int64_t> request_id,
+                                          const std::string& key_id);
   StatusOr<Bytes> PublishCrlLocked(const Authority& ca);
   pki::IssuerContext IssuerContextFor(const Authority& issuer, const crypto::Signer* signer) const;
 

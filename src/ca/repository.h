@@ -17,28 +17,28 @@
 namespace hetong::ca {
 
 struct AuthorityRecord {
-  std::string name;     // "sm2-root", "sm2-ca", "rsa-root", "rsa-ca", or an imported anchor
-  std::string family;   // "sm2" | "rsa" | "external"
-  std::string role;     // "root" | "issuing" | "ocsp" | "tsa" | "anchor"
-  std::string key_id;   // key center id (empty for external anchors)
-  std::string parent;   // issuing authority name (empty for roots and anchors)
+  std::string name;    // "sm2-root", "sm2-ca", "rsa-root", "rsa-ca", or an imported anchor
+  std::string family;  // "sm2" | "rsa" | "external"
+  std::string role;    // "root" | "issuing" | "ocsp" | "tsa" | "anchor"
+  std::string key_id;  // key center id (empty for external anchors)
+  std::string parent;  // issuing authority name (empty for roots and anchors)
   Bytes cert_der;
   base::TimePoint created_at{};
 };
 
 struct IssuedCertificate {
-  std::string ca;            // issuing authority name
-  std::string serial_hex;    // lowercase hex of the INTEGER contents
-  std::string subject;       // RFC 4514 text
+  std::string ca;          // issuing authority name
+  std::string serial_hex;  // lowercase hex of the INTEGER contents
+  std::string subject;     // RFC 4514 text
   std::string profile;
   base::TimePoint not_before{}, not_after{};
   std::string status = "valid";  // valid | revoked
   std::optional<base::TimePoint> revoked_at;
-  int reason = 0;            // CRLReason
+  int reason = 0;  // CRLReason
   Bytes der;
-  std::string fingerprint;   // SM3 hex of the DER
+  std::string fingerprint;  // SM3 hex of the DER
   std::optional<int64_t> request_id;
-  std::string key_id;        // key center id when the platform holds the key
+  std::string key_id;  // key center id when the platform holds the key
 };
 
 struct CertRequest {
@@ -51,7 +51,7 @@ struct CertRequest {
   std::string requester;
   std::string decided_by;
   std::string reason;
-  std::string serial_hex;         // when issued
+  std::string serial_hex;  // when issued
   base::TimePoint created_at{};
   std::optional<base::TimePoint> decided_at;
 };
@@ -75,14 +75,14 @@ class CaRepository {
   virtual Status InsertCertificate(const IssuedCertificate& c) = 0;
   // Inserts the certificate and marks the request issued, atomically.
   virtual Status CompleteRequest(const CertRequest& request, const IssuedCertificate& c) = 0;
-  virtual StatusOr<std::optional<IssuedCertificate>> FindCertificate(const std::string& ca,
-                                                                      const std::string& serial_hex) = 0;
+  virtual StatusOr<std::optional<IssuedCertificate>> FindCertificate(
+      const std::string& ca, const std::string& serial_hex) = 0;
   // Any CA: serials are 128-bit random, so a serial names one certificate.
   virtual StatusOr<std::vector<IssuedCertificate>> FindBySerial(const std::string& serial_hex) = 0;
   // Certificates of a key the platform holds, the latest notAfter first.
   virtual StatusOr<std::vector<IssuedCertificate>> FindByKey(const std::string& key_id) = 0;
-  virtual StatusOr<std::vector<IssuedCertificate>> ListCertificates(const std::string& ca, int limit,
-                                                                    int64_t offset) = 0;
+  virtual StatusOr<std::vector<IssuedCertificate>> ListCertificates(const std::string& ca,
+                                                                    int limit, int64_t offset) = 0;
   virtual StatusOr<std::vector<IssuedCertificate>> ListRevoked(const std::string& ca) = 0;
   // FailedPrecondition if already revoked, NotFound if unknown.
   virtual Status Revoke(const std::string& ca, const std::string& serial_hex, base::TimePoint at,

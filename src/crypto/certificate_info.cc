@@ -50,9 +50,11 @@ StatusOr<CertificateInfo> ParseCertificateInfo(ByteView data) {
   const ASN1_INTEGER* serial = X509_get0_serialNumber(x.get());
   BnPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
   if (!bn) return OpensslError("bad certificate serial number", StatusCode::kInvalidArgument);
-  Bytes serial_bytes = BnToBytes(bn.get(), static_cast<size_t>(std::max(1, BN_num_bytes(bn.get()))));
+  Bytes serial_bytes =
+      BnToBytes(bn.get(), static_cast<size_t>(std::max(1, BN_num_bytes(bn.get()))));
   EVP_PKEY* pkey = X509_get_pubkey(x.get());  // new reference
-  if (!pkey) return OpensslError("the certificate's public key is unusable", StatusCode::kInvalidArgument);
+  if (!pkey)
+    return OpensslError("the certificate's public key is unusable", StatusCode::kInvalidArgument);
   HETONG_ASSIGN_OR_RETURN(PublicKey pub, PublicKey::FromEvp(pkey));
   const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(x.get());
   Bytes key_id;
@@ -62,7 +64,7 @@ StatusOr<CertificateInfo> ParseCertificateInfo(ByteView data) {
     key_id = KeyIdentifier(pub);
   }
   ClearOpensslErrors();
-  return CertificateInfo{std::move(der_bytes), std::move(issuer), std::move(subject),
+  return CertificateInfo{std::move(der_bytes),    std::move(issuer), std::move(subject),
                          std::move(serial_bytes), std::move(key_id), std::move(pub)};
 }
 

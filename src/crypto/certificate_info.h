@@ -13,9 +13,9 @@ namespace hetong::crypto {
 
 struct CertificateInfo {
   Bytes der;
-  Bytes issuer_der;   // the issuer Name, DER
-  Bytes subject_der;  // the subject Name, DER
-  Bytes serial;       // big-endian magnitude
+  Bytes issuer_der;      // the issuer Name, DER
+  Bytes subject_der;     // the subject Name, DER
+  Bytes serial;          // big-endian magnitude
   Bytes subject_key_id;  // from the extension if present, else SHA-1 of the key bits
   PublicKey public_key;
 };

@@ -51,9 +51,10 @@ Bytes SigningCertificateV2(const CertificateInfo& cert, HashAlgorithm alg) {
   Bytes hash = Hash(alg, cert.der);
   Bytes issuer_serial =
       der::Seq({der::Seq({der::Explicit(4, cert.issuer_der)}), der::UnsignedInteger(cert.serial)});
-  Bytes cert_id = alg == HashAlgorithm::kSha256
-                      ? der::Seq({der::OctetString(hash), issuer_serial})
-                      : der::Seq({DigestAlgorithmIdentifier(alg), der::OctetString(hash), issuer_serial});
+  Bytes cert_id =
+      alg == HashAlgorithm::kSha256
+          ? der::Seq({der::OctetString(hash), issuer_serial})
+          : der::Seq({DigestAlgorithmIdentifier(alg), der::OctetString(hash), issuer_serial});
   return CmsAttributeDer(oid::kSigningCertificateV2, {der::Seq({der::Seq({cert_id})})});
 }
 
@@ -70,11 +71,16 @@ Bytes DigestAlgorithmIdentifier(HashAlgorithm alg) {
 
 Bytes SignatureAlgorithmIdentifier(SignatureAlgorithm alg) {
   switch (alg) {
-    case SignatureAlgorithm::kSm2Sm3: return AlgorithmIdentifier(oid::kSm2WithSm3, false);
-    case SignatureAlgorithm::kRsaPkcs1Sha256: return AlgorithmIdentifier(oid::kSha256WithRsa, true);
-    case SignatureAlgorithm::kRsaPkcs1Sha384: return AlgorithmIdentifier(oid::kSha384WithRsa, true);
-    case SignatureAlgorithm::kRsaPkcs1Sha512: return AlgorithmIdentifier(oid::kSha512WithRsa, true);
-    case SignatureAlgorithm::kRsaPkcs1Sha1: return AlgorithmIdentifier(oid::kSha1WithRsa, true);
+    case SignatureAlgorithm::kSm2Sm3:
+      return AlgorithmIdentifier(oid::kSm2WithSm3, false);
+    case SignatureAlgorithm::kRsaPkcs1Sha256:
+      return AlgorithmIdentifier(oid::kSha256WithRsa, true);
+    case SignatureAlgorithm::kRsaPkcs1Sha384:
+      return AlgorithmIdentifier(oid::kSha384WithRsa, true);
+    case SignatureAlgorithm::kRsaPkcs1Sha512:
+      return AlgorithmIdentifier(oid::kSha512WithRsa, true);
+    case SignatureAlgorithm::kRsaPkcs1Sha1:
+      return AlgorithmIdentifier(oid::kSha1WithRsa, true);
     case SignatureAlgorithm::kRsaPssSha256: {
       // RSASSA-PSS-params: SHA-256, MGF1(SHA-256), salt 32, trailer 1.
       Bytes sha256 = AlgorithmIdentifier(HashOid(HashAlgorithm::kSha256), false);
@@ -83,10 +89,14 @@ Bytes SignatureAlgorithmIdentifier(SignatureAlgorithm alg) {
                                der::Explicit(2, der::Integer(32))});
       return der::Seq({der::Oid(oid::kRsaPss), params});
     }
-    case SignatureAlgorithm::kEcdsaSha256: return AlgorithmIdentifier(oid::kEcdsaWithSha256, false);
-    case SignatureAlgorithm::kEcdsaSha384: return AlgorithmIdentifier(oid::kEcdsaWithSha384, false);
-    case SignatureAlgorithm::kEcdsaSha512: return AlgorithmIdentifier(oid::kEcdsaWithSha512, false);
-    case SignatureAlgorithm::kEcdsaSha1: return AlgorithmIdentifier(oid::kEcdsaWithSha1, false);
+    case SignatureAlgorithm::kEcdsaSha256:
+      return AlgorithmIdentifier(oid::kEcdsaWithSha256, false);
+    case SignatureAlgorithm::kEcdsaSha384:
+      return AlgorithmIdentifier(oid::kEcdsaWithSha384, false);
+    case SignatureAlgorithm::kEcdsaSha512:
+      return AlgorithmIdentifier(oid::kEcdsaWithSha512, false);
+    case SignatureAlgorithm::kEcdsaSha1:
+      return AlgorithmIdentifier(oid::kEcdsaWithSha1, false);
   }
   return {};
 }
@@ -128,20 +138,31 @@ std::optional<SignatureAlgorithm> CmsSignatureAlgorithm(std::string_view sig_oid
   if (!digest) return std::nullopt;
   if (sig_oid == oid::kRsaEncryption && key_type == KeyType::kRsa) {
     switch (*digest) {
-      case HashAlgorithm::kSha256: return SA::kRsaPkcs1Sha256;
-      case HashAlgorithm::kSha384: return SA::kRsaPkcs1Sha384;
-      case HashAlgorithm::kSha512: return SA::kRsaPkcs1Sha512;
-      case HashAlgorithm::kSha1: return SA::kRsaPkcs1Sha1;
-      default: return std::nullopt;
+      case HashAlgorithm::kSha256:
+        return SA::kRsaPkcs1Sha256;
+      case HashAlgorithm::kSha384:
+        return SA::kRsaPkcs1Sha384;
+      case HashAlgorithm::kSha512:
+        return SA::kRsaPkcs1Sha512;
+      case HashAlgorithm::kSha1:
+        return SA::kRsaPkcs1Sha1;
+      default:
+        return std::nullopt;
     }
   }
-  if (sig_oid == oid::kEcPublicKey && (key_type == KeyType::kEcP256 || key_type == KeyType::kEcP384)) {
+  if (sig_oid == oid::kEcPublicKey &&
+      (key_type == KeyType::kEcP256 || key_type == KeyType::kEcP384)) {
     switch (*digest) {
-      case HashAlgorithm::kSha256: return SA::kEcdsaSha256;
-      case HashAlgorithm::kSha384: return SA::kEcdsaSha384;
-      case HashAlgorithm::kSha512: return SA::kEcdsaSha512;
-      case HashAlgorithm::kSha1: return SA::kEcdsaSha1;
-      default: return std::nullopt;
+      case HashAlgorithm::kSha256:
+        return SA::kEcdsaSha256;
+      case HashAlgorithm::kSha384:
+        return SA::kEcdsaSha384;
+      case HashAlgorithm::kSha512:
+        return SA::kEcdsaSha512;
+      case HashAlgorithm::kSha1:
+        return SA::kEcdsaSha1;
+      default:
+        return std::nullopt;
     }
   }
   return std::nullopt;
@@ -162,10 +183,12 @@ StatusOr<Bytes> BuildSignedData(const Signer& signer, const CertificateInfo& cer
     return InvalidArgumentError("content digest has the wrong length");
   }
   CmsOidFamily family = options.oid_family.value_or(
-      signer.algorithm() == SignatureAlgorithm::kSm2Sm3 ? CmsOidFamily::kGbt35275 : CmsOidFamily::kPkcs7);
+      signer.algorithm() == SignatureAlgorithm::kSm2Sm3 ? CmsOidFamily::kGbt35275
+                                                        : CmsOidFamily::kPkcs7);
   bool gb = family == CmsOidFamily::kGbt35275;
-  std::string econtent_type =
-      !options.econtent_type.empty() ? options.econtent_type : std::string(gb ? oid::kSm2Data : oid::kData);
+  std::string econtent_type = !options.econtent_type.empty()
+                                  ? options.econtent_type
+                                  : std::string(gb ? oid::kSm2Data : oid::kData);
   HETONG_ASSIGN_OR_RETURN(Bytes econtent_type_der, der::OidChecked(econtent_type));
 
   std::vector<Bytes> attrs;
@@ -183,19 +206,21 @@ StatusOr<Bytes> BuildSignedData(const Signer& signer, const CertificateInfo& cer
   Bytes signed_attrs = der::SetOf(attrs);  // what is signed (tag SET)
   HETONG_ASSIGN_OR_RETURN(Bytes signature, signer.Sign(signed_attrs));
 
-  Bytes signer_info = der::Seq({der::Integer(1), IssuerSerial(cert), DigestAlgorithmIdentifier(digest_alg),
-                                der::Implicit(0, signed_attrs),
-                                SignatureAlgorithmIdentifier(signer.algorithm()),
-                                der::OctetString(signature)});
-  Bytes encap = attached_content
-                    ? der::Seq({econtent_type_der, der::Explicit(0, der::OctetString(*attached_content))})
-                    : der::Seq({econtent_type_der});
+  Bytes signer_info =
+      der::Seq({der::Integer(1), IssuerSerial(cert), DigestAlgorithmIdentifier(digest_alg),
+                der::Implicit(0, signed_attrs), SignatureAlgorithmIdentifier(signer.algorithm()),
+                der::OctetString(signature)});
+  Bytes encap =
+      attached_content
+          ? der::Seq({econtent_type_der, der::Explicit(0, der::OctetString(*attached_content))})
+          : der::Seq({econtent_type_der});
   std::vector<Bytes> certs;
   if (options.include_certificate) certs.push_back(cert.der);
   for (const auto& c : options.extra_certificates) certs.push_back(c);
   // RFC 5652 §5.1: version 3 when eContentType is not id-data; GB/T 35275 uses 1.
   int version = (!gb && econtent_type != oid::kData) ? 3 : 1;
-  std::vector<Bytes> fields = {der::Integer(version), der::SetOf({DigestAlgorithmIdentifier(digest_alg)}), encap};
+  std::vector<Bytes> fields = {der::Integer(version),
+                               der::SetOf({DigestAlgorithmIdentifier(digest_alg)}), encap};
   if (!certs.empty()) {
     Bytes body;
     for (const auto& c : certs) Append(body, c);  // order kept: signer first
@@ -203,7 +228,8 @@ StatusOr<Bytes> BuildSignedData(const Signer& signer, const CertificateInfo& cer
   }
   fields.push_back(der::SetOf({signer_info}));
   Bytes signed_data = der::Seq(fields);
-  return der::Seq({der::Oid(gb ? oid::kSm2SignedData : oid::kSignedData), der::Explicit(0, signed_data)});
+  return der::Seq(
+      {der::Oid(gb ? oid::kSm2SignedData : oid::kSignedData), der::Explicit(0, signed_data)});
 }
 
 }  // namespace
@@ -226,11 +252,13 @@ StatusOr<Bytes> CmsSignDigest(const Signer& signer, const CertificateInfo& cert,
 // ---- parsing ----
 
 const CmsAttribute* CmsSignerInfo::FindSigned(std::string_view o) const {
-  for (const auto& a : signed_attrs) if (a.oid == o) return &a;
+  for (const auto& a : signed_attrs)
+    if (a.oid == o) return &a;
   return nullptr;
 }
 const CmsAttribute* CmsSignerInfo::FindUnsigned(std::string_view o) const {
-  for (const auto& a : unsigned_attrs) if (a.oid == o) return &a;
+  for (const auto& a : unsigned_attrs)
+    if (a.oid == o) return &a;
   return nullptr;
 }
 
@@ -346,7 +374,8 @@ StatusOr<CmsSignedData> ParseCmsSignedData(ByteView input) {
 }
 
 StatusOr<Bytes> CmsAddUnsignedAttribute(ByteView input, size_t index, ByteView attribute) {
-  // ContentInfo { type, [0] { SignedData { version, digests, encap, [0] certs?, [1] crls?, signerInfos } } }
+  // ContentInfo { type, [0] { SignedData { version, digests, encap, [0] certs?, [1] crls?,
+  // signerInfos } } }
   der::Reader top(input);
   HETONG_ASSIGN_OR_RETURN(der::Reader ci, top.ReadSequence());
   HETONG_RETURN_IF_ERROR(top.ExpectEnd("ContentInfo"));
@@ -396,11 +425,16 @@ StatusOr<Bytes> CmsAddUnsignedAttribute(ByteView input, size_t index, ByteView a
 
 std::string_view CmsSignatureStatusName(CmsSignatureStatus s) {
   switch (s) {
-    case CmsSignatureStatus::kValid: return "valid";
-    case CmsSignatureStatus::kDigestMismatch: return "digest-mismatch";
-    case CmsSignatureStatus::kSignatureInvalid: return "signature-invalid";
-    case CmsSignatureStatus::kSignerCertificateMissing: return "signer-certificate-missing";
-    case CmsSignatureStatus::kUnsupportedAlgorithm: return "unsupported-algorithm";
+    case CmsSignatureStatus::kValid:
+      return "valid";
+    case CmsSignatureStatus::kDigestMismatch:
+      return "digest-mismatch";
+    case CmsSignatureStatus::kSignatureInvalid:
+      return "signature-invalid";
+    case CmsSignatureStatus::kSignerCertificateMissing:
+      return "signer-certificate-missing";
+    case CmsSignatureStatus::kUnsupportedAlgorithm:
+      return "unsupported-algorithm";
   }
   return "?";
 }
@@ -417,8 +451,9 @@ StatusOr<CmsSignatureCheck> CmsVerifySigner(const CmsSignedData& sd, size_t inde
     for (const auto& c : pool) {
       auto info = ParseCertificateInfo(c);
       if (!info.ok()) continue;
-      if (!si.subject_key_id.empty() ? info->subject_key_id == si.subject_key_id
-                                     : (info->issuer_der == si.issuer_der && info->serial == si.serial)) {
+      if (!si.subject_key_id.empty()
+              ? info->subject_key_id == si.subject_key_id
+              : (info->issuer_der == si.issuer_der && info->serial == si.serial)) {
         return std::move(*info);
       }
     }
@@ -460,7 +495,8 @@ StatusOr<CmsSignatureCheck> CmsVerifySigner(const CmsSignedData& sd, size_t inde
     if (t.ok()) out.signing_time = *t;
   }
   // The signature over the signed attributes.
-  Status sig = VerifySignature(out.signer->public_key, *out.algorithm, si.signed_attrs_der, si.signature);
+  Status sig =
+      VerifySignature(out.signer->public_key, *out.algorithm, si.signed_attrs_der, si.signature);
   if (!sig.ok() && *out.algorithm == SignatureAlgorithm::kSm2Sm3) {
     // GmSSL 3 signs SM3(attributes) directly, without Z_A (reference facts §10).
     if (Sm2VerifyDigest(out.signer->public_key, Sm3(si.signed_attrs_der), si.signature).ok()) {

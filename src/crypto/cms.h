@@ -57,9 +57,9 @@ struct CmsAttribute {
 
 struct CmsSignerInfo {
   int version = 1;
-  Bytes issuer_der;       // issuerAndSerialNumber form
+  Bytes issuer_der;  // issuerAndSerialNumber form
   Bytes serial;
-  Bytes subject_key_id;   // [0] subjectKeyIdentifier form
+  Bytes subject_key_id;  // [0] subjectKeyIdentifier form
   std::string digest_oid;
   std::optional<HashAlgorithm> digest;
   Bytes signed_attrs_der;  // re-tagged as SET OF (what the signature covers); empty if none
@@ -90,8 +90,8 @@ StatusOr<CmsSignedData> ParseCmsSignedData(ByteView der);
 
 enum class CmsSignatureStatus {
   kValid,
-  kDigestMismatch,          // messageDigest differs from the content's digest
-  kSignatureInvalid,        // the signature over the signed attributes does not verify
+  kDigestMismatch,    // messageDigest differs from the content's digest
+  kSignatureInvalid,  // the signature over the signed attributes does not verify
   kSignerCertificateMissing,
   kUnsupportedAlgorithm,
 };

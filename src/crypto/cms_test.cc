@@ -76,11 +76,14 @@ TEST(CmsInteropTest, WeVerifyOpensslSignedData) {
   dir.Write("key.pem", std::string(id.key.ToPkcs8Pem()->RevealString(SecretAccess::Unsafe())));
   dir.Write("cert.der", id.cert.der);
   dir.Write("data.txt", std::string("signed by openssl"));
-  ASSERT_EQ(hetong::testing::RunCommand({"openssl", "x509", "-inform", "DER", "-in", dir.File("cert.der"),
-                                         "-out", dir.File("cert.pem")}).exit_code, 0);
-  auto r = hetong::testing::RunCommand({"openssl", "cms", "-sign", "-binary", "-nodetach", "-outform", "DER",
-                                        "-in", dir.File("data.txt"), "-signer", dir.File("cert.pem"),
-                                        "-inkey", dir.File("key.pem"), "-out", dir.File("sig.der")});
+  ASSERT_EQ(hetong::testing::RunCommand({"openssl", "x509", "-inform", "DER", "-in",
+                                         dir.File("cert.der"), "-out", dir.File("cert.pem")})
+                .exit_code,
+            0);
+  auto r = hetong::testing::RunCommand({"openssl", "cms", "-sign", "-binary", "-nodetach",
+                                        "-outform", "DER", "-in", dir.File("data.txt"), "-signer",
+                                        dir.File("cert.pem"), "-inkey", dir.File("key.pem"), "-out",
+                                        dir.File("sig.der")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto sd = ParseCmsSignedData(dir.Read("sig.der"));
   ASSERT_TRUE(sd.ok()) << sd.status();

@@ -23,7 +23,8 @@ SecretBytes HashDf(std::initializer_list<ByteView> inputs) {
     for (auto in : inputs) h->Update(in);
     Bytes block = h->Finish();
     size_t take = std::min(block.size(), dst.size() - off);
-    std::copy(block.begin(), block.begin() + static_cast<ptrdiff_t>(take), dst.begin() + static_cast<ptrdiff_t>(off));
+    std::copy(block.begin(), block.begin() + static_cast<ptrdiff_t>(take),
+              dst.begin() + static_cast<ptrdiff_t>(off));
     off += take;
     SecureWipe(block);
   }
@@ -45,8 +46,10 @@ void AddInto(std::span<uint8_t> acc, ByteView addend) {
 
 StatusOr<HashDrbgSm3> HashDrbgSm3::Instantiate(const SecretBytes& entropy, ByteView nonce,
                                                ByteView personalization) {
-  if (entropy.size() < kMinEntropy) return InvalidArgumentError("Hash_DRBG needs at least 256 bits of entropy");
-  if (nonce.size() < kMinNonce) return InvalidArgumentError("Hash_DRBG needs a nonce of at least 128 bits");
+  if (entropy.size() < kMinEntropy)
+    return InvalidArgumentError("Hash_DRBG needs at least 256 bits of entropy");
+  if (nonce.size() < kMinNonce)
+    return InvalidArgumentError("Hash_DRBG needs a nonce of at least 128 bits");
   HashDrbgSm3 d;
   d.v_ = HashDf({entropy.Reveal(SecretAccess::Unsafe()), nonce, personalization});
   uint8_t zero = 0x00;
@@ -56,7 +59,8 @@ StatusOr<HashDrbgSm3> HashDrbgSm3::Instantiate(const SecretBytes& entropy, ByteV
 }
 
 Status HashDrbgSm3::Reseed(const SecretBytes& entropy, ByteView additional) {
-  if (entropy.size() < kMinEntropy) return InvalidArgumentError("Hash_DRBG needs at least 256 bits of entropy");
+  if (entropy.size() < kMinEntropy)
+    return InvalidArgumentError("Hash_DRBG needs at least 256 bits of entropy");
   uint8_t one = 0x01, zero = 0x00;
   v_ = HashDf({ByteView(&one, 1), v_.Reveal(SecretAccess::Unsafe()),
                entropy.Reveal(SecretAccess::Unsafe()), additional});
@@ -67,7 +71,8 @@ Status HashDrbgSm3::Reseed(const SecretBytes& entropy, ByteView additional) {
 
 Status HashDrbgSm3::Generate(std::span<uint8_t> out, ByteView additional) {
   if (out.size() > kMaxRequest) return InvalidArgumentError("Hash_DRBG request too large");
-  if (reseed_counter_ > kReseedInterval) return FailedPreconditionError("Hash_DRBG must be reseeded");
+  if (reseed_counter_ > kReseedInterval)
+    return FailedPreconditionError("Hash_DRBG must be reseeded");
   auto v = v_.RevealMutable(SecretAccess::Unsafe());
   if (!additional.empty()) {
     auto h = Hasher::Create(HashAlgorithm::kSm3);
@@ -86,7 +91,8 @@ Status HashDrbgSm3::Generate(std::span<uint8_t> out, ByteView additional) {
   while (off < out.size()) {
     Bytes block = Sm3(data);
     size_t take = std::min(kOutLen, out.size() - off);
-    std::copy(block.begin(), block.begin() + static_cast<ptrdiff_t>(take), out.begin() + static_cast<ptrdiff_t>(off));
+    std::copy(block.begin(), block.begin() + static_cast<ptrdiff_t>(take),
+              out.begin() + static_cast<ptrdiff_t>(off));
     off += take;
     AddInto(data, ByteView(&one, 1));
     SecureWipe(block);
@@ -123,13 +129,14 @@ StatusOr<SecretBytes> CombineEntropy(ByteView client_info, const SecretBytes& se
   return out;
 }
 
-StatusOr<std::unique_ptr<Sm3DrbgRng>> Sm3DrbgRng::Create(Rng& entropy_source, uint64_t reseed_every) {
+StatusOr<std::unique_ptr<Sm3DrbgRng>> Sm3DrbgRng::Create(Rng& entropy_source,
+                                                         uint64_t reseed_every) {
   HETONG_ASSIGN_OR_RETURN(SecretBytes entropy, RandomSecret(entropy_source, 48));
   HETONG_ASSIGN_OR_RETURN(Bytes nonce, RandomBytes(entropy_source, 16));
   HETONG_ASSIGN_OR_RETURN(HashDrbgSm3 drbg,
                           HashDrbgSm3::Instantiate(entropy, nonce, AsBytes("hetong Sm3DrbgRng")));
-  return std::unique_ptr<Sm3DrbgRng>(new Sm3DrbgRng(entropy_source, std::move(drbg),
-                                                    reseed_every == 0 ? 1 : reseed_every));
+  return std::unique_ptr<Sm3DrbgRng>(
+      new Sm3DrbgRng(entropy_source, std::move(drbg), reseed_every == 0 ? 1 : reseed_every));
 }
 
 Status Sm3DrbgRng::Generate(std::span<uint8_t> out) {

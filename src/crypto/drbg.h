@@ -23,10 +23,10 @@ namespace hetong::crypto {
 
 class HashDrbgSm3 {
  public:
-  static constexpr size_t kSeedLen = 55;              // 440 bits
-  static constexpr size_t kMinEntropy = 32;           // 256 bits
-  static constexpr size_t kMinNonce = 16;             // 128 bits
-  static constexpr size_t kMaxRequest = 1 << 16;      // 2^19 bits
+  static constexpr size_t kSeedLen = 55;          // 440 bits
+  static constexpr size_t kMinEntropy = 32;       // 256 bits
+  static constexpr size_t kMinNonce = 16;         // 128 bits
+  static constexpr size_t kMaxRequest = 1 << 16;  // 2^19 bits
   static constexpr uint64_t kReseedInterval = uint64_t{1} << 48;
 
   static StatusOr<HashDrbgSm3> Instantiate(const SecretBytes& entropy, ByteView nonce,

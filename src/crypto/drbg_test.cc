@@ -21,20 +21,24 @@ Bytes OpensslHashDrbg(const Bytes& entropy, const Bytes& nonce, const Bytes& per
   unsigned int strength = 256;
   OSSL_PARAM pp[] = {
       OSSL_PARAM_construct_uint(OSSL_RAND_PARAM_STRENGTH, &strength),
-      OSSL_PARAM_construct_octet_string(OSSL_RAND_PARAM_TEST_ENTROPY, const_cast<uint8_t*>(entropy.data()), entropy.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_RAND_PARAM_TEST_NONCE, const_cast<uint8_t*>(nonce.data()), nonce.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_RAND_PARAM_TEST_ENTROPY,
+                                        const_cast<uint8_t*>(entropy.data()), entropy.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_RAND_PARAM_TEST_NONCE,
+                                        const_cast<uint8_t*>(nonce.data()), nonce.size()),
       OSSL_PARAM_construct_end()};
   HETONG_CHECK(EVP_RAND_CTX_set_params(parent, pp) == 1);
   HETONG_CHECK(EVP_RAND_instantiate(parent, 256, 0, nullptr, 0, nullptr) == 1);
   EVP_RAND* hd = EVP_RAND_fetch(nullptr, "HASH-DRBG", nullptr);
   EVP_RAND_CTX* drbg = EVP_RAND_CTX_new(hd, parent);
-  OSSL_PARAM dp[] = {OSSL_PARAM_construct_utf8_string(OSSL_DRBG_PARAM_DIGEST, const_cast<char*>("SM3"), 0),
-                     OSSL_PARAM_construct_end()};
+  OSSL_PARAM dp[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_DRBG_PARAM_DIGEST, const_cast<char*>("SM3"), 0),
+      OSSL_PARAM_construct_end()};
   HETONG_CHECK(EVP_RAND_CTX_set_params(drbg, dp) == 1);
   HETONG_CHECK(EVP_RAND_instantiate(drbg, 256, 0, pers.data(), pers.size(), nullptr) == 1);
   Bytes out(out_len);
   for (int i = 0; i < generates; ++i) {
-    HETONG_CHECK(EVP_RAND_generate(drbg, out.data(), out.size(), 256, 0, adin.data(), adin.size()) == 1);
+    HETONG_CHECK(
+        EVP_RAND_generate(drbg, out.data(), out.size(), 256, 0, adin.data(), adin.size()) == 1);
   }
   EVP_RAND_CTX_free(drbg);
   EVP_RAND_free(hd);
@@ -58,7 +62,8 @@ TEST(HashDrbgSm3Test, MatchesOpenssl) {
   for (size_t i = 0; i < 16; ++i) nonce[i] = static_cast<uint8_t>(0xa0 + i);
   for (size_t len : {1, 32, 33, 64, 1000}) {
     for (int gens : {1, 2, 5}) {
-      EXPECT_EQ(Ours(entropy, nonce, pers, {}, len, gens), OpensslHashDrbg(entropy, nonce, pers, {}, len, gens))
+      EXPECT_EQ(Ours(entropy, nonce, pers, {}, len, gens),
+                OpensslHashDrbg(entropy, nonce, pers, {}, len, gens))
           << len << " " << gens;
       Bytes adin = ToBytes("additional input");
       EXPECT_EQ(Ours(entropy, nonce, pers, adin, len, gens),

@@ -25,19 +25,23 @@ Status Malformed(const std::string& what) {
 StatusOr<Bytes> SealSm2(const EnvelopeRecipient& to, ByteView plaintext, Rng& rng) {
   HETONG_ASSIGN_OR_RETURN(SecretBytes cek, RandomSecret(rng, kSm4KeySize));
   HETONG_ASSIGN_OR_RETURN(Bytes iv, RandomBytes(rng, kSm4BlockSize));
-  HETONG_ASSIGN_OR_RETURN(Bytes encrypted_key, Sm2Encrypt(to.key, cek.Reveal(SecretAccess::Unsafe())));
+  HETONG_ASSIGN_OR_RETURN(Bytes encrypted_key,
+                          Sm2Encrypt(to.key, cek.Reveal(SecretAccess::Unsafe())));
   HETONG_ASSIGN_OR_RETURN(Bytes ciphertext, Sm4CbcEncrypt(cek, iv, plaintext, Padding::kPkcs7));
   Bytes recipient;
   if (to.certificate) {
-    recipient = der::Seq({der::Integer(1),
-                          der::Seq({to.certificate->issuer_der, der::UnsignedInteger(to.certificate->serial)}),
-                          AlgorithmIdentifier(oid::kSm2Encrypt, false), der::OctetString(encrypted_key)});
+    recipient = der::Seq(
+        {der::Integer(1),
+         der::Seq({to.certificate->issuer_der, der::UnsignedInteger(to.certificate->serial)}),
+         AlgorithmIdentifier(oid::kSm2Encrypt, false), der::OctetString(encrypted_key)});
   } else {
-    recipient = der::Seq({der::Integer(2), der::Tlv(der::ContextTag(0, false), KeyIdentifier(to.key)),
-                          AlgorithmIdentifier(oid::kSm2Encrypt, false), der::OctetString(encrypted_key)});
+    recipient =
+        der::Seq({der::Integer(2), der::Tlv(der::ContextTag(0, false), KeyIdentifier(to.key)),
+                  AlgorithmIdentifier(oid::kSm2Encrypt, false), der::OctetString(encrypted_key)});
   }
-  Bytes eci = der::Seq({der::Oid(oid::kSm2Data), der::Seq({der::Oid(oid::kSm4Cbc), der::OctetString(iv)}),
-                        der::Tlv(der::ContextTag(0, false), ciphertext)});
+  Bytes eci =
+      der::Seq({der::Oid(oid::kSm2Data), der::Seq({der::Oid(oid::kSm4Cbc), der::OctetString(iv)}),
+                der::Tlv(der::ContextTag(0, false), ciphertext)});
   Bytes enveloped = der::Seq({der::Integer(1), der::SetOf({recipient}), eci});
   return der::Seq({der::Oid(oid::kSm2EnvelopedData), der::Explicit(0, enveloped)});
 }
@@ -50,7 +54,7 @@ StatusOr<Bytes> SealCms(const EnvelopeRecipient& to, ByteView plaintext) {
   X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(to.certificate->der.size())));  // NOLINT
   if (!x) return OpensslError("bad recipient certificate", StatusCode::kInvalidArgument);
   std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> certs(
-      sk_X509_new_null(), [](STACK_OF(X509)* s) { sk_X509_free(s); });
+      sk_X509_new_null(), [](STACK_OF(X509) * s) { sk_X509_free(s); });
   sk_X509_push(certs.get(), x.get());
   BioPtr in = MemBio(plaintext);
   CmsPtr cms(CMS_encrypt(certs.get(), in.get(), EVP_aes_256_cbc(), CMS_BINARY));
@@ -103,7 +107,8 @@ StatusOr<SecretBytes> OpenSm2(const PrivateKey& key, der::Reader& ci) {
   (void)ctype;
   HETONG_ASSIGN_OR_RETURN(der::Reader calg, eci.ReadSequence());
   HETONG_ASSIGN_OR_RETURN(std::string cipher, calg.ReadOid());
-  if (cipher != oid::kSm4Cbc) return UnimplementedError("the envelope's content cipher is not supported (SM4-CBC is)");
+  if (cipher != oid::kSm4Cbc)
+    return UnimplementedError("the envelope's content cipher is not supported (SM4-CBC is)");
   HETONG_ASSIGN_OR_RETURN(ByteView iv, calg.ReadOctetString());
   HETONG_ASSIGN_OR_RETURN(ByteView ciphertext, eci.Read(der::ContextTag(0, false)));
   if (iv.size() != kSm4BlockSize) return Malformed("the SM4-CBC IV is not 16 bytes");
@@ -111,14 +116,16 @@ StatusOr<SecretBytes> OpenSm2(const PrivateKey& key, der::Reader& ci) {
   Bytes own_id = KeyIdentifier(key.public_key());
   Status last = NotFoundError("the envelope is not addressed to this key");
   for (const auto& rcp : recipients) {
-    if (rcp.alg != oid::kSm2Encrypt && rcp.alg != oid::kSm2KeyExchange && rcp.alg != oid::kSm2) continue;
+    if (rcp.alg != oid::kSm2Encrypt && rcp.alg != oid::kSm2KeyExchange && rcp.alg != oid::kSm2)
+      continue;
     if (!rcp.key_id.empty() && rcp.key_id != own_id) continue;
     auto cek = Sm2Decrypt(key, rcp.encrypted_key);
     if (!cek.ok()) {
       last = cek.status();
       continue;
     }
-    if (cek->size() != kSm4KeySize) return DataLossError("the envelope's content key is not an SM4 key");
+    if (cek->size() != kSm4KeySize)
+      return DataLossError("the envelope's content key is not an SM4 key");
     auto plain = Sm4CbcDecrypt(*cek, iv, ciphertext, Padding::kPkcs7);
     if (!plain.ok()) return DataLossError("the envelope content does not decrypt (damaged data)");
     SecretBytes out = SecretBytes::Copy(*plain);
@@ -140,11 +147,13 @@ StatusOr<SecretBytes> OpenCms(const PrivateKey& key, ByteView envelope) {
   BioPtr out_owner(out);
   if (CMS_decrypt(cms.get(), key.evp(), nullptr, nullptr, out, CMS_BINARY) != 1) {
     ClearOpensslErrors();
-    return NotFoundError("the envelope does not open with this key (not addressed to it, or damaged)");
+    return NotFoundError(
+        "the envelope does not open with this key (not addressed to it, or damaged)");
   }
   char* data = nullptr;
   long n = BIO_get_mem_data(out, &data);  // NOLINT
-  SecretBytes plain = SecretBytes::Copy(ByteView(reinterpret_cast<uint8_t*>(data), static_cast<size_t>(n)));
+  SecretBytes plain =
+      SecretBytes::Copy(ByteView(reinterpret_cast<uint8_t*>(data), static_cast<size_t>(n)));
   if (n > 0) OPENSSL_cleanse(data, static_cast<size_t>(n));
   return plain;
 }
@@ -166,11 +175,14 @@ StatusOr<SecretBytes> OpenEnvelope(const PrivateKey& key, ByteView envelope) {
   der::Reader peek = *ci;
   auto type = peek.ReadOid();
   if (!type.ok()) return Malformed("no content type");
-  if (*type == oid::kSm2EnvelopedData || (*type == oid::kEnvelopedData && key.type() == KeyType::kSm2)) {
-    if (key.type() != KeyType::kSm2) return InvalidArgumentError("an SM2 envelope needs an SM2 key");
+  if (*type == oid::kSm2EnvelopedData ||
+      (*type == oid::kEnvelopedData && key.type() == KeyType::kSm2)) {
+    if (key.type() != KeyType::kSm2)
+      return InvalidArgumentError("an SM2 envelope needs an SM2 key");
     auto r = OpenSm2(key, peek);
     if (!r.ok() && *type == oid::kEnvelopedData &&
-        (r.status().code() == StatusCode::kInvalidArgument || r.status().code() == StatusCode::kUnimplemented)) {
+        (r.status().code() == StatusCode::kInvalidArgument ||
+         r.status().code() == StatusCode::kUnimplemented)) {
       // An RFC 5652 envelope in a shape an SM2 recipient never gets (key agreement, other
       // recipients): it is not for this key.
       return NotFoundError("the envelope is not addressed to this key");

@@ -43,13 +43,15 @@ TEST(EnvelopeTest, RsaAndEcOpenWithOpenssl) {
     hetong::testing::TempDir dir;
     dir.Write("env.der", *env);
     dir.Write("key.pem", std::string(id.key.ToPkcs8Pem()->RevealString(SecretAccess::Unsafe())));
-    auto r = hetong::testing::RunCommand({"openssl", "cms", "-decrypt", "-binary", "-inform", "DER",
-                                          "-in", dir.File("env.der"), "-inkey", dir.File("key.pem")});
+    auto r =
+        hetong::testing::RunCommand({"openssl", "cms", "-decrypt", "-binary", "-inform", "DER",
+                                     "-in", dir.File("env.der"), "-inkey", dir.File("key.pem")});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "secret");
     // Without a certificate an RSA envelope cannot be addressed.
     EXPECT_FALSE(SealEnvelope(EnvelopeRecipient{id.key.public_key(), std::nullopt}, AsBytes("x"),
-                              DefaultRng()).ok());
+                              DefaultRng())
+                     .ok());
   }
 }
 
@@ -57,7 +59,8 @@ TEST(EnvelopeTest, MalformedInput) {
   auto key = PrivateKey::Generate(KeySpec::kSm2);
   EXPECT_FALSE(OpenEnvelope(*key, Bytes{}).ok());
   EXPECT_FALSE(OpenEnvelope(*key, Bytes{0x30, 0x00}).ok());
-  auto env = *SealEnvelope(EnvelopeRecipient{key->public_key(), std::nullopt}, AsBytes("x"), DefaultRng());
+  auto env =
+      *SealEnvelope(EnvelopeRecipient{key->public_key(), std::nullopt}, AsBytes("x"), DefaultRng());
   EXPECT_FALSE(OpenEnvelope(*key, ByteView(env).first(env.size() - 1)).ok());
 }
 

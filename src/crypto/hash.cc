@@ -9,33 +9,48 @@ namespace hetong::crypto {
 
 std::string_view HashName(HashAlgorithm alg) {
   switch (alg) {
-    case HashAlgorithm::kSm3: return "sm3";
-    case HashAlgorithm::kSha1: return "sha1";
-    case HashAlgorithm::kSha256: return "sha256";
-    case HashAlgorithm::kSha384: return "sha384";
-    case HashAlgorithm::kSha512: return "sha512";
+    case HashAlgorithm::kSm3:
+      return "sm3";
+    case HashAlgorithm::kSha1:
+      return "sha1";
+    case HashAlgorithm::kSha256:
+      return "sha256";
+    case HashAlgorithm::kSha384:
+      return "sha384";
+    case HashAlgorithm::kSha512:
+      return "sha512";
   }
   return "?";
 }
 
 size_t HashSize(HashAlgorithm alg) {
   switch (alg) {
-    case HashAlgorithm::kSm3: return 32;
-    case HashAlgorithm::kSha1: return 20;
-    case HashAlgorithm::kSha256: return 32;
-    case HashAlgorithm::kSha384: return 48;
-    case HashAlgorithm::kSha512: return 64;
+    case HashAlgorithm::kSm3:
+      return 32;
+    case HashAlgorithm::kSha1:
+      return 20;
+    case HashAlgorithm::kSha256:
+      return 32;
+    case HashAlgorithm::kSha384:
+      return 48;
+    case HashAlgorithm::kSha512:
+      return 64;
   }
   return 0;
 }
 
 std::string_view HashOid(HashAlgorithm alg) {
   switch (alg) {
-    case HashAlgorithm::kSm3: return "1.2.156.10197.1.401";
-    case HashAlgorithm::kSha1: return "1.3.14.3.2.26";
-    case HashAlgorithm::kSha256: return "2.16.840.1.101.3.4.2.1";
-    case HashAlgorithm::kSha384: return "2.16.840.1.101.3.4.2.2";
-    case HashAlgorithm::kSha512: return "2.16.840.1.101.3.4.2.3";
+    case HashAlgorithm::kSm3:
+      return "1.2.156.10197.1.401";
+    case HashAlgorithm::kSha1:
+      return "1.3.14.3.2.26";
+    case HashAlgorithm::kSha256:
+      return "2.16.840.1.101.3.4.2.1";
+    case HashAlgorithm::kSha384:
+      return "2.16.840.1.101.3.4.2.2";
+    case HashAlgorithm::kSha512:
+      return "2.16.840.1.101.3.4.2.3";
   }
   return "";
 }
@@ -101,8 +116,8 @@ Bytes Hasher::Finish() {
 Bytes Hash(HashAlgorithm alg, ByteView data) {
   Bytes out(HashSize(alg));
   unsigned int n = 0;
-  HETONG_CHECK(EVP_Digest(data.data(), data.size(), out.data(), &n, internal::EvpMd(alg),
-                          nullptr) == 1);
+  HETONG_CHECK(
+      EVP_Digest(data.data(), data.size(), out.data(), &n, internal::EvpMd(alg), nullptr) == 1);
   return out;
 }
 

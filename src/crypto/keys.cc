@@ -66,7 +66,8 @@ Status CheckPbeCost(ByteView encrypted_pkcs8) {
   auto kdf_oid = kdf->ReadOid();
   if (!kdf_oid.ok()) return OkStatus();
   if (*kdf_oid == "1.3.101.112" || *kdf_oid == "1.3.6.1.4.1.11591.4.11") {
-    return InvalidArgumentError("scrypt-encrypted private keys are not supported; re-encrypt with PBKDF2");
+    return InvalidArgumentError(
+        "scrypt-encrypted private keys are not supported; re-encrypt with PBKDF2");
   }
   if (*kdf_oid != "1.2.840.113549.1.5.12") return OkStatus();  // not PBKDF2
   auto pbkdf2 = kdf->ReadSequence();
@@ -74,8 +75,9 @@ Status CheckPbeCost(ByteView encrypted_pkcs8) {
   if (!pbkdf2->ReadAny().ok()) return OkStatus();  // salt
   auto iterations = pbkdf2->ReadSmallInteger();
   if (iterations.ok() && (*iterations < 1 || *iterations > kMaxIterations)) {
-    return InvalidArgumentError("the private key's password protection asks for an unreasonable number of "
-                                "PBKDF2 iterations; re-encrypt it");
+    return InvalidArgumentError(
+        "the private key's password protection asks for an unreasonable number of "
+        "PBKDF2 iterations; re-encrypt it");
   }
   return OkStatus();
 }
@@ -89,21 +91,30 @@ Status DecodeError(std::string_view what) {
 
 std::string_view KeyTypeName(KeyType type) {
   switch (type) {
-    case KeyType::kSm2: return "SM2";
-    case KeyType::kRsa: return "RSA";
-    case KeyType::kEcP256: return "EC P-256";
-    case KeyType::kEcP384: return "EC P-384";
+    case KeyType::kSm2:
+      return "SM2";
+    case KeyType::kRsa:
+      return "RSA";
+    case KeyType::kEcP256:
+      return "EC P-256";
+    case KeyType::kEcP384:
+      return "EC P-384";
   }
   return "?";
 }
 
 std::string_view KeySpecName(KeySpec spec) {
   switch (spec) {
-    case KeySpec::kSm2: return "sm2";
-    case KeySpec::kRsa2048: return "rsa2048";
-    case KeySpec::kRsa3072: return "rsa3072";
-    case KeySpec::kRsa4096: return "rsa4096";
-    case KeySpec::kEcdsaP256: return "ecdsa-p256";
+    case KeySpec::kSm2:
+      return "sm2";
+    case KeySpec::kRsa2048:
+      return "rsa2048";
+    case KeySpec::kRsa3072:
+      return "rsa3072";
+    case KeySpec::kRsa4096:
+      return "rsa4096";
+    case KeySpec::kEcdsaP256:
+      return "ecdsa-p256";
   }
   return "?";
 }
@@ -269,11 +280,21 @@ StatusOr<PrivateKey> PrivateKey::FromEvp(EVP_PKEY* pkey) {
 StatusOr<PrivateKey> PrivateKey::Generate(KeySpec spec) {
   EVP_PKEY* pkey = nullptr;
   switch (spec) {
-    case KeySpec::kSm2: pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2"); break;
-    case KeySpec::kRsa2048: pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}); break;
-    case KeySpec::kRsa3072: pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{3072}); break;
-    case KeySpec::kRsa4096: pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{4096}); break;
-    case KeySpec::kEcdsaP256: pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
+    case KeySpec::kSm2:
+      pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2");
+      break;
+    case KeySpec::kRsa2048:
+      pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048});
+      break;
+    case KeySpec::kRsa3072:
+      pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{3072});
+      break;
+    case KeySpec::kRsa4096:
+      pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{4096});
+      break;
+    case KeySpec::kEcdsaP256:
+      pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+      break;
   }
   if (!pkey) return OpensslError("key generation failed");
   return FromEvp(pkey);
@@ -317,7 +338,8 @@ StatusOr<PrivateKey> PrivateKey::FromPkcs8Der(ByteView der, const SecretBytes* p
 
 StatusOr<PrivateKey> PrivateKey::FromPem(std::string_view pem, const SecretBytes* passphrase) {
   auto blocks = base::PemDecodeAll(pem);
-  if (!blocks.ok()) return InvalidArgumentError("not a PEM private key: " + blocks.status().message());
+  if (!blocks.ok())
+    return InvalidArgumentError("not a PEM private key: " + blocks.status().message());
   for (auto& b : *blocks) {
     if (b.label == "PRIVATE KEY" || b.label == "ENCRYPTED PRIVATE KEY") {
       auto key = FromPkcs8Der(b.der, passphrase);
@@ -360,8 +382,8 @@ StatusOr<PrivateKey> PrivateKey::FromSm2Scalar(const SecretBytes& d) {
     return OpensslError("cannot compute the public key");
   }
   uint8_t point[65];
-  if (EC_POINT_point2oct(group.get(), pub.get(), POINT_CONVERSION_UNCOMPRESSED, point,
-                         sizeof point, bnctx.get()) != sizeof point) {
+  if (EC_POINT_point2oct(group.get(), pub.get(), POINT_CONVERSION_UNCOMPRESSED, point, sizeof point,
+                         bnctx.get()) != sizeof point) {
     return OpensslError("cannot encode the public key");
   }
   std::unique_ptr<OSSL_PARAM_BLD, OsslDeleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>> bld(
@@ -433,7 +455,8 @@ StatusOr<SecretBytes> PrivateKey::ToPkcs8Pem(const SecretBytes* passphrase) cons
   int n = i2d_X509_SIG(enc, &der2);
   X509_SIG_free(enc);
   if (n <= 0) return OpensslError("cannot encode the encrypted private key");
-  std::string pem = base::PemEncode("ENCRYPTED PRIVATE KEY", ByteView(der2, static_cast<size_t>(n)));
+  std::string pem =
+      base::PemEncode("ENCRYPTED PRIVATE KEY", ByteView(der2, static_cast<size_t>(n)));
   OPENSSL_free(der2);
   return SecretBytes::Copy(pem);
 }

@@ -20,7 +20,8 @@ TEST(KeysTest, GenerateEveryKindAndRoundTripPem) {
     ASSERT_TRUE(key.ok()) << key.status();
     auto pem = key->ToPkcs8Pem();
     ASSERT_TRUE(pem.ok());
-    EXPECT_EQ(pem->RevealString(SecretAccess::Unsafe()).rfind("-----BEGIN PRIVATE KEY-----", 0), 0u);
+    EXPECT_EQ(pem->RevealString(SecretAccess::Unsafe()).rfind("-----BEGIN PRIVATE KEY-----", 0),
+              0u);
     auto back = PrivateKey::FromPem(pem->RevealString(SecretAccess::Unsafe()));
     ASSERT_TRUE(back.ok()) << back.status();
     EXPECT_EQ(back->type(), key->type());
@@ -54,17 +55,17 @@ TEST(KeysTest, RefusesAbsurdPbkdf2IterationCounts) {
   hetong::testing::TempDir dir;
   auto key = PrivateKey::Generate(KeySpec::kSm2);
   dir.Write("k.pem", std::string(key->ToPkcs8Pem()->RevealString(SecretAccess::Unsafe())));
-  auto r = hetong::testing::RunCommand({"openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-iter", "65536",
-                                        "-passout", "pass:pw", "-outform", "DER", "-in", dir.File("k.pem"),
-                                        "-out", dir.File("k.der")});
+  auto r = hetong::testing::RunCommand({"openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-iter",
+                                        "65536", "-passout", "pass:pw", "-outform", "DER", "-in",
+                                        dir.File("k.pem"), "-out", dir.File("k.der")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Bytes der = dir.Read("k.der");
   SecretBytes pw = SecretBytes::Copy(std::string_view("pw"));
   EXPECT_TRUE(PrivateKey::FromPkcs8Der(der, &pw).ok());
   // A file that asks for more than ten million iterations is refused before any work.
-  r = hetong::testing::RunCommand({"openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-iter", "20000000",
-                                   "-passout", "pass:pw", "-outform", "DER", "-in", dir.File("k.pem"),
-                                   "-out", dir.File("slow.der")});
+  r = hetong::testing::RunCommand({"openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-iter",
+                                   "20000000", "-passout", "pass:pw", "-outform", "DER", "-in",
+                                   dir.File("k.pem"), "-out", dir.File("slow.der")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto start = std::chrono::steady_clock::now();
   SecretBytes wrong = SecretBytes::Copy(std::string_view("nope"));
@@ -86,13 +87,16 @@ TEST(KeysTest, Sm2KeyFromStandardScalar) {
   EXPECT_EQ(pub->type(), KeyType::kSm2);
   // Out-of-range scalars are refused.
   EXPECT_FALSE(PrivateKey::FromSm2Scalar(SecretBytes(32)).ok());
-  EXPECT_FALSE(PrivateKey::FromSm2Scalar(SecretBytes::Copy(Hex(
-      "fffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123"))).ok());
+  EXPECT_FALSE(PrivateKey::FromSm2Scalar(
+                   SecretBytes::Copy(
+                       Hex("fffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123")))
+                   .ok());
 }
 
 TEST(KeysTest, RejectsGarbageClearly) {
   EXPECT_FALSE(PrivateKey::FromPem("not a key").ok());
-  EXPECT_FALSE(PrivateKey::FromPem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").ok());
+  EXPECT_FALSE(
+      PrivateKey::FromPem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").ok());
   EXPECT_FALSE(PrivateKey::Parse(Bytes{0x30, 0x03, 0x02, 0x01, 0x00}).ok());
   EXPECT_FALSE(PublicKey::FromSpkiDer(Bytes{0x30, 0x00}).ok());
   EXPECT_FALSE(PublicKey::FromSm2Point(Bytes(65, 0x04)).ok());  // not on the curve
@@ -109,8 +113,8 @@ TEST(KeysTest, OpensslReadsOurKeysAndWeReadTheirs) {
   auto key = PrivateKey::Generate(KeySpec::kSm2);
   SecretBytes pw = SecretBytes::Copy(std::string_view("pw12345"));
   dir.Write("k.pem", std::string(key->ToPkcs8Pem(&pw)->RevealString(SecretAccess::Unsafe())));
-  auto r = hetong::testing::RunCommand({"openssl", "pkey", "-in", dir.File("k.pem"), "-passin",
-                                        "pass:pw12345", "-pubout"});
+  auto r = hetong::testing::RunCommand(
+      {"openssl", "pkey", "-in", dir.File("k.pem"), "-passin", "pass:pw12345", "-pubout"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, key->public_key().ToPem());
   r = hetong::testing::RunCommand({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",

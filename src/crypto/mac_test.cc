@@ -59,7 +59,8 @@ TEST(Pbkdf2Test, Sm3MatchesOpensslCli) {
                                         "-kdfopt", "iter:1000", "PBKDF2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string hex;
-  for (char c : r.out) if (c != ':' && c != '\n') hex.push_back(static_cast<char>(std::tolower(c)));
+  for (char c : r.out)
+    if (c != ':' && c != '\n') hex.push_back(static_cast<char>(std::tolower(c)));
   EXPECT_EQ(base::HexEncode(out->Reveal(SecretAccess::Unsafe())), hex);
   EXPECT_FALSE(Pbkdf2(HashAlgorithm::kSm3, SecretBytes(), {}, 0, 32).ok());
 }

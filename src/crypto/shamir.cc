@@ -52,7 +52,8 @@ StatusOr<Share> ParseShare(const SecretBytes& text) {
   const Status bad = InvalidArgumentError(
       "not a hetong key share (expected HTS1-<threshold>-<index>-<hex>-<hex>)");
   std::string_view s = text.RevealString(SecretAccess::Unsafe());
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.remove_suffix(1);
   while (!s.empty() && (s.front() == ' ' || s.front() == '\n')) s.remove_prefix(1);
   std::vector<std::string_view> parts;
   size_t pos = 0;
@@ -102,9 +103,10 @@ SecretBytes Interpolate(const std::vector<const Share*>& use) {
 
 }  // namespace
 
-StatusOr<std::vector<SecretBytes>> ShamirSplit(const SecretBytes& secret, int threshold,
-                                               int shares, Rng& rng) {
-  if (secret.empty() || secret.size() > 1024) return InvalidArgumentError("the secret must be 1 to 1024 bytes");
+StatusOr<std::vector<SecretBytes>> ShamirSplit(const SecretBytes& secret, int threshold, int shares,
+                                               Rng& rng) {
+  if (secret.empty() || secret.size() > 1024)
+    return InvalidArgumentError("the secret must be 1 to 1024 bytes");
   if (threshold < 2 || shares < threshold || shares > 255) {
     return InvalidArgumentError("need 2 <= threshold <= shares <= 255");
   }
@@ -149,7 +151,8 @@ StatusOr<SecretBytes> ShamirCombine(const std::vector<SecretBytes>& texts) {
     if (s.threshold != t || s.y.size() != shares[0].y.size() || s.check != shares[0].check) {
       return InvalidArgumentError("the shares do not belong to the same split");
     }
-    if (!seen.insert(s.x).second) return InvalidArgumentError("share " + std::to_string(s.x) + " was given twice");
+    if (!seen.insert(s.x).second)
+      return InvalidArgumentError("share " + std::to_string(s.x) + " was given twice");
   }
   if (static_cast<int>(shares.size()) < t) {
     return InvalidArgumentError("need " + std::to_string(t) + " shares, got " +
@@ -171,7 +174,8 @@ StatusOr<SecretBytes> ShamirCombine(const std::vector<SecretBytes>& texts) {
     while (k >= 0 && idx[static_cast<size_t>(k)] == n - t + k) --k;
     if (k < 0) break;
     ++idx[static_cast<size_t>(k)];
-    for (int j = k + 1; j < t; ++j) idx[static_cast<size_t>(j)] = idx[static_cast<size_t>(j - 1)] + 1;
+    for (int j = k + 1; j < t; ++j)
+      idx[static_cast<size_t>(j)] = idx[static_cast<size_t>(j - 1)] + 1;
   }
   return DataLossError("the shares do not rebuild the secret: at least one share is wrong");
 }

@@ -20,8 +20,8 @@ namespace hetong::crypto {
 
 // Splits `secret` (1..1024 bytes) into `shares` shares, any `threshold` of which rebuild it
 // (2 <= threshold <= shares <= 255). Each share is secret too.
-StatusOr<std::vector<SecretBytes>> ShamirSplit(const SecretBytes& secret, int threshold,
-                                               int shares, Rng& rng);
+StatusOr<std::vector<SecretBytes>> ShamirSplit(const SecretBytes& secret, int threshold, int shares,
+                                               Rng& rng);
 // Rebuilds the secret from at least `threshold` distinct shares of the same split.
 StatusOr<SecretBytes> ShamirCombine(const std::vector<SecretBytes>& shares);
 

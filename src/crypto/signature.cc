@@ -102,58 +102,80 @@ class EvpVerifier final : public Verifier {
 
 std::string_view SignatureAlgorithmName(SignatureAlgorithm alg) {
   switch (alg) {
-    case SignatureAlgorithm::kSm2Sm3: return "sm2-sm3";
-    case SignatureAlgorithm::kRsaPkcs1Sha256: return "rsa-pkcs1-sha256";
-    case SignatureAlgorithm::kRsaPkcs1Sha384: return "rsa-pkcs1-sha384";
-    case SignatureAlgorithm::kRsaPkcs1Sha512: return "rsa-pkcs1-sha512";
-    case SignatureAlgorithm::kRsaPssSha256: return "rsa-pss-sha256";
-    case SignatureAlgorithm::kEcdsaSha256: return "ecdsa-sha256";
-    case SignatureAlgorithm::kEcdsaSha384: return "ecdsa-sha384";
-    case SignatureAlgorithm::kEcdsaSha512: return "ecdsa-sha512";
-    case SignatureAlgorithm::kRsaPkcs1Sha1: return "rsa-pkcs1-sha1";
-    case SignatureAlgorithm::kEcdsaSha1: return "ecdsa-sha1";
+    case SignatureAlgorithm::kSm2Sm3:
+      return "sm2-sm3";
+    case SignatureAlgorithm::kRsaPkcs1Sha256:
+      return "rsa-pkcs1-sha256";
+    case SignatureAlgorithm::kRsaPkcs1Sha384:
+      return "rsa-pkcs1-sha384";
+    case SignatureAlgorithm::kRsaPkcs1Sha512:
+      return "rsa-pkcs1-sha512";
+    case SignatureAlgorithm::kRsaPssSha256:
+      return "rsa-pss-sha256";
+    case SignatureAlgorithm::kEcdsaSha256:
+      return "ecdsa-sha256";
+    case SignatureAlgorithm::kEcdsaSha384:
+      return "ecdsa-sha384";
+    case SignatureAlgorithm::kEcdsaSha512:
+      return "ecdsa-sha512";
+    case SignatureAlgorithm::kRsaPkcs1Sha1:
+      return "rsa-pkcs1-sha1";
+    case SignatureAlgorithm::kEcdsaSha1:
+      return "ecdsa-sha1";
   }
   return "?";
 }
 
 HashAlgorithm SignatureHash(SignatureAlgorithm alg) {
   switch (alg) {
-    case SignatureAlgorithm::kSm2Sm3: return HashAlgorithm::kSm3;
+    case SignatureAlgorithm::kSm2Sm3:
+      return HashAlgorithm::kSm3;
     case SignatureAlgorithm::kRsaPkcs1Sha256:
     case SignatureAlgorithm::kRsaPssSha256:
-    case SignatureAlgorithm::kEcdsaSha256: return HashAlgorithm::kSha256;
+    case SignatureAlgorithm::kEcdsaSha256:
+      return HashAlgorithm::kSha256;
     case SignatureAlgorithm::kRsaPkcs1Sha384:
-    case SignatureAlgorithm::kEcdsaSha384: return HashAlgorithm::kSha384;
+    case SignatureAlgorithm::kEcdsaSha384:
+      return HashAlgorithm::kSha384;
     case SignatureAlgorithm::kRsaPkcs1Sha512:
-    case SignatureAlgorithm::kEcdsaSha512: return HashAlgorithm::kSha512;
+    case SignatureAlgorithm::kEcdsaSha512:
+      return HashAlgorithm::kSha512;
     case SignatureAlgorithm::kRsaPkcs1Sha1:
-    case SignatureAlgorithm::kEcdsaSha1: return HashAlgorithm::kSha1;
+    case SignatureAlgorithm::kEcdsaSha1:
+      return HashAlgorithm::kSha1;
   }
   return HashAlgorithm::kSha256;
 }
 
 SignatureAlgorithm DefaultSignatureAlgorithm(KeyType type) {
   switch (type) {
-    case KeyType::kSm2: return SignatureAlgorithm::kSm2Sm3;
-    case KeyType::kRsa: return SignatureAlgorithm::kRsaPkcs1Sha256;
-    case KeyType::kEcP256: return SignatureAlgorithm::kEcdsaSha256;
-    case KeyType::kEcP384: return SignatureAlgorithm::kEcdsaSha384;
+    case KeyType::kSm2:
+      return SignatureAlgorithm::kSm2Sm3;
+    case KeyType::kRsa:
+      return SignatureAlgorithm::kRsaPkcs1Sha256;
+    case KeyType::kEcP256:
+      return SignatureAlgorithm::kEcdsaSha256;
+    case KeyType::kEcP384:
+      return SignatureAlgorithm::kEcdsaSha384;
   }
   return SignatureAlgorithm::kSm2Sm3;
 }
 
 bool SignatureFitsKey(SignatureAlgorithm alg, KeyType type) {
   switch (alg) {
-    case SignatureAlgorithm::kSm2Sm3: return type == KeyType::kSm2;
+    case SignatureAlgorithm::kSm2Sm3:
+      return type == KeyType::kSm2;
     case SignatureAlgorithm::kRsaPkcs1Sha256:
     case SignatureAlgorithm::kRsaPkcs1Sha384:
     case SignatureAlgorithm::kRsaPkcs1Sha512:
     case SignatureAlgorithm::kRsaPssSha256:
-    case SignatureAlgorithm::kRsaPkcs1Sha1: return type == KeyType::kRsa;
+    case SignatureAlgorithm::kRsaPkcs1Sha1:
+      return type == KeyType::kRsa;
     case SignatureAlgorithm::kEcdsaSha256:
     case SignatureAlgorithm::kEcdsaSha384:
     case SignatureAlgorithm::kEcdsaSha512:
-    case SignatureAlgorithm::kEcdsaSha1: return type == KeyType::kEcP256 || type == KeyType::kEcP384;
+    case SignatureAlgorithm::kEcdsaSha1:
+      return type == KeyType::kEcP256 || type == KeyType::kEcP384;
   }
   return false;
 }
@@ -161,8 +183,9 @@ bool SignatureFitsKey(SignatureAlgorithm alg, KeyType type) {
 StatusOr<std::unique_ptr<Signer>> NewSigner(const PrivateKey& key, SignatureAlgorithm alg,
                                             std::string_view sm2_id) {
   if (!SignatureFitsKey(alg, key.type())) {
-    return InvalidArgumentError(std::string(SignatureAlgorithmName(alg)) + " cannot be used with a " +
-                                std::string(KeyTypeName(key.type())) + " key");
+    return InvalidArgumentError(std::string(SignatureAlgorithmName(alg)) +
+                                " cannot be used with a " + std::string(KeyTypeName(key.type())) +
+                                " key");
   }
   if (alg == SignatureAlgorithm::kRsaPkcs1Sha1 || alg == SignatureAlgorithm::kEcdsaSha1) {
     return InvalidArgumentError("SHA-1 signatures are not made any more");
@@ -178,8 +201,9 @@ StatusOr<std::unique_ptr<Signer>> NewSigner(const PrivateKey& key) {
 StatusOr<std::unique_ptr<Verifier>> NewVerifier(const PublicKey& key, SignatureAlgorithm alg,
                                                 std::string_view sm2_id) {
   if (!SignatureFitsKey(alg, key.type())) {
-    return InvalidArgumentError(std::string(SignatureAlgorithmName(alg)) + " cannot be used with a " +
-                                std::string(KeyTypeName(key.type())) + " key");
+    return InvalidArgumentError(std::string(SignatureAlgorithmName(alg)) +
+                                " cannot be used with a " + std::string(KeyTypeName(key.type())) +
+                                " key");
   }
   if (sm2_id.size() > 8191) return InvalidArgumentError("the SM2 ID is too long");
   return std::unique_ptr<Verifier>(new EvpVerifier(key, alg, std::string(sm2_id)));
@@ -200,7 +224,8 @@ StatusOr<EcSignatureParts> ParseEcSignatureDer(ByteView sig, size_t scalar_size)
   if (!r.ok() || !s.ok() || !seq->ExpectEnd("signature").ok()) return Malformed();
   if (r->size() > scalar_size || s->size() > scalar_size) return Malformed();
   auto is_zero = [](const Bytes& b) {
-    for (uint8_t v : b) if (v) return false;
+    for (uint8_t v : b)
+      if (v) return false;
     return true;
   };
   if (is_zero(*r) || is_zero(*s)) return Malformed();

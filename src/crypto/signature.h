@@ -39,7 +39,8 @@ enum class SignatureAlgorithm {
   kEcdsaSha1,     // verification of legacy data only
 };
 
-std::string_view SignatureAlgorithmName(SignatureAlgorithm alg);  // "sm2-sm3", "rsa-pkcs1-sha256"...
+std::string_view SignatureAlgorithmName(
+    SignatureAlgorithm alg);  // "sm2-sm3", "rsa-pkcs1-sha256"...
 HashAlgorithm SignatureHash(SignatureAlgorithm alg);
 // The algorithm hetong uses by default for a key type: SM2->SM2-SM3, RSA->PKCS#1 SHA-256,
 // P-256->ECDSA SHA-256, P-384->ECDSA SHA-384.

@@ -88,11 +88,15 @@ TEST(Sm2SignatureTest, MalformedSignaturesAreRejected) {
   EXPECT_FALSE(verify(EncodeEcSignatureDer(n, parts->s)).ok());
   EXPECT_FALSE(verify(EncodeEcSignatureDer(parts->r, n)).ok());
   // A different ID does not verify.
-  EXPECT_FALSE(VerifySignature(key->public_key(), SignatureAlgorithm::kSm2Sm3, msg, sig, "other").ok());
+  EXPECT_FALSE(
+      VerifySignature(key->public_key(), SignatureAlgorithm::kSm2Sm3, msg, sig, "other").ok());
 }
 
 TEST(SignatureTest, RsaAndEcdsaRoundTrips) {
-  struct Case { KeySpec spec; SignatureAlgorithm alg; };
+  struct Case {
+    KeySpec spec;
+    SignatureAlgorithm alg;
+  };
   for (Case c : {Case{KeySpec::kRsa2048, SignatureAlgorithm::kRsaPkcs1Sha256},
                  Case{KeySpec::kRsa2048, SignatureAlgorithm::kRsaPssSha256},
                  Case{KeySpec::kRsa2048, SignatureAlgorithm::kRsaPkcs1Sha512},
@@ -103,7 +107,8 @@ TEST(SignatureTest, RsaAndEcdsaRoundTrips) {
     ASSERT_TRUE(signer.ok());
     Bytes msg = ToBytes("合同 contract");
     Bytes sig = *(*signer)->Sign(msg);
-    EXPECT_TRUE(VerifySignature(key->public_key(), c.alg, msg, sig).ok()) << SignatureAlgorithmName(c.alg);
+    EXPECT_TRUE(VerifySignature(key->public_key(), c.alg, msg, sig).ok())
+        << SignatureAlgorithmName(c.alg);
     msg[0] ^= 1;
     EXPECT_FALSE(VerifySignature(key->public_key(), c.alg, msg, sig).ok());
   }

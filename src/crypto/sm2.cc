@@ -38,7 +38,8 @@ StatusOr<Bytes> Sm2Encrypt(const PublicKey& key, ByteView plaintext) {
   if (key.type() != KeyType::kSm2) return InvalidArgumentError("SM2 encryption needs an SM2 key");
   if (plaintext.empty()) return InvalidArgumentError("SM2 cannot encrypt an empty message");
   EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key.evp(), nullptr));
-  if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) != 1) return OpensslError("cannot start SM2 encryption");
+  if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) != 1)
+    return OpensslError("cannot start SM2 encryption");
   size_t len = 0;
   if (EVP_PKEY_encrypt(ctx.get(), nullptr, &len, plaintext.data(), plaintext.size()) != 1) {
     return OpensslError("SM2 encryption failed");
@@ -89,7 +90,8 @@ StatusOr<Bytes> Sm2CiphertextToRaw(ByteView ciphertext, Sm2CipherLayout layout) 
 
 StatusOr<Bytes> Sm2CiphertextFromRaw(ByteView raw, Sm2CipherLayout layout) {
   if (raw.size() < 65 + 32 + 1 || raw[0] != 0x04) {
-    return InvalidArgumentError("a raw SM2 ciphertext is 04 || X || Y || C3 || C2 (at least 98 bytes)");
+    return InvalidArgumentError(
+        "a raw SM2 ciphertext is 04 || X || Y || C3 || C2 (at least 98 bytes)");
   }
   ByteView x = raw.subspan(1, 32), y = raw.subspan(33, 32);
   ByteView c3, c2;

@@ -104,16 +104,18 @@ Bytes Sm2CosignClient::KeygenRequest() const {
 
 Status Sm2CosignClient::FinishKeygen(ByteView response) {
   const Sm2Curve& curve = *state_->curve;
-  HETONG_ASSIGN_OR_RETURN(ByteView p, Payload(response, kKeygenResponse, 2 * kPoint, "key generation"));
+  HETONG_ASSIGN_OR_RETURN(ByteView p,
+                          Payload(response, kKeygenResponse, 2 * kPoint, "key generation"));
   HETONG_ASSIGN_OR_RETURN(EcPointPtr p2, curve.DecodePoint(p.first(kPoint)));
   HETONG_ASSIGN_OR_RETURN(EcPointPtr ppub, curve.DecodePoint(p.subspan(kPoint)));
   // Ppub must equal [d1]P2 − G.
   EcPointPtr g = curve.Mul(BN_value_one(), nullptr, nullptr);
-  EcPointPtr expect = curve.Add(curve.Mul(nullptr, p2.get(), state_->d1.get()).get(),
-                                curve.Negate(g.get()).get());
+  EcPointPtr expect =
+      curve.Add(curve.Mul(nullptr, p2.get(), state_->d1.get()).get(), curve.Negate(g.get()).get());
   if (EC_POINT_cmp(curve.group(), expect.get(), ppub.get(), nullptr) != 0) {
-    return UnauthenticatedError("collaborative key generation: the server's joint key is "
-                                "inconsistent with its share");
+    return UnauthenticatedError(
+        "collaborative key generation: the server's joint key is "
+        "inconsistent with its share");
   }
   state_->ppub = std::move(ppub);
   return OkStatus();
@@ -152,7 +154,8 @@ StatusOr<std::unique_ptr<Sm2CosignClientSession>> Sm2CosignClient::BeginSign(
 
 StatusOr<Bytes> Sm2CosignClientSession::Respond(ByteView commitment) {
   const Sm2Curve& curve = *state_->client->curve;
-  if (state_->k3) return FailedPreconditionError("collaborative signing: commitment already answered");
+  if (state_->k3)
+    return FailedPreconditionError("collaborative signing: commitment already answered");
   HETONG_ASSIGN_OR_RETURN(ByteView p, Payload(commitment, kCommitment, 2 * kPoint, "commitment"));
   HETONG_ASSIGN_OR_RETURN(EcPointPtr r1, curve.DecodePoint(p.first(kPoint)));
   HETONG_ASSIGN_OR_RETURN(EcPointPtr r2, curve.DecodePoint(p.subspan(kPoint)));
@@ -203,12 +206,14 @@ StatusOr<Bytes> Sm2CosignClientSession::Finish(ByteView response) {
   BN_mod_mul(t.get(), s2.get(), d1inv.get(), n, ctx.get());
   BN_mod_add(s.get(), s.get(), t.get(), n, ctx.get());
   BN_mod_sub(s.get(), s.get(), state_->r.get(), n, ctx.get());
-  if (BN_is_zero(s.get())) return FailedPreconditionError("collaborative signing: s = 0, start again");
+  if (BN_is_zero(s.get()))
+    return FailedPreconditionError("collaborative signing: s = 0, start again");
   Bytes rb = BnToBytes(state_->r.get(), kScalar), sb = BnToBytes(s.get(), kScalar);
   Status ok = internal::VerifyDigest(curve, state_->client->ppub.get(), state_->e, rb, sb);
   if (!ok.ok()) {
-    return UnauthenticatedError("collaborative signing: the combined signature does not verify "
-                                "(a protocol message was altered or the shares do not match)");
+    return UnauthenticatedError(
+        "collaborative signing: the combined signature does not verify "
+        "(a protocol message was altered or the shares do not match)");
   }
   return EncodeEcSignatureDer(rb, sb);
 }
@@ -254,8 +259,8 @@ StatusOr<Bytes> Sm2CosignServer::HandleKeygen(ByteView request) {
   HETONG_ASSIGN_OR_RETURN(EcPointPtr p1, curve.DecodePoint(p));
   EcPointPtr p2 = curve.Mul(state_->d2.get(), nullptr, nullptr);
   EcPointPtr g = curve.Mul(BN_value_one(), nullptr, nullptr);
-  EcPointPtr ppub = curve.Add(curve.Mul(nullptr, p1.get(), state_->d2.get()).get(),
-                              curve.Negate(g.get()).get());
+  EcPointPtr ppub =
+      curve.Add(curve.Mul(nullptr, p1.get(), state_->d2.get()).get(), curve.Negate(g.get()).get());
   if (curve.IsInfinity(ppub.get())) {
     return InvalidArgumentError("collaborative key generation: degenerate client share");
   }
@@ -302,7 +307,8 @@ StatusOr<std::unique_ptr<Sm2CosignServerSession>> Sm2CosignServer::BeginSign(
   EcPointPtr r1 = curve.Mul(nullptr, state_->p1.get(), st->k1.get());
   EcPointPtr r2 = curve.Mul(st->k2.get(), nullptr, nullptr);
   std::unique_ptr<Sm2CosignServerSession> session(new Sm2CosignServerSession(std::move(st)));
-  session->commitment_ = Message(kCommitment, {curve.EncodePoint(r1.get()), curve.EncodePoint(r2.get())});
+  session->commitment_ =
+      Message(kCommitment, {curve.EncodePoint(r1.get()), curve.EncodePoint(r2.get())});
   session->digest_ = Bytes(e.begin(), e.end());
   return session;
 }

@@ -54,7 +54,8 @@ TEST(Sm2CosignTest, SharesSurviveExportAndReload) {
   Pair reloaded{std::move(*client), std::move(*server)};
   auto sig = Sign(reloaded, AsBytes("after restart"));
   ASSERT_TRUE(sig.ok());
-  EXPECT_TRUE(VerifySignature(pub, SignatureAlgorithm::kSm2Sm3, AsBytes("after restart"), *sig).ok());
+  EXPECT_TRUE(
+      VerifySignature(pub, SignatureAlgorithm::kSm2Sm3, AsBytes("after restart"), *sig).ok());
 }
 
 TEST(Sm2CosignTest, TamperedMessagesFailInsteadOfSigning) {
@@ -76,8 +77,10 @@ TEST(Sm2CosignTest, TamperedMessagesFailInsteadOfSigning) {
       auto sig = cs->Finish(resp);
       if (sig.ok()) {
         // Only possible when nothing effective was changed; it must then verify.
-        EXPECT_TRUE(VerifySignature(*p.client.public_key(), SignatureAlgorithm::kSm2Sm3, msg, *sig).ok());
-        EXPECT_TRUE((target == 0 && pos >= commitment.size()) || (target == 1 && pos >= resp.size()))
+        EXPECT_TRUE(
+            VerifySignature(*p.client.public_key(), SignatureAlgorithm::kSm2Sm3, msg, *sig).ok());
+        EXPECT_TRUE((target == 0 && pos >= commitment.size()) ||
+                    (target == 1 && pos >= resp.size()))
             << "tampering at " << pos << " was not detected";
       }
     }

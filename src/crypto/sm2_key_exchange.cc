@@ -23,10 +23,10 @@ BnPtr XBar(const Sm2Curve& curve, const EC_POINT* point) {
 }  // namespace
 
 StatusOr<KexOutput> Sm2KexDerive(const Sm2Curve& curve, bool initiator, const BIGNUM* d,
-                                 const BIGNUM* own_r, const EC_POINT* own_R,
-                                 const EC_POINT* peer_P, const EC_POINT* peer_R, ByteView za,
-                                 ByteView zb, size_t key_len) {
-  if (key_len == 0 || key_len > 1024) return InvalidArgumentError("key length must be 1..1024 bytes");
+                                 const BIGNUM* own_r, const EC_POINT* own_R, const EC_POINT* peer_P,
+                                 const EC_POINT* peer_R, ByteView za, ByteView zb, size_t key_len) {
+  if (key_len == 0 || key_len > 1024)
+    return InvalidArgumentError("key length must be 1..1024 bytes");
   BnCtxPtr ctx(BN_CTX_new());
   const BIGNUM* n = curve.order();
   // t = (d + x̄_own · r) mod n
@@ -38,7 +38,8 @@ StatusOr<KexOutput> Sm2KexDerive(const Sm2Curve& curve, bool initiator, const BI
   BnPtr xbar_peer = XBar(curve, peer_R);
   EcPointPtr sum = curve.Add(peer_P, curve.Mul(nullptr, peer_R, xbar_peer.get()).get());
   EcPointPtr u = curve.Mul(nullptr, sum.get(), t.get());
-  if (curve.IsInfinity(u.get())) return InvalidArgumentError("key exchange failed: degenerate point");
+  if (curve.IsInfinity(u.get()))
+    return InvalidArgumentError("key exchange failed: degenerate point");
   Bytes xu, yu;
   curve.Coordinates(u.get(), &xu, &yu);
   Bytes x1, y1, x2, y2;  // x1,y1 = R_A (initiator); x2,y2 = R_B (responder)
@@ -95,7 +96,8 @@ StatusOr<std::unique_ptr<Sm2KeyExchange>> Sm2KeyExchange::Create(Role role, cons
 }
 
 StatusOr<Sm2KeyExchangeResult> Sm2KeyExchange::Respond(ByteView peer_ephemeral, size_t key_len) {
-  if (state_->role != Role::kResponder) return FailedPreconditionError("Respond is for the responder");
+  if (state_->role != Role::kResponder)
+    return FailedPreconditionError("Respond is for the responder");
   HETONG_ASSIGN_OR_RETURN(EcPointPtr peer_R, state_->curve->DecodePoint(peer_ephemeral));
   HETONG_ASSIGN_OR_RETURN(
       internal::KexOutput o,
@@ -109,7 +111,8 @@ StatusOr<Sm2KeyExchangeResult> Sm2KeyExchange::Respond(ByteView peer_ephemeral, 
 StatusOr<Sm2KeyExchangeResult> Sm2KeyExchange::Complete(ByteView peer_ephemeral,
                                                         ByteView peer_confirmation,
                                                         size_t key_len) {
-  if (state_->role != Role::kInitiator) return FailedPreconditionError("Complete is for the initiator");
+  if (state_->role != Role::kInitiator)
+    return FailedPreconditionError("Complete is for the initiator");
   HETONG_ASSIGN_OR_RETURN(EcPointPtr peer_R, state_->curve->DecodePoint(peer_ephemeral));
   HETONG_ASSIGN_OR_RETURN(
       internal::KexOutput o,

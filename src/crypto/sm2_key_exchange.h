@@ -23,8 +23,8 @@
 namespace hetong::crypto {
 
 struct Sm2KeyExchangeResult {
-  SecretBytes key;      // the agreed key, key_len bytes
-  Bytes confirmation;   // S_B (responder) or S_A (initiator) to send to the peer
+  SecretBytes key;     // the agreed key, key_len bytes
+  Bytes confirmation;  // S_B (responder) or S_A (initiator) to send to the peer
 };
 
 class Sm2KeyExchange {

@@ -12,9 +12,7 @@ namespace {
 using hetong::testing::Hex;
 using hetong::testing::LoadJson;
 
-Bytes Point(const nlohmann::json& p) {
-  return Concat(Bytes{0x04}, Hex(p["x"]), Hex(p["y"]));
-}
+Bytes Point(const nlohmann::json& p) { return Concat(Bytes{0x04}, Hex(p["x"]), Hex(p["y"])); }
 
 TEST(Sm2KeyExchangeTest, StandardKnownAnswer) {
   auto j = LoadJson("vectors/sm2_keyexchange.json");
@@ -34,7 +32,7 @@ TEST(Sm2KeyExchangeTest, StandardKnownAnswer) {
   EXPECT_EQ(base::HexEncode(za), v["z_a"]);
   EXPECT_EQ(base::HexEncode(zb), v["z_b"]);
   size_t klen = v["klen_bits"].is_string() ? std::stoul(v["klen_bits"].get<std::string>()) / 8
-                                            : v["klen_bits"].get<size_t>() / 8;
+                                           : v["klen_bits"].get<size_t>() / 8;
   auto b_side = internal::Sm2KexDerive(*curve, false, db.get(), rb.get(), Rb->get(), pa->get(),
                                        Ra->get(), za, zb, klen);
   auto a_side = internal::Sm2KexDerive(*curve, true, da.get(), ra.get(), Ra->get(), pb->get(),

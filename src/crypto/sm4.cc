@@ -11,7 +11,8 @@ namespace hetong::crypto {
 namespace {
 
 Status CheckKey(const SecretBytes& key) {
-  if (key.size() != kSm4KeySize) return InvalidArgumentError("an SM4 key is 16 bytes (32 hex digits)");
+  if (key.size() != kSm4KeySize)
+    return InvalidArgumentError("an SM4 key is 16 bytes (32 hex digits)");
   return OkStatus();
 }
 
@@ -57,8 +58,7 @@ StatusOr<size_t> RunCtx(EVP_CIPHER_CTX* ctx, ByteView in, uint8_t* out, bool dec
 
 StatusOr<Bytes> Run(const EVP_CIPHER* cipher, const SecretBytes& key, ByteView iv, ByteView in,
                     bool encrypt, Padding padding) {
-  if (padding == Padding::kNone && in.size() % kSm4BlockSize != 0 &&
-      cipher != EVP_sm4_ctr()) {
+  if (padding == Padding::kNone && in.size() % kSm4BlockSize != 0 && cipher != EVP_sm4_ctr()) {
     return InvalidArgumentError(
         "SM4 without padding needs input whose length is a multiple of 16 bytes");
   }
@@ -74,7 +74,8 @@ StatusOr<Bytes> Run(const EVP_CIPHER* cipher, const SecretBytes& key, ByteView i
 }
 
 Status CheckIv(ByteView iv) {
-  if (iv.size() != kSm4BlockSize) return InvalidArgumentError("the SM4 IV is 16 bytes (32 hex digits)");
+  if (iv.size() != kSm4BlockSize)
+    return InvalidArgumentError("the SM4 IV is 16 bytes (32 hex digits)");
   return OkStatus();
 }
 
@@ -107,8 +108,8 @@ void Ctr32Fn(const unsigned char* in, unsigned char* out, size_t blocks, const v
       StoreU32Be(counters + 16 * i + 12, c++);
     }
     int outl = 0;
-    HETONG_CHECK(EVP_EncryptUpdate(k->ecb.get(), stream, &outl, counters,
-                                   static_cast<int>(n * 16)) == 1);
+    HETONG_CHECK(
+        EVP_EncryptUpdate(k->ecb.get(), stream, &outl, counters, static_cast<int>(n * 16)) == 1);
     for (size_t i = 0; i < n * 16; ++i) out[i] = in[i] ^ stream[i];
     in += n * 16;
     out += n * 16;
@@ -154,8 +155,9 @@ Status GcmDecryptInto(const SecretBytes& key, ByteView iv, ByteView aad, ByteVie
   }
   if (CRYPTO_gcm128_finish(gcm.get(), sealed.data() + n, tag_size) != 0) {
     SecureWipe(out);
-    return DataLossError("SM4-GCM authentication failed: wrong key, IV or AAD, or the data was "
-                         "modified");
+    return DataLossError(
+        "SM4-GCM authentication failed: wrong key, IV or AAD, or the data was "
+        "modified");
   }
   return OkStatus();
 }
@@ -182,8 +184,8 @@ StatusOr<Bytes> CcmMac(const SecretBytes& key, ByteView nonce, ByteView aad, Byt
   size_t q = 15 - nonce.size();
   Bytes b;
   b.reserve(32 + aad.size() + plain.size());
-  uint8_t flags = static_cast<uint8_t>((aad.empty() ? 0 : 64) | (((tag_size - 2) / 2) << 3) |
-                                       (q - 1));
+  uint8_t flags =
+      static_cast<uint8_t>((aad.empty() ? 0 : 64) | (((tag_size - 2) / 2) << 3) | (q - 1));
   b.push_back(flags);
   Append(b, nonce);
   for (size_t i = 0; i < q; ++i) {
@@ -243,8 +245,8 @@ StatusOr<Bytes> Sm4Ctr(const SecretBytes& key, ByteView iv, ByteView in) {
   return Run(EVP_sm4_ctr(), key, iv, in, true, Padding::kNone);
 }
 
-StatusOr<Bytes> Sm4GcmEncrypt(const SecretBytes& key, ByteView iv, ByteView aad,
-                              ByteView plaintext, size_t tag_size) {
+StatusOr<Bytes> Sm4GcmEncrypt(const SecretBytes& key, ByteView iv, ByteView aad, ByteView plaintext,
+                              size_t tag_size) {
   HETONG_RETURN_IF_ERROR(CheckGcmParams(iv, tag_size));
   HETONG_ASSIGN_OR_RETURN(Sm4Block block, NewBlock(key));
   std::unique_ptr<GCM128_CONTEXT, GcmDeleter> gcm(CRYPTO_gcm128_new(&block, BlockFn));
@@ -289,10 +291,11 @@ StatusOr<Bytes> Sm4CcmEncrypt(const SecretBytes& key, ByteView nonce, ByteView a
   return out;
 }
 
-StatusOr<Bytes> Sm4CcmDecrypt(const SecretBytes& key, ByteView nonce, ByteView aad,
-                              ByteView sealed, size_t tag_size) {
+StatusOr<Bytes> Sm4CcmDecrypt(const SecretBytes& key, ByteView nonce, ByteView aad, ByteView sealed,
+                              size_t tag_size) {
   HETONG_RETURN_IF_ERROR(CheckKey(key));
-  if (sealed.size() < tag_size) return InvalidArgumentError("SM4-CCM input is shorter than its tag");
+  if (sealed.size() < tag_size)
+    return InvalidArgumentError("SM4-CCM input is shorter than its tag");
   size_t n = sealed.size() - tag_size;
   HETONG_RETURN_IF_ERROR(CheckCcmParams(nonce, tag_size, n));
   Bytes buf(16, 0);
@@ -304,8 +307,9 @@ StatusOr<Bytes> Sm4CcmDecrypt(const SecretBytes& key, ByteView nonce, ByteView a
   for (size_t i = 0; i < tag_size; ++i) expected[i] = t[i] ^ ks[i];
   if (!ConstantTimeEquals(expected, sealed.subspan(n))) {
     SecureWipe(plain);
-    return DataLossError("SM4-CCM authentication failed: wrong key, nonce or AAD, or the data was "
-                         "modified");
+    return DataLossError(
+        "SM4-CCM authentication failed: wrong key, nonce or AAD, or the data was "
+        "modified");
   }
   return plain;
 }

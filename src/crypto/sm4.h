@@ -35,8 +35,8 @@ StatusOr<Bytes> Sm4Ctr(const SecretBytes& key, ByteView iv, ByteView in);
 
 // GCM: returns ciphertext || tag. Any IV length from 1 byte up (12 is recommended);
 // tag_size 12..16.
-StatusOr<Bytes> Sm4GcmEncrypt(const SecretBytes& key, ByteView iv, ByteView aad,
-                              ByteView plaintext, size_t tag_size = kGcmTagSize);
+StatusOr<Bytes> Sm4GcmEncrypt(const SecretBytes& key, ByteView iv, ByteView aad, ByteView plaintext,
+                              size_t tag_size = kGcmTagSize);
 // `sealed` is ciphertext || tag.
 StatusOr<Bytes> Sm4GcmDecrypt(const SecretBytes& key, ByteView iv, ByteView aad, ByteView sealed,
                               size_t tag_size = kGcmTagSize);
@@ -47,7 +47,7 @@ StatusOr<SecretBytes> Sm4GcmDecryptSecret(const SecretBytes& key, ByteView iv, B
 // CCM: nonce 7..13 bytes, tag_size 4..16 and even. Returns ciphertext || tag.
 StatusOr<Bytes> Sm4CcmEncrypt(const SecretBytes& key, ByteView nonce, ByteView aad,
                               ByteView plaintext, size_t tag_size = 16);
-StatusOr<Bytes> Sm4CcmDecrypt(const SecretBytes& key, ByteView nonce, ByteView aad,
-                              ByteView sealed, size_t tag_size = 16);
+StatusOr<Bytes> Sm4CcmDecrypt(const SecretBytes& key, ByteView nonce, ByteView aad, ByteView sealed,
+                              size_t tag_size = 16);
 
 }  // namespace hetong::crypto

@@ -86,8 +86,9 @@ TEST(Sm4Test, Pkcs7PaddingRoundTripsAndRejectsBadPadding) {
 TEST(Sm4Test, RejectsBadKeysAndIvs) {
   Bytes iv(16);
   EXPECT_FALSE(Sm4EcbEncrypt(Key("00"), Bytes(16), Padding::kNone).ok());
-  EXPECT_FALSE(Sm4CbcEncrypt(Key("0123456789abcdeffedcba9876543210"), Bytes(8), Bytes(16),
-                             Padding::kNone).ok());
+  EXPECT_FALSE(
+      Sm4CbcEncrypt(Key("0123456789abcdeffedcba9876543210"), Bytes(8), Bytes(16), Padding::kNone)
+          .ok());
   EXPECT_FALSE(Sm4Ctr(Key("0123456789abcdeffedcba9876543210"), Bytes(12), Bytes(16)).ok());
 }
 
@@ -141,7 +142,8 @@ struct Block {
 Block GfMul(const Block& x, const Block& y) {
   Block z, v = y;
   for (int i = 0; i < 128; ++i) {
-    if (x.b[i / 8] & (0x80 >> (i % 8))) for (int k = 0; k < 16; ++k) z.b[k] ^= v.b[k];
+    if (x.b[i / 8] & (0x80 >> (i % 8)))
+      for (int k = 0; k < 16; ++k) z.b[k] ^= v.b[k];
     bool lsb = v.b[15] & 1;
     for (int k = 15; k > 0; --k) v.b[k] = static_cast<uint8_t>((v.b[k] >> 1) | (v.b[k - 1] << 7));
     v.b[0] >>= 1;

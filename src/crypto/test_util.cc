@@ -14,9 +14,12 @@ TestIdentity MakeSelfSigned(KeySpec spec, const std::string& cn) {
   auto pem = key->ToPkcs8Pem();
   HETONG_CHECK(pem.ok());
   dir.Write("key.pem", std::string(pem->RevealString(SecretAccess::Unsafe())));
-  std::vector<std::string> argv = {"openssl", "req", "-new", "-x509", "-key", dir.File("key.pem"),
-                                   "-subj", "/CN=" + cn + "/O=hetong test/C=CN", "-days", "30",
-                                   "-out", dir.File("cert.pem")};
+  std::vector<std::string> argv = {"openssl", "req",
+                                   "-new",    "-x509",
+                                   "-key",    dir.File("key.pem"),
+                                   "-subj",   "/CN=" + cn + "/O=hetong test/C=CN",
+                                   "-days",   "30",
+                                   "-out",    dir.File("cert.pem")};
   if (spec == KeySpec::kSm2) {
     argv.insert(argv.end(), {"-sm3", "-sigopt", "distid:1234567812345678"});
   } else {
@@ -33,8 +36,6 @@ TestIdentity MakeSelfSigned(KeySpec spec, const std::string& cn) {
   return TestIdentity{std::move(*key), std::move(*cert)};
 }
 
-SecretBytes Key(const std::string& hex) {
-  return SecretBytes::Copy(hetong::testing::Hex(hex));
-}
+SecretBytes Key(const std::string& hex) { return SecretBytes::Copy(hetong::testing::Hex(hex)); }
 
 }  // namespace hetong::crypto::testing

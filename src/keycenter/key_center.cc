@@ -20,7 +20,8 @@ StatusOr<Bytes> SoftwareDevice::Import(const crypto::PrivateKey& key, const std:
   return WrapSecret(master_key_, key_id, pkcs8, rng_);
 }
 
-StatusOr<std::unique_ptr<crypto::Signer>> SoftwareDevice::Load(const std::string& key_id, ByteView blob,
+StatusOr<std::unique_ptr<crypto::Signer>> SoftwareDevice::Load(const std::string& key_id,
+                                                               ByteView blob,
                                                                crypto::SignatureAlgorithm alg) {
   HETONG_ASSIGN_OR_RETURN(SecretBytes pkcs8, UnwrapSecret(master_key_, key_id, blob));
   HETONG_ASSIGN_OR_RETURN(crypto::PrivateKey key,
@@ -81,10 +82,12 @@ StatusOr<std::shared_ptr<const crypto::Signer>> KeyCenter::SignerFor(const std::
     if (it != signers_.end()) return it->second;
   }
   HETONG_ASSIGN_OR_RETURN(KeyRecord r, repo_.Get(id));
-  if (r.status != "active") return FailedPreconditionError("key " + id + " is " + r.status + ", not active");
+  if (r.status != "active")
+    return FailedPreconditionError("key " + id + " is " + r.status + ", not active");
   HETONG_ASSIGN_OR_RETURN(crypto::PublicKey pub, crypto::PublicKey::FromSpkiDer(r.public_key_der));
-  HETONG_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Signer> signer,
-                          device_.Load(id, r.wrapped, crypto::DefaultSignatureAlgorithm(pub.type())));
+  HETONG_ASSIGN_OR_RETURN(
+      std::unique_ptr<crypto::Signer> signer,
+      device_.Load(id, r.wrapped, crypto::DefaultSignatureAlgorithm(pub.type())));
   if (!signer->public_key().Equals(pub)) {
     return DataLossError("key " + id + ": the stored key does not match its public key");
   }

@@ -65,7 +65,8 @@ class CryptoDevice {
 // Keys generated in process memory and stored wrapped under the instance master key.
 class SoftwareDevice final : public CryptoDevice {
  public:
-  SoftwareDevice(SecretBytes master_key, Rng& rng) : master_key_(std::move(master_key)), rng_(rng) {}
+  SoftwareDevice(SecretBytes master_key, Rng& rng)
+      : master_key_(std::move(master_key)), rng_(rng) {}
   StatusOr<std::pair<crypto::PublicKey, Bytes>> Generate(crypto::KeySpec spec,
                                                          const std::string& key_id) override;
   StatusOr<Bytes> Import(const crypto::PrivateKey& key, const std::string& key_id) override;
@@ -83,8 +84,10 @@ class KeyCenter {
   KeyCenter(CryptoDevice& device, KeyRepository& repository, const base::Clock& clock, Rng& rng)
       : device_(device), repo_(repository), clock_(clock), rng_(rng) {}
 
-  StatusOr<KeyRecord> GenerateKey(crypto::KeySpec spec, const std::string& label, const std::string& owner);
-  StatusOr<KeyRecord> ImportKey(const crypto::PrivateKey& key, const std::string& label, const std::string& owner);
+  StatusOr<KeyRecord> GenerateKey(crypto::KeySpec spec, const std::string& label,
+                                  const std::string& owner);
+  StatusOr<KeyRecord> ImportKey(const crypto::PrivateKey& key, const std::string& label,
+                                const std::string& owner);
   StatusOr<KeyRecord> GetKey(const std::string& id);
   StatusOr<crypto::PublicKey> PublicKeyOf(const std::string& id);
   // A shared signer for an active key, with the key type's default algorithm (SM2: default ID).

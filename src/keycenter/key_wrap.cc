@@ -29,21 +29,25 @@ SecretBytes Sm4Kek(const SecretBytes& kek) {
 
 }  // namespace
 
-StatusOr<Bytes> WrapSecret(const SecretBytes& kek, std::string_view key_id, const SecretBytes& plaintext,
-                           Rng& rng) {
+StatusOr<Bytes> WrapSecret(const SecretBytes& kek, std::string_view key_id,
+                           const SecretBytes& plaintext, Rng& rng) {
   HETONG_RETURN_IF_ERROR(CheckKek(kek));
   HETONG_ASSIGN_OR_RETURN(Bytes nonce, crypto::RandomBytes(rng, 12));
-  HETONG_ASSIGN_OR_RETURN(Bytes sealed, crypto::Sm4GcmEncrypt(Sm4Kek(kek), nonce, Aad(key_id),
-                                                              plaintext.Reveal(SecretAccess::Unsafe())));
+  HETONG_ASSIGN_OR_RETURN(Bytes sealed,
+                          crypto::Sm4GcmEncrypt(Sm4Kek(kek), nonce, Aad(key_id),
+                                                plaintext.Reveal(SecretAccess::Unsafe())));
   return Concat(AsBytes(kMagic), nonce, sealed);
 }
 
-StatusOr<SecretBytes> UnwrapSecret(const SecretBytes& kek, std::string_view key_id, ByteView wrapped) {
+StatusOr<SecretBytes> UnwrapSecret(const SecretBytes& kek, std::string_view key_id,
+                                   ByteView wrapped) {
   HETONG_RETURN_IF_ERROR(CheckKek(kek));
   if (wrapped.size() < 4 + 12 + 16 || !std::equal(kMagic.begin(), kMagic.end(), wrapped.begin())) {
-    return DataLossError("wrapped key " + std::string(key_id) + " is damaged or in an unknown format");
+    return DataLossError("wrapped key " + std::string(key_id) +
+                         " is damaged or in an unknown format");
   }
-  auto plain = crypto::Sm4GcmDecryptSecret(Sm4Kek(kek), wrapped.subspan(4, 12), Aad(key_id), wrapped.subspan(16));
+  auto plain = crypto::Sm4GcmDecryptSecret(Sm4Kek(kek), wrapped.subspan(4, 12), Aad(key_id),
+                                           wrapped.subspan(16));
   if (!plain.ok()) {
     return DataLossError("wrapped key " + std::string(key_id) +
                          " does not unwrap: wrong master key, or the record was altered");

@@ -17,9 +17,10 @@
 
 namespace hetong::keycenter {
 
-StatusOr<Bytes> WrapSecret(const SecretBytes& kek, std::string_view key_id, const SecretBytes& plaintext,
-                           Rng& rng);
+StatusOr<Bytes> WrapSecret(const SecretBytes& kek, std::string_view key_id,
+                           const SecretBytes& plaintext, Rng& rng);
 // kDataLoss if the KEK is wrong, the id differs or the blob was altered.
-StatusOr<SecretBytes> UnwrapSecret(const SecretBytes& kek, std::string_view key_id, ByteView wrapped);
+StatusOr<SecretBytes> UnwrapSecret(const SecretBytes& kek, std::string_view key_id,
+                                   ByteView wrapped);
 
 }  // namespace hetong::keycenter

@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "crypto/certificate_info.h"
 #include "base/der.h"
+#include "crypto/certificate_info.h"
 #include "crypto/hash.h"
 
 namespace hetong::ocsp {
@@ -19,8 +19,9 @@ void OcspResponder::SetIdentities(std::vector<ResponderIdentity> identities) {
   std::vector<std::shared_ptr<Identity>> built;
   for (auto& r : identities) {
     auto ident = std::make_shared<Identity>(r);
-    for (auto alg : {crypto::HashAlgorithm::kSha1, crypto::HashAlgorithm::kSha256, crypto::HashAlgorithm::kSm3,
-                     crypto::HashAlgorithm::kSha384, crypto::HashAlgorithm::kSha512}) {
+    for (auto alg :
+         {crypto::HashAlgorithm::kSha1, crypto::HashAlgorithm::kSha256, crypto::HashAlgorithm::kSm3,
+          crypto::HashAlgorithm::kSha384, crypto::HashAlgorithm::kSha512}) {
       Bytes name_hash = crypto::Hash(alg, ident->id.issuer.subject_der());
       // Key hash: over the subjectPublicKey BIT STRING contents.
       Bytes key_bits;
@@ -127,12 +128,14 @@ Bytes OcspResponder::Respond(ByteView request_der) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(cache_key);
     if (it != cache_.end() && it->second.status == singles.front().status &&
-        it->second.revoked_at == singles.front().revocation_time && clock_.Now() < it->second.reuse_until) {
+        it->second.revoked_at == singles.front().revocation_time &&
+        clock_.Now() < it->second.reuse_until) {
       ++stats_.cache_hits;
       return it->second.der;
     }
   }
-  auto der = pki::BuildOcspResponse(*ident->id.signer, ident->id.responder, singles, now, req->nonce(), true);
+  auto der = pki::BuildOcspResponse(*ident->id.signer, ident->id.responder, singles, now,
+                                    req->nonce(), true);
   if (!der.ok()) {
     spdlog::error("OCSP: cannot sign a response: {}", der.status().ToString());
     return error(pki::OcspResponseStatus::kInternalError);
@@ -141,8 +144,10 @@ Bytes OcspResponder::Respond(ByteView request_der) {
   ++stats_.signed_responses;
   if (cacheable) {
     if (cache_.size() >= options_.max_cache_entries) cache_.clear();
-    auto reuse = std::chrono::duration_cast<std::chrono::seconds>(options_.validity * options_.reuse_fraction);
-    cache_[cache_key] = CacheEntry{singles.front().status, singles.front().revocation_time, now + reuse, *der};
+    auto reuse = std::chrono::duration_cast<std::chrono::seconds>(options_.validity *
+                                                                  options_.reuse_fraction);
+    cache_[cache_key] =
+        CacheEntry{singles.front().status, singles.front().revocation_time, now + reuse, *der};
   }
   return *der;
 }

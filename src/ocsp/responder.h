@@ -43,9 +43,9 @@ class StatusLookup {
 };
 
 struct ResponderIdentity {
-  std::string ca_name;               // the issuing CA this responder answers for
-  pki::Certificate issuer;           // the issuing CA's certificate
-  pki::Certificate responder;        // the delegated responder certificate
+  std::string ca_name;         // the issuing CA this responder answers for
+  pki::Certificate issuer;     // the issuing CA's certificate
+  pki::Certificate responder;  // the delegated responder certificate
   std::shared_ptr<const crypto::Signer> signer;
 };
 

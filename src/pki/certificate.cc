@@ -15,7 +15,9 @@ namespace der = base::der;
 
 namespace {
 
-Status Bad(const std::string& what) { return InvalidArgumentError("malformed certificate: " + what); }
+Status Bad(const std::string& what) {
+  return InvalidArgumentError("malformed certificate: " + what);
+}
 
 // GeneralNames: collects URIs, DNS names, e-mail addresses and IP addresses.
 struct GeneralNames {
@@ -27,20 +29,28 @@ Status ReadGeneralNames(der::Reader& r, GeneralNames& out) {
     HETONG_ASSIGN_OR_RETURN(der::Element e, r.ReadAny());
     std::string v(e.value.begin(), e.value.end());
     switch (e.tag) {
-      case 0x81: out.emails.push_back(v); break;
-      case 0x82: out.dns.push_back(v); break;
-      case 0x86: out.uris.push_back(v); break;
+      case 0x81:
+        out.emails.push_back(v);
+        break;
+      case 0x82:
+        out.dns.push_back(v);
+        break;
+      case 0x86:
+        out.uris.push_back(v);
+        break;
       case 0x87: {
         char buf[64];
         if (e.value.size() == 4) {
-          std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", e.value[0], e.value[1], e.value[2], e.value[3]);
+          std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", e.value[0], e.value[1], e.value[2],
+                        e.value[3]);
           out.ips.push_back(buf);
         } else {
           out.ips.push_back(base::HexEncode(e.value));
         }
         break;
       }
-      default: break;  // otherName, directoryName, ...: kept only in the raw extension
+      default:
+        break;  // otherName, directoryName, ...: kept only in the raw extension
     }
   }
   return OkStatus();
@@ -48,13 +58,14 @@ Status ReadGeneralNames(der::Reader& r, GeneralNames& out) {
 
 }  // namespace
 
-std::optional<crypto::SignatureAlgorithm> SignatureAlgorithmFromOid(std::string_view o, ByteView params,
+std::optional<crypto::SignatureAlgorithm> SignatureAlgorithmFromOid(std::string_view o,
+                                                                    ByteView params,
                                                                     crypto::KeyType key) {
   return crypto::CmsSignatureAlgorithm(o, params, std::nullopt, key);
 }
 
-Status VerifyTbsSignature(const crypto::PublicKey& key, std::string_view o, ByteView params, ByteView tbs,
-                          ByteView signature) {
+Status VerifyTbsSignature(const crypto::PublicKey& key, std::string_view o, ByteView params,
+                          ByteView tbs, ByteView signature) {
   auto alg = SignatureAlgorithmFromOid(o, params, key.type());
   if (!alg) {
     return InvalidArgumentError("unsupported signature algorithm " + std::string(o) + " for a " +
@@ -185,7 +196,8 @@ Status Certificate::ParseExtensions(ByteView seq_contents) {
       uint16_t ku = 0;
       for (size_t i = 1; i < bits.value.size() && i <= 2; ++i) {
         for (int b = 0; b < 8; ++b) {
-          if (bits.value[i] & (0x80 >> b)) ku |= static_cast<uint16_t>(1u << ((i - 1) * 8 + static_cast<size_t>(b)));
+          if (bits.value[i] & (0x80 >> b))
+            ku |= static_cast<uint16_t>(1u << ((i - 1) * 8 + static_cast<size_t>(b)));
         }
       }
       key_usage_ = ku;
@@ -211,7 +223,8 @@ Status Certificate::ParseExtensions(ByteView seq_contents) {
         HETONG_ASSIGN_OR_RETURN(der::Reader dp, dps.ReadSequence());
         HETONG_ASSIGN_OR_RETURN(auto name, dp.ReadOptionalExplicit(0));
         if (name && name->PeekIs(der::ContextTag(0, true))) {
-          HETONG_ASSIGN_OR_RETURN(der::Reader full, name->ReadConstructed(der::ContextTag(0, true)));
+          HETONG_ASSIGN_OR_RETURN(der::Reader full,
+                                  name->ReadConstructed(der::ContextTag(0, true)));
           GeneralNames g;
           HETONG_RETURN_IF_ERROR(ReadGeneralNames(full, g));
           crl_urls_.insert(crl_urls_.end(), g.uris.begin(), g.uris.end());
@@ -224,7 +237,9 @@ Status Certificate::ParseExtensions(ByteView seq_contents) {
         HETONG_ASSIGN_OR_RETURN(std::string method, ad.ReadOid());
         GeneralNames g;
         HETONG_RETURN_IF_ERROR(ReadGeneralNames(ad, g));
-        auto& dst = method == oid::kAdOcsp ? ocsp_urls_ : method == oid::kAdCaIssuers ? ca_issuer_urls_ : g.dns;
+        auto& dst = method == oid::kAdOcsp        ? ocsp_urls_
+                    : method == oid::kAdCaIssuers ? ca_issuer_urls_
+                                                  : g.dns;
         dst.insert(dst.end(), g.uris.begin(), g.uris.end());
       }
     } else if (e.oid == oid::kCertificatePolicies) {
@@ -272,7 +287,8 @@ std::string Certificate::Fingerprint() const { return base::HexEncode(crypto::Sm
 
 std::string Certificate::ToPem() const { return base::PemEncode("CERTIFICATE", der_); }
 
-std::optional<crypto::SignatureAlgorithm> Certificate::SignatureAlgorithm(crypto::KeyType issuer_key) const {
+std::optional<crypto::SignatureAlgorithm> Certificate::SignatureAlgorithm(
+    crypto::KeyType issuer_key) const {
   return SignatureAlgorithmFromOid(signature_oid_, signature_params_, issuer_key);
 }
 

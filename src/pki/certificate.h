@@ -47,7 +47,7 @@ class Certificate {
 
   const Bytes& der() const { return der_; }
   const Bytes& tbs_der() const { return tbs_; }
-  int version() const { return version_; }  // 1..3
+  int version() const { return version_; }         // 1..3
   const Bytes& serial() const { return serial_; }  // INTEGER contents as encoded
   std::string SerialHex() const;
   const Bytes& issuer_der() const { return issuer_der_; }
@@ -69,9 +69,7 @@ class Certificate {
   std::optional<int> path_len() const { return path_len_; }
   bool has_basic_constraints() const { return has_basic_constraints_; }
   std::optional<uint16_t> key_usage() const { return key_usage_; }  // bit i = KeyUsageBit i
-  bool HasKeyUsage(KeyUsageBit bit) const {
-    return !key_usage_ || (*key_usage_ >> bit) & 1;
-  }
+  bool HasKeyUsage(KeyUsageBit bit) const { return !key_usage_ || (*key_usage_ >> bit) & 1; }
   const std::vector<std::string>& ext_key_usage() const { return eku_; }
   bool eku_critical() const { return eku_critical_; }
   const Bytes& subject_key_id() const { return ski_; }
@@ -115,8 +113,8 @@ class Certificate {
   bool is_ca_ = false, has_basic_constraints_ = false, eku_critical_ = false, ocsp_nocheck_ = false;
   std::optional<int> path_len_;
   std::optional<uint16_t> key_usage_;
-  std::vector<std::string> eku_, crl_urls_, ocsp_urls_, ca_issuer_urls_, policies_, dns_names_, ips_,
-      emails_, unknown_critical_;
+  std::vector<std::string> eku_, crl_urls_, ocsp_urls_, ca_issuer_urls_, policies_, dns_names_,
+      ips_, emails_, unknown_critical_;
   Bytes ski_, aki_, evidence_hash_;
 };
 

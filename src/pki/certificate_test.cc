@@ -47,8 +47,8 @@ Ca MakeCa(KeySpec spec, const base::Clock& clock) {
   IssuerContext by_root{root_signer.get(), &root, "http://127.0.0.1:8080/pki/crl/root.crl",
                         "http://127.0.0.1:8080/pki/ca/root.crt", ""};
   Certificate ca = Parse(IssueCertificate(r2, by_root, clock, crypto::DefaultRng()));
-  return Ca{std::move(root_key), std::move(ca_key), std::move(root_signer), std::move(ca_signer),
-            std::move(root), std::move(ca)};
+  return Ca{std::move(root_key),  std::move(ca_key), std::move(root_signer),
+            std::move(ca_signer), std::move(root),   std::move(ca)};
 }
 
 IssuerContext ByCa(const Ca& ca) {
@@ -109,9 +109,11 @@ TEST_P(ProfileTest, EveryProfileHasItsExtensions) {
         EXPECT_EQ(validity, DefaultValidity(p));
         EXPECT_TRUE(c.HasKeyUsage(kNonRepudiation));
         EXPECT_EQ(c.ocsp_urls(), std::vector<std::string>{"http://127.0.0.1:8080/pki/ocsp"});
-        EXPECT_NE(std::find(c.ext_key_usage().begin(), c.ext_key_usage().end(), oid::kKpEmailProtection),
-                  c.ext_key_usage().end());
-        EXPECT_NE(std::find(c.policies().begin(), c.policies().end(), oid::kPolicyDemo), c.policies().end());
+        EXPECT_NE(
+            std::find(c.ext_key_usage().begin(), c.ext_key_usage().end(), oid::kKpEmailProtection),
+            c.ext_key_usage().end());
+        EXPECT_NE(std::find(c.policies().begin(), c.policies().end(), oid::kPolicyDemo),
+                  c.policies().end());
         break;
       case Profile::kEvent:
         EXPECT_EQ(validity, std::chrono::hours(24));
@@ -130,12 +132,14 @@ TEST_P(ProfileTest, EveryProfileHasItsExtensions) {
         EXPECT_EQ(c.dns_names(), std::vector<std::string>{"localhost"});
         EXPECT_EQ(c.ip_addresses(), std::vector<std::string>{"127.0.0.1"});
         break;
-      default: break;
+      default:
+        break;
     }
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Algorithms, ProfileTest, ::testing::Values(KeySpec::kSm2, KeySpec::kRsa3072));
+INSTANTIATE_TEST_SUITE_P(Algorithms, ProfileTest,
+                         ::testing::Values(KeySpec::kSm2, KeySpec::kRsa3072));
 
 TEST(CertificateTest, OpensslAcceptsOurChains) {
   base::FakeClock clock(base::SystemClock::Get().Now());
@@ -150,20 +154,24 @@ TEST(CertificateTest, OpensslAcceptsOurChains) {
     dir.Write("root.pem", ca.root.ToPem());
     dir.Write("ca.pem", ca.ca.ToPem());
     dir.Write("ee.pem", ee.ToPem());
-    auto text = hetong::testing::RunCommand({"openssl", "x509", "-in", dir.File("ee.pem"), "-noout", "-text"});
+    auto text = hetong::testing::RunCommand(
+        {"openssl", "x509", "-in", dir.File("ee.pem"), "-noout", "-text"});
     ASSERT_EQ(text.exit_code, 0) << text.err;
     EXPECT_NE(text.out.find("Digital Signature, Non Repudiation"), std::string::npos);
     if (spec == KeySpec::kRsa3072) {
-      auto v = hetong::testing::RunCommand({"openssl", "verify", "-x509_strict", "-CAfile", dir.File("root.pem"),
-                                            "-untrusted", dir.File("ca.pem"), dir.File("ee.pem")});
+      auto v = hetong::testing::RunCommand({"openssl", "verify", "-x509_strict", "-CAfile",
+                                            dir.File("root.pem"), "-untrusted", dir.File("ca.pem"),
+                                            dir.File("ee.pem")});
       EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
     } else {
       // OpenSSL 3.0 applies the SM2 ID only to the target: check link by link.
-      auto v1 = hetong::testing::RunCommand({"openssl", "verify", "-CAfile", dir.File("root.pem"), "-vfyopt",
-                                             "distid:1234567812345678", dir.File("ca.pem")});
+      auto v1 =
+          hetong::testing::RunCommand({"openssl", "verify", "-CAfile", dir.File("root.pem"),
+                                       "-vfyopt", "distid:1234567812345678", dir.File("ca.pem")});
       EXPECT_EQ(v1.exit_code, 0) << v1.out << v1.err;
-      auto v2 = hetong::testing::RunCommand({"openssl", "verify", "-partial_chain", "-CAfile", dir.File("ca.pem"),
-                                             "-vfyopt", "distid:1234567812345678", dir.File("ee.pem")});
+      auto v2 = hetong::testing::RunCommand({"openssl", "verify", "-partial_chain", "-CAfile",
+                                             dir.File("ca.pem"), "-vfyopt",
+                                             "distid:1234567812345678", dir.File("ee.pem")});
       EXPECT_EQ(v2.exit_code, 0) << v2.out << v2.err;
     }
   }
@@ -171,11 +179,10 @@ TEST(CertificateTest, OpensslAcceptsOurChains) {
 
 TEST(CertificateTest, ParsesOpensslCertificatesAndRejectsGarbage) {
   hetong::testing::TempDir dir;
-  auto r = hetong::testing::RunCommand({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                                        "ec_paramgen_curve:P-256", "-nodes", "-keyout", dir.File("k.pem"),
-                                        "-subj", "/CN=external/O=Other CA/C=CN", "-days", "10",
-                                        "-addext", "subjectAltName=DNS:example.cn,IP:10.0.0.1",
-                                        "-out", dir.File("c.pem")});
+  auto r = hetong::testing::RunCommand(
+      {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+       "-keyout", dir.File("k.pem"), "-subj", "/CN=external/O=Other CA/C=CN", "-days", "10",
+       "-addext", "subjectAltName=DNS:example.cn,IP:10.0.0.1", "-out", dir.File("c.pem")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto c = Certificate::Parse(dir.Read("c.pem"));
   ASSERT_TRUE(c.ok()) << c.status();

@@ -73,14 +73,24 @@ DistinguishedName& DistinguishedName::Add(std::string_view o, std::string_view v
   return *this;
 }
 DistinguishedName& DistinguishedName::Country(std::string_view v) { return Add(oid::kCountry, v); }
-DistinguishedName& DistinguishedName::Province(std::string_view v) { return Add(oid::kProvince, v); }
-DistinguishedName& DistinguishedName::Locality(std::string_view v) { return Add(oid::kLocality, v); }
-DistinguishedName& DistinguishedName::Organization(std::string_view v) { return Add(oid::kOrganization, v); }
+DistinguishedName& DistinguishedName::Province(std::string_view v) {
+  return Add(oid::kProvince, v);
+}
+DistinguishedName& DistinguishedName::Locality(std::string_view v) {
+  return Add(oid::kLocality, v);
+}
+DistinguishedName& DistinguishedName::Organization(std::string_view v) {
+  return Add(oid::kOrganization, v);
+}
 DistinguishedName& DistinguishedName::OrganizationalUnit(std::string_view v) {
   return Add(oid::kOrganizationalUnit, v);
 }
-DistinguishedName& DistinguishedName::CommonName(std::string_view v) { return Add(oid::kCommonName, v); }
-DistinguishedName& DistinguishedName::SerialNumber(std::string_view v) { return Add(oid::kSerialNumber, v); }
+DistinguishedName& DistinguishedName::CommonName(std::string_view v) {
+  return Add(oid::kCommonName, v);
+}
+DistinguishedName& DistinguishedName::SerialNumber(std::string_view v) {
+  return Add(oid::kSerialNumber, v);
+}
 DistinguishedName& DistinguishedName::OrganizationIdentifier(std::string_view v) {
   return Add(oid::kOrganizationIdentifier, v);
 }
@@ -95,20 +105,27 @@ std::optional<std::string> DistinguishedName::Get(std::string_view o) const {
 StatusOr<Bytes> DistinguishedName::Encode() const {
   std::vector<Bytes> rdns;
   for (const auto& a : attrs_) {
-    if (a.value.empty()) return InvalidArgumentError("name attribute " + std::string(ShortName(a.oid)) + " is empty");
-    if (a.value.size() > 256) return InvalidArgumentError("name attribute " + std::string(ShortName(a.oid)) + " is too long");
+    if (a.value.empty())
+      return InvalidArgumentError("name attribute " + std::string(ShortName(a.oid)) + " is empty");
+    if (a.value.size() > 256)
+      return InvalidArgumentError("name attribute " + std::string(ShortName(a.oid)) +
+                                  " is too long");
     if (!IsValidUtf8(a.value)) {
-      return InvalidArgumentError("name attribute " + std::string(ShortName(a.oid)) + " is not valid UTF-8 text");
+      return InvalidArgumentError("name attribute " + std::string(ShortName(a.oid)) +
+                                  " is not valid UTF-8 text");
     }
     HETONG_ASSIGN_OR_RETURN(Bytes type, der::OidChecked(a.oid));
     Bytes value;
     uint8_t tag = a.tag;
     if (tag == 0) {
       if (a.oid == oid::kCountry) {
-        if (a.value.size() != 2 || !IsPrintable(a.value)) return InvalidArgumentError("the country must be a two-letter code such as CN");
+        if (a.value.size() != 2 || !IsPrintable(a.value))
+          return InvalidArgumentError("the country must be a two-letter code such as CN");
         tag = der::kPrintableString;
       } else if (a.oid == oid::kSerialNumber) {
-        if (!IsPrintable(a.value)) return InvalidArgumentError("serialNumber must use letters, digits and basic punctuation only");
+        if (!IsPrintable(a.value))
+          return InvalidArgumentError(
+              "serialNumber must use letters, digits and basic punctuation only");
         tag = der::kPrintableString;
       } else if (a.oid == oid::kEmailAddress) {
         tag = der::kIa5String;
@@ -162,7 +179,8 @@ std::string DistinguishedName::ToString() const {
     if (!out.empty()) out += ",";
     out += std::string(ShortName(it->oid)) + "=";
     for (char c : it->value) {
-      if (c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';') out.push_back('\\');
+      if (c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';')
+        out.push_back('\\');
       out.push_back(c);
     }
   }

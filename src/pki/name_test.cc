@@ -11,13 +11,17 @@ namespace {
 
 TEST(NameTest, ChineseNamesUseUtf8AndProperAttributes) {
   DistinguishedName dn;
-  dn.Country("CN").Organization("北京某某科技有限公司").CommonName("张三").SerialNumber("110101199003071234");
+  dn.Country("CN")
+      .Organization("北京某某科技有限公司")
+      .CommonName("张三")
+      .SerialNumber("110101199003071234");
   auto der = dn.Encode();
   ASSERT_TRUE(der.ok()) << der.status();
   auto back = DistinguishedName::Parse(*der);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->common_name(), "张三");
-  EXPECT_EQ(back->ToString(), "serialNumber=110101199003071234,CN=张三,O=北京某某科技有限公司,C=CN");
+  EXPECT_EQ(back->ToString(),
+            "serialNumber=110101199003071234,CN=张三,O=北京某某科技有限公司,C=CN");
   ASSERT_EQ(back->attributes().size(), 4u);
   EXPECT_EQ(back->attributes()[0].tag, base::der::kPrintableString);  // C
   EXPECT_EQ(back->attributes()[1].tag, base::der::kUtf8String);       // O

@@ -53,14 +53,17 @@ inline constexpr std::string_view kOcspBasic = "1.3.6.1.5.5.7.48.1.1";
 // hetong's arc (X.667 UUID c746bc83-e1f5-49ee-aacb-8e8d47b2bd8d).
 inline constexpr std::string_view kHetongArc = "2.25.264883655483121135695516317358350318989";
 // Certificate policies of hetong's profiles.
-inline constexpr std::string_view kPolicyPersonal = "2.25.264883655483121135695516317358350318989.1.1";
-inline constexpr std::string_view kPolicyOrganization = "2.25.264883655483121135695516317358350318989.1.2";
+inline constexpr std::string_view kPolicyPersonal =
+    "2.25.264883655483121135695516317358350318989.1.1";
+inline constexpr std::string_view kPolicyOrganization =
+    "2.25.264883655483121135695516317358350318989.1.2";
 inline constexpr std::string_view kPolicyEvent = "2.25.264883655483121135695516317358350318989.1.3";
 inline constexpr std::string_view kPolicyTsa = "2.25.264883655483121135695516317358350318989.1.4";
 inline constexpr std::string_view kPolicyDemo = "2.25.264883655483121135695516317358350318989.1.99";
 // Event-certificate extension: the SM3 hash of the evidence collected at signing
 // (GM/Y 5013 §5.3.4.2), docs/formats/certificates.md.
-inline constexpr std::string_view kExtSigningEvidence = "2.25.264883655483121135695516317358350318989.2.1";
+inline constexpr std::string_view kExtSigningEvidence =
+    "2.25.264883655483121135695516317358350318989.2.1";
 // Time-stamp policy of hetong's TSA.
 inline constexpr std::string_view kTsaPolicy = "2.25.264883655483121135695516317358350318989.3.1";
 

@@ -8,19 +8,32 @@ namespace hetong::pki {
 
 std::string_view PathErrorName(PathError e) {
   switch (e) {
-    case PathError::kOk: return "ok";
-    case PathError::kNoChain: return "no-chain";
-    case PathError::kBadSignature: return "bad-signature";
-    case PathError::kNotYetValid: return "not-yet-valid";
-    case PathError::kExpired: return "expired";
-    case PathError::kNotCa: return "not-a-ca";
-    case PathError::kPathLength: return "path-length-exceeded";
-    case PathError::kKeyUsage: return "key-usage";
-    case PathError::kExtendedKeyUsage: return "extended-key-usage";
-    case PathError::kUnknownCriticalExtension: return "unknown-critical-extension";
-    case PathError::kUnsupportedAlgorithm: return "unsupported-algorithm";
-    case PathError::kRevoked: return "revoked";
-    case PathError::kRevocationUnknown: return "revocation-unknown";
+    case PathError::kOk:
+      return "ok";
+    case PathError::kNoChain:
+      return "no-chain";
+    case PathError::kBadSignature:
+      return "bad-signature";
+    case PathError::kNotYetValid:
+      return "not-yet-valid";
+    case PathError::kExpired:
+      return "expired";
+    case PathError::kNotCa:
+      return "not-a-ca";
+    case PathError::kPathLength:
+      return "path-length-exceeded";
+    case PathError::kKeyUsage:
+      return "key-usage";
+    case PathError::kExtendedKeyUsage:
+      return "extended-key-usage";
+    case PathError::kUnknownCriticalExtension:
+      return "unknown-critical-extension";
+    case PathError::kUnsupportedAlgorithm:
+      return "unsupported-algorithm";
+    case PathError::kRevoked:
+      return "revoked";
+    case PathError::kRevocationUnknown:
+      return "revocation-unknown";
   }
   return "?";
 }
@@ -109,7 +122,8 @@ struct Builder {
     }
     bool any_name_match = false;
     for (const auto* pool : {&anchors, &intermediates}) {
-      for (const auto& c : *pool) any_name_match = any_name_match || NamesMatch(last.issuer_der(), c.subject_der());
+      for (const auto& c : *pool)
+        any_name_match = any_name_match || NamesMatch(last.issuer_der(), c.subject_der());
     }
     if (!any_name_match) {
       Fail(chain, PathError::kNoChain, static_cast<int>(chain.size()) - 1,
@@ -127,8 +141,10 @@ bool HasEku(const Certificate& c, std::string_view o) {
 
 }  // namespace
 
-ValidationResult ValidatePath(const Certificate& target, const std::vector<Certificate>& intermediates,
-                              const std::vector<Certificate>& anchors, const ValidationOptions& opt) {
+ValidationResult ValidatePath(const Certificate& target,
+                              const std::vector<Certificate>& intermediates,
+                              const std::vector<Certificate>& anchors,
+                              const ValidationOptions& opt) {
   ValidationResult result;
   if (anchors.empty()) {
     result.error = PathError::kNoChain;
@@ -156,14 +172,17 @@ ValidationResult ValidatePath(const Certificate& target, const std::vector<Certi
   for (int i = 0; i < n; ++i) {
     const Certificate& c = ch[static_cast<size_t>(i)];
     if (opt.time < c.not_before()) {
-      return fail(PathError::kNotYetValid, i, Who(c) + " is not valid until " + base::FormatRfc3339(c.not_before()));
+      return fail(PathError::kNotYetValid, i,
+                  Who(c) + " is not valid until " + base::FormatRfc3339(c.not_before()));
     }
     if (opt.time > c.not_after()) {
-      return fail(PathError::kExpired, i, Who(c) + " expired on " + base::FormatRfc3339(c.not_after()));
+      return fail(PathError::kExpired, i,
+                  Who(c) + " expired on " + base::FormatRfc3339(c.not_after()));
     }
     if (!c.unknown_critical().empty()) {
       return fail(PathError::kUnknownCriticalExtension, i,
-                  Who(c) + " has a critical extension hetong does not understand (" + c.unknown_critical()[0] + ")");
+                  Who(c) + " has a critical extension hetong does not understand (" +
+                      c.unknown_critical()[0] + ")");
     }
   }
   // Issuers: CA, keyCertSign, path length (counting non-self-issued intermediates below).
@@ -171,8 +190,9 @@ ValidationResult ValidatePath(const Certificate& target, const std::vector<Certi
     const Certificate& issuer = ch[static_cast<size_t>(i)];
     bool is_anchor = i == n - 1;
     if (!issuer.is_ca() && !(is_anchor && issuer.version() < 3)) {
-      return fail(PathError::kNotCa, i, Who(issuer) + " is not a CA certificate but issued " +
-                                            Who(ch[static_cast<size_t>(i - 1)]));
+      return fail(PathError::kNotCa, i,
+                  Who(issuer) + " is not a CA certificate but issued " +
+                      Who(ch[static_cast<size_t>(i - 1)]));
     }
     if (!issuer.HasKeyUsage(kKeyCertSign)) {
       return fail(PathError::kKeyUsage, i, Who(issuer) + " may not sign certificates (keyUsage)");
@@ -192,32 +212,38 @@ ValidationResult ValidatePath(const Certificate& target, const std::vector<Certi
   // Purpose of the target.
   const Certificate& t = ch[0];
   switch (opt.purpose) {
-    case KeyPurpose::kAny: break;
+    case KeyPurpose::kAny:
+      break;
     case KeyPurpose::kDocumentSigning:
       if (!t.HasKeyUsage(kDigitalSignature) && !t.HasKeyUsage(kNonRepudiation)) {
         return fail(PathError::kKeyUsage, 0, Who(t) + " may not make signatures (keyUsage)");
       }
       if (!t.ext_key_usage().empty() && !HasEku(t, oid::kKpEmailProtection) &&
           !HasEku(t, oid::kKpDocumentSigning) && !HasEku(t, oid::kAnyExtendedKeyUsage)) {
-        return fail(PathError::kExtendedKeyUsage, 0, Who(t) + " is not for signing documents (extendedKeyUsage)");
+        return fail(PathError::kExtendedKeyUsage, 0,
+                    Who(t) + " is not for signing documents (extendedKeyUsage)");
       }
       break;
     case KeyPurpose::kTimeStamping:
       if (!HasEku(t, oid::kKpTimeStamping) || t.ext_key_usage().size() != 1) {
-        return fail(PathError::kExtendedKeyUsage, 0, Who(t) + " is not a time-stamping certificate "
-                                                           "(its extendedKeyUsage must be exactly timeStamping)");
+        return fail(PathError::kExtendedKeyUsage, 0,
+                    Who(t) +
+                        " is not a time-stamping certificate "
+                        "(its extendedKeyUsage must be exactly timeStamping)");
       }
       break;
     case KeyPurpose::kOcspSigning:
       if (!HasEku(t, oid::kKpOcspSigning)) {
-        return fail(PathError::kExtendedKeyUsage, 0, Who(t) + " is not an OCSP signing certificate");
+        return fail(PathError::kExtendedKeyUsage, 0,
+                    Who(t) + " is not an OCSP signing certificate");
       }
       break;
     case KeyPurpose::kServerAuth:
     case KeyPurpose::kClientAuth: {
       auto want = opt.purpose == KeyPurpose::kServerAuth ? oid::kKpServerAuth : oid::kKpClientAuth;
       if (!t.ext_key_usage().empty() && !HasEku(t, want) && !HasEku(t, oid::kAnyExtendedKeyUsage)) {
-        return fail(PathError::kExtendedKeyUsage, 0, Who(t) + " is not for this TLS role (extendedKeyUsage)");
+        return fail(PathError::kExtendedKeyUsage, 0,
+                    Who(t) + " is not for this TLS role (extendedKeyUsage)");
       }
       break;
     }
@@ -236,10 +262,13 @@ ValidationResult ValidatePath(const Certificate& target, const std::vector<Certi
         rc = opt.checker->Check(c, ch[static_cast<size_t>(i + 1)], opt.time);
       }
       result.revocation.push_back(rc);
-      if (rc.state == RevocationCheck::State::kRevoked && rc.revoked_at && *rc.revoked_at <= opt.time) {
-        return fail(PathError::kRevoked, i, Who(c) + " was revoked on " + base::FormatRfc3339(*rc.revoked_at));
+      if (rc.state == RevocationCheck::State::kRevoked && rc.revoked_at &&
+          *rc.revoked_at <= opt.time) {
+        return fail(PathError::kRevoked, i,
+                    Who(c) + " was revoked on " + base::FormatRfc3339(*rc.revoked_at));
       }
-      if (rc.state == RevocationCheck::State::kUnknown && opt.revocation == RevocationPolicy::kRequire) {
+      if (rc.state == RevocationCheck::State::kUnknown &&
+          opt.revocation == RevocationPolicy::kRequire) {
         return fail(PathError::kRevocationUnknown, i,
                     "the revocation status of " + Who(c) + " is unknown: " + rc.detail);
       }

@@ -24,7 +24,8 @@ namespace hetong::pki {
 
 enum class KeyPurpose {
   kAny,              // only CA checks on the chain
-  kDocumentSigning,  // digitalSignature or nonRepudiation; EKU absent or emailProtection, documentSigning, any
+  kDocumentSigning,  // digitalSignature or nonRepudiation; EKU absent or emailProtection,
+                     // documentSigning, any
   kTimeStamping,     // EKU timeStamping (and it must be the only one, RFC 3161 §2.3)
   kOcspSigning,      // EKU OCSPSigning
   kServerAuth,       // EKU serverAuth
@@ -35,12 +36,12 @@ enum class KeyPurpose {
 struct RevocationCheck {
   enum class State { kGood, kRevoked, kUnknown };
   State state = State::kUnknown;
-  std::string source;                      // "ocsp", "crl", or "" when unknown
+  std::string source;  // "ocsp", "crl", or "" when unknown
   std::optional<base::TimePoint> revoked_at;
-  int reason = 0;                          // CRLReason value when revoked
-  std::string detail;                      // why unknown, or where it came from
-  base::TimePoint produced_at{};           // thisUpdate / producedAt of the data used
-  Bytes evidence;                          // the DER of the CRL or OCSP response used
+  int reason = 0;                 // CRLReason value when revoked
+  std::string detail;             // why unknown, or where it came from
+  base::TimePoint produced_at{};  // thisUpdate / producedAt of the data used
+  Bytes evidence;                 // the DER of the CRL or OCSP response used
 };
 
 class RevocationChecker {
@@ -52,9 +53,9 @@ class RevocationChecker {
 };
 
 enum class RevocationPolicy {
-  kNone,         // do not check
-  kRequire,      // every non-anchor certificate must be shown not revoked
-  kBestEffort,   // revoked fails; unknown is reported but accepted
+  kNone,        // do not check
+  kRequire,     // every non-anchor certificate must be shown not revoked
+  kBestEffort,  // revoked fails; unknown is reported but accepted
 };
 
 struct ValidationOptions {
@@ -67,11 +68,11 @@ struct ValidationOptions {
 
 enum class PathError {
   kOk,
-  kNoChain,             // no path to a trust anchor (missing issuer, or no anchor)
+  kNoChain,  // no path to a trust anchor (missing issuer, or no anchor)
   kBadSignature,
   kNotYetValid,
   kExpired,
-  kNotCa,               // an issuer that is not a CA (basicConstraints cA false or absent)
+  kNotCa,  // an issuer that is not a CA (basicConstraints cA false or absent)
   kPathLength,
   kKeyUsage,
   kExtendedKeyUsage,
@@ -84,14 +85,16 @@ std::string_view PathErrorName(PathError e);
 
 struct ValidationResult {
   PathError error = PathError::kNoChain;
-  int depth = 0;          // the certificate concerned: 0 = target, chain.size()-1 = anchor
-  std::string message;    // for people
-  std::vector<Certificate> chain;                // target first, anchor last (when built)
-  std::vector<RevocationCheck> revocation;       // per certificate below the anchor
+  int depth = 0;                   // the certificate concerned: 0 = target, chain.size()-1 = anchor
+  std::string message;             // for people
+  std::vector<Certificate> chain;  // target first, anchor last (when built)
+  std::vector<RevocationCheck> revocation;  // per certificate below the anchor
   bool ok() const { return error == PathError::kOk; }
 };
 
-ValidationResult ValidatePath(const Certificate& target, const std::vector<Certificate>& intermediates,
-                              const std::vector<Certificate>& anchors, const ValidationOptions& options);
+ValidationResult ValidatePath(const Certificate& target,
+                              const std::vector<Certificate>& intermediates,
+                              const std::vector<Certificate>& anchors,
+                              const ValidationOptions& options);
 
 }  // namespace hetong::pki

@@ -39,11 +39,13 @@ class PathTest : public ::testing::TestWithParam<KeySpec> {
  protected:
   void SetUp() override {
     root_ = std::make_unique<TestKey>(Issue(GetParam(), Profile::kRoot, "Root", nullptr, clock_));
-    ca_ = std::make_unique<TestKey>(Issue(GetParam(), Profile::kIssuingCa, "CA", root_.get(), clock_));
-    ee_ = std::make_unique<TestKey>(Issue(GetParam(), Profile::kPersonal, "张三", ca_.get(), clock_));
+    ca_ = std::make_unique<TestKey>(
+        Issue(GetParam(), Profile::kIssuingCa, "CA", root_.get(), clock_));
+    ee_ =
+        std::make_unique<TestKey>(Issue(GetParam(), Profile::kPersonal, "张三", ca_.get(), clock_));
   }
-  ValidationResult Validate(const Certificate& target, std::vector<Certificate> inter, KeyPurpose purpose,
-                            base::TimePoint t) {
+  ValidationResult Validate(const Certificate& target, std::vector<Certificate> inter,
+                            KeyPurpose purpose, base::TimePoint t) {
     ValidationOptions o;
     o.time = t;
     o.purpose = purpose;
@@ -59,10 +61,12 @@ TEST_P(PathTest, ValidChainAndTimes) {
   ASSERT_EQ(r.chain.size(), 3u);
   EXPECT_EQ(r.chain[2].der(), root_->cert.der());
   // At a time before issuance / after expiry.
-  auto early = Validate(ee_->cert, {ca_->cert}, KeyPurpose::kAny, clock_.Now() - std::chrono::hours(1));
+  auto early =
+      Validate(ee_->cert, {ca_->cert}, KeyPurpose::kAny, clock_.Now() - std::chrono::hours(1));
   EXPECT_EQ(early.error, PathError::kNotYetValid);
   EXPECT_EQ(early.depth, 0);
-  auto late = Validate(ee_->cert, {ca_->cert}, KeyPurpose::kAny, clock_.Now() + std::chrono::hours(24 * 400));
+  auto late = Validate(ee_->cert, {ca_->cert}, KeyPurpose::kAny,
+                       clock_.Now() + std::chrono::hours(24 * 400));
   EXPECT_EQ(late.error, PathError::kExpired);
   EXPECT_NE(late.message.find("张三"), std::string::npos);
 }
@@ -127,7 +131,7 @@ TEST_P(PathTest, RevokedBeforeOrAfterTheValidationTime) {
   o.revocation = RevocationPolicy::kRequire;
   o.checker = &checker;
   EXPECT_TRUE(ValidatePath(ee_->cert, {ca_->cert}, {root_->cert}, o).ok());
-  EXPECT_EQ(checker.calls, 2);  // end entity and CA
+  EXPECT_EQ(checker.calls, 2);                                   // end entity and CA
   checker.revoked_at = clock_.Now() + std::chrono::minutes(30);  // before the validation time
   auto r = ValidatePath(ee_->cert, {ca_->cert}, {root_->cert}, o);
   EXPECT_EQ(r.error, PathError::kRevoked);
@@ -135,13 +139,14 @@ TEST_P(PathTest, RevokedBeforeOrAfterTheValidationTime) {
   EXPECT_TRUE(ValidatePath(ee_->cert, {ca_->cert}, {root_->cert}, o).ok());
   checker.revoked_at.reset();
   checker.unknown = true;
-  EXPECT_EQ(ValidatePath(ee_->cert, {ca_->cert}, {root_->cert}, o).error, PathError::kRevocationUnknown);
+  EXPECT_EQ(ValidatePath(ee_->cert, {ca_->cert}, {root_->cert}, o).error,
+            PathError::kRevocationUnknown);
   o.revocation = RevocationPolicy::kBestEffort;
   EXPECT_TRUE(ValidatePath(ee_->cert, {ca_->cert}, {root_->cert}, o).ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Algorithms, PathTest, ::testing::Values(KeySpec::kSm2, KeySpec::kRsa2048,
-                                                                 KeySpec::kEcdsaP256));
+INSTANTIATE_TEST_SUITE_P(Algorithms, PathTest,
+                         ::testing::Values(KeySpec::kSm2, KeySpec::kRsa2048, KeySpec::kEcdsaP256));
 
 }  // namespace
 }  // namespace hetong::pki

@@ -14,14 +14,22 @@ namespace der = base::der;
 
 std::string_view ProfileName(Profile p) {
   switch (p) {
-    case Profile::kRoot: return "root";
-    case Profile::kIssuingCa: return "ca";
-    case Profile::kPersonal: return "personal";
-    case Profile::kOrganization: return "org";
-    case Profile::kEvent: return "event";
-    case Profile::kTsa: return "tsa";
-    case Profile::kOcspSigner: return "ocsp";
-    case Profile::kTls: return "tls";
+    case Profile::kRoot:
+      return "root";
+    case Profile::kIssuingCa:
+      return "ca";
+    case Profile::kPersonal:
+      return "personal";
+    case Profile::kOrganization:
+      return "org";
+    case Profile::kEvent:
+      return "event";
+    case Profile::kTsa:
+      return "tsa";
+    case Profile::kOcspSigner:
+      return "ocsp";
+    case Profile::kTls:
+      return "tls";
   }
   return "?";
 }
@@ -38,14 +46,19 @@ std::chrono::seconds DefaultValidity(Profile p) {
   using std::chrono::hours;
   constexpr auto kDay = hours(24);
   switch (p) {
-    case Profile::kRoot: return std::chrono::duration_cast<std::chrono::seconds>(kDay * 365 * 20);
-    case Profile::kIssuingCa: return std::chrono::duration_cast<std::chrono::seconds>(kDay * 365 * 10);
+    case Profile::kRoot:
+      return std::chrono::duration_cast<std::chrono::seconds>(kDay * 365 * 20);
+    case Profile::kIssuingCa:
+      return std::chrono::duration_cast<std::chrono::seconds>(kDay * 365 * 10);
     case Profile::kPersonal:
     case Profile::kOrganization:
     case Profile::kTls:
-    case Profile::kOcspSigner: return std::chrono::duration_cast<std::chrono::seconds>(kDay * 365);
-    case Profile::kEvent: return std::chrono::duration_cast<std::chrono::seconds>(kDay);
-    case Profile::kTsa: return std::chrono::duration_cast<std::chrono::seconds>(kDay * 365 * 5);
+    case Profile::kOcspSigner:
+      return std::chrono::duration_cast<std::chrono::seconds>(kDay * 365);
+    case Profile::kEvent:
+      return std::chrono::duration_cast<std::chrono::seconds>(kDay);
+    case Profile::kTsa:
+      return std::chrono::duration_cast<std::chrono::seconds>(kDay * 365 * 5);
   }
   return std::chrono::seconds(0);
 }
@@ -72,7 +85,8 @@ StatusOr<Bytes> IpAddress(std::string_view ip) {
   size_t pos = 0;
   for (int i = 0; i < 4; ++i) {
     size_t dot = ip.find('.', pos);
-    if ((i < 3) != (dot != std::string_view::npos)) return InvalidArgumentError("bad IPv4 address in SAN");
+    if ((i < 3) != (dot != std::string_view::npos))
+      return InvalidArgumentError("bad IPv4 address in SAN");
     std::string_view part = ip.substr(pos, i < 3 ? dot - pos : std::string_view::npos);
     unsigned v = 0;
     auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
@@ -87,8 +101,8 @@ StatusOr<Bytes> IpAddress(std::string_view ip) {
 
 }  // namespace
 
-StatusOr<Bytes> IssueCertificate(const IssueRequest& req, const IssuerContext& issuer, const base::Clock& clock,
-                                 Rng& rng) {
+StatusOr<Bytes> IssueCertificate(const IssueRequest& req, const IssuerContext& issuer,
+                                 const base::Clock& clock, Rng& rng) {
   if (!issuer.signer) return InvalidArgumentError("no issuer signer");
   if (!req.subject_key) return InvalidArgumentError("no subject public key");
   const crypto::PublicKey& subject_key = *req.subject_key;
@@ -104,7 +118,8 @@ StatusOr<Bytes> IssueCertificate(const IssueRequest& req, const IssuerContext& i
   Bytes issuer_der = self_signed ? subject_der : issuer.certificate->subject_der();
   const crypto::PublicKey& issuer_key = issuer.signer->public_key();
   if (!self_signed && !issuer.certificate->public_key().Equals(issuer_key)) {
-    return InvalidArgumentError("the issuer certificate does not belong to the issuer's signing key");
+    return InvalidArgumentError(
+        "the issuer certificate does not belong to the issuer's signing key");
   }
 
   // Validity.
@@ -127,7 +142,8 @@ StatusOr<Bytes> IssueCertificate(const IssueRequest& req, const IssuerContext& i
   if (is_ca) {
     std::optional<int> pl = req.path_len;
     if (req.profile == Profile::kIssuingCa && !pl) pl = 0;
-    Bytes bc = pl ? der::Seq({der::Boolean(true), der::Integer(*pl)}) : der::Seq({der::Boolean(true)});
+    Bytes bc =
+        pl ? der::Seq({der::Boolean(true), der::Integer(*pl)}) : der::Seq({der::Boolean(true)});
     exts.push_back(Ext(oid::kBasicConstraints, true, bc));
   } else {
     exts.push_back(Ext(oid::kBasicConstraints, false, der::Seq({})));
@@ -136,12 +152,18 @@ StatusOr<Bytes> IssueCertificate(const IssueRequest& req, const IssuerContext& i
   std::vector<int> ku;
   switch (req.profile) {
     case Profile::kRoot:
-    case Profile::kIssuingCa: ku = {kKeyCertSign, kCrlSign}; break;
+    case Profile::kIssuingCa:
+      ku = {kKeyCertSign, kCrlSign};
+      break;
     case Profile::kPersonal:
     case Profile::kOrganization:
     case Profile::kEvent:
-    case Profile::kTsa: ku = {kDigitalSignature, kNonRepudiation}; break;
-    case Profile::kOcspSigner: ku = {kDigitalSignature}; break;
+    case Profile::kTsa:
+      ku = {kDigitalSignature, kNonRepudiation};
+      break;
+    case Profile::kOcspSigner:
+      ku = {kDigitalSignature};
+      break;
     case Profile::kTls:
       ku = {kDigitalSignature};
       if (subject_key.type() == crypto::KeyType::kRsa) ku.push_back(kKeyEncipherment);
@@ -157,11 +179,20 @@ StatusOr<Bytes> IssueCertificate(const IssueRequest& req, const IssuerContext& i
   switch (req.profile) {
     case Profile::kPersonal:
     case Profile::kOrganization:
-    case Profile::kEvent: eku({oid::kKpEmailProtection, oid::kKpDocumentSigning, oid::kKpClientAuth}, false); break;
-    case Profile::kTsa: eku({oid::kKpTimeStamping}, true); break;
-    case Profile::kOcspSigner: eku({oid::kKpOcspSigning}, false); break;
-    case Profile::kTls: eku({oid::kKpServerAuth}, false); break;
-    default: break;
+    case Profile::kEvent:
+      eku({oid::kKpEmailProtection, oid::kKpDocumentSigning, oid::kKpClientAuth}, false);
+      break;
+    case Profile::kTsa:
+      eku({oid::kKpTimeStamping}, true);
+      break;
+    case Profile::kOcspSigner:
+      eku({oid::kKpOcspSigning}, false);
+      break;
+    case Profile::kTls:
+      eku({oid::kKpServerAuth}, false);
+      break;
+    default:
+      break;
   }
   // Key identifiers.
   exts.push_back(Ext(oid::kSubjectKeyIdentifier, false, der::OctetString(KeyId(subject_key))));
@@ -186,7 +217,8 @@ StatusOr<Bytes> IssueCertificate(const IssueRequest& req, const IssuerContext& i
   // Where to check revocation and find the issuer.
   if (!self_signed) {
     if (!issuer.crl_url.empty()) {
-      Bytes dp = der::Seq({der::Explicit(0, der::Tlv(der::ContextTag(0, true), UriName(issuer.crl_url)))});
+      Bytes dp =
+          der::Seq({der::Explicit(0, der::Tlv(der::ContextTag(0, true), UriName(issuer.crl_url)))});
       exts.push_back(Ext(oid::kCrlDistributionPoints, false, der::Seq({dp})));
     }
     std::vector<Bytes> aia;
@@ -201,18 +233,29 @@ StatusOr<Bytes> IssueCertificate(const IssueRequest& req, const IssuerContext& i
   // Policies.
   std::vector<std::string_view> pols;
   switch (req.profile) {
-    case Profile::kPersonal: pols.push_back(oid::kPolicyPersonal); break;
-    case Profile::kOrganization: pols.push_back(oid::kPolicyOrganization); break;
-    case Profile::kEvent: pols.push_back(oid::kPolicyEvent); break;
-    case Profile::kTsa: pols.push_back(oid::kPolicyTsa); break;
-    default: break;
+    case Profile::kPersonal:
+      pols.push_back(oid::kPolicyPersonal);
+      break;
+    case Profile::kOrganization:
+      pols.push_back(oid::kPolicyOrganization);
+      break;
+    case Profile::kEvent:
+      pols.push_back(oid::kPolicyEvent);
+      break;
+    case Profile::kTsa:
+      pols.push_back(oid::kPolicyTsa);
+      break;
+    default:
+      break;
   }
   if (req.demo && end_entity) pols.push_back(oid::kPolicyDemo);
   if (!pols.empty()) exts.push_back(Ext(oid::kCertificatePolicies, false, Policies(pols)));
-  if (req.profile == Profile::kOcspSigner) exts.push_back(Ext(oid::kOcspNoCheck, false, der::Null()));
+  if (req.profile == Profile::kOcspSigner)
+    exts.push_back(Ext(oid::kOcspNoCheck, false, der::Null()));
   if (req.profile == Profile::kEvent) {
     if (req.evidence_hash.size() != 32) {
-      return InvalidArgumentError("an event certificate carries the 32-byte SM3 hash of the signing evidence");
+      return InvalidArgumentError(
+          "an event certificate carries the 32-byte SM3 hash of the signing evidence");
     }
     exts.push_back(Ext(oid::kExtSigningEvidence, false,
                        der::Seq({crypto::DigestAlgorithmIdentifier(crypto::HashAlgorithm::kSm3),
@@ -222,8 +265,8 @@ StatusOr<Bytes> IssueCertificate(const IssueRequest& req, const IssuerContext& i
   }
 
   Bytes sig_alg = crypto::SignatureAlgorithmIdentifier(issuer.signer->algorithm());
-  Bytes tbs = der::Seq({der::Explicit(0, der::Integer(2)), der::UnsignedInteger(serial), sig_alg, issuer_der,
-                        der::Seq({der::X509Time(nb), der::X509Time(na)}), subject_der,
+  Bytes tbs = der::Seq({der::Explicit(0, der::Integer(2)), der::UnsignedInteger(serial), sig_alg,
+                        issuer_der, der::Seq({der::X509Time(nb), der::X509Time(na)}), subject_der,
                         subject_key.ToSpkiDer(), der::Explicit(3, der::Seq(exts))});
   HETONG_ASSIGN_OR_RETURN(Bytes sig, issuer.signer->Sign(tbs));
   return der::Seq({tbs, sig_alg, der::BitString(sig)});

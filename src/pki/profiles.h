@@ -2,8 +2,8 @@
 // (RFC 5280 extensions; docs/formats/certificates.md lists every profile's extensions).
 //
 //   root      self-signed CA; BC critical CA:TRUE; KU critical keyCertSign, cRLSign
-//   ca        issuing CA; BC CA:TRUE pathlen 0; KU keyCertSign, cRLSign; CRLDP + caIssuers of the root
-//   personal  1 year; KU critical digitalSignature, nonRepudiation; EKU emailProtection,
+//   ca        issuing CA; BC CA:TRUE pathlen 0; KU keyCertSign, cRLSign; CRLDP + caIssuers of the
+//   root personal  1 year; KU critical digitalSignature, nonRepudiation; EKU emailProtection,
 //             documentSigning, clientAuth; CRLDP, AIA (OCSP, caIssuers)
 //   org       1 year; as personal, organisation policy
 //   event     24 hours; as personal, plus the signing-evidence extension (SM3 of the evidence
@@ -32,7 +32,8 @@ namespace hetong::pki {
 
 enum class Profile { kRoot, kIssuingCa, kPersonal, kOrganization, kEvent, kTsa, kOcspSigner, kTls };
 
-std::string_view ProfileName(Profile p);  // "root", "ca", "personal", "org", "event", "tsa", "ocsp", "tls"
+std::string_view ProfileName(
+    Profile p);  // "root", "ca", "personal", "org", "event", "tsa", "ocsp", "tls"
 std::optional<Profile> ProfileFromName(std::string_view name);
 std::chrono::seconds DefaultValidity(Profile p);
 
@@ -41,22 +42,22 @@ std::chrono::seconds DefaultValidity(Profile p);
 struct IssuerContext {
   const crypto::Signer* signer = nullptr;
   const Certificate* certificate = nullptr;  // null: self-signed (root profile)
-  std::string crl_url;                        // e.g. https://host/pki/crl/sm2-ca.crl
-  std::string ca_issuers_url;                 // e.g. https://host/pki/ca/sm2-ca.crt
-  std::string ocsp_url;                       // e.g. https://host/pki/ocsp
+  std::string crl_url;                       // e.g. https://host/pki/crl/sm2-ca.crl
+  std::string ca_issuers_url;                // e.g. https://host/pki/ca/sm2-ca.crt
+  std::string ocsp_url;                      // e.g. https://host/pki/ocsp
 };
 
 struct IssueRequest {
   Profile profile = Profile::kPersonal;
   DistinguishedName subject;
   std::optional<crypto::PublicKey> subject_key;  // required
-  std::optional<base::TimePoint> not_before;  // default: now − 1 minute
-  std::optional<base::TimePoint> not_after;   // default: not_before + DefaultValidity
-  std::vector<std::string> dns_names;          // SAN (tls)
-  std::vector<std::string> ip_addresses;       // SAN (tls), dotted IPv4
-  std::vector<std::string> emails;             // SAN (personal, org, event)
-  Bytes evidence_hash;                         // event profile: SM3 of the signing evidence
-  bool demo = false;                           // adds the demo policy (sandbox identities)
+  std::optional<base::TimePoint> not_before;     // default: now − 1 minute
+  std::optional<base::TimePoint> not_after;      // default: not_before + DefaultValidity
+  std::vector<std::string> dns_names;            // SAN (tls)
+  std::vector<std::string> ip_addresses;         // SAN (tls), dotted IPv4
+  std::vector<std::string> emails;               // SAN (personal, org, event)
+  Bytes evidence_hash;                           // event profile: SM3 of the signing evidence
+  bool demo = false;                             // adds the demo policy (sandbox identities)
   // For a CA certificate issued by a root: the root's CRL/caIssuers URLs go into it.
   std::optional<int> path_len;
 };

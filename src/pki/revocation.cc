@@ -23,11 +23,12 @@ RevocationCheck Unknown(std::string why) {
 // Whether data produced at `this_update` (valid until `next_update`) speaks for time `when`.
 bool Covers(base::TimePoint this_update, const std::optional<base::TimePoint>& next_update,
             base::TimePoint when, std::string* why) {
-  if (this_update + kClockSkew >= when) return true;  // issued at or after T
+  if (this_update + kClockSkew >= when) return true;     // issued at or after T
   if (next_update && when <= *next_update) return true;  // current at T
-  *why = "stale: issued " + base::FormatRfc3339(this_update) +
-         (next_update ? ", next update was due " + base::FormatRfc3339(*next_update) : std::string()) +
-         ", before " + base::FormatRfc3339(when);
+  *why =
+      "stale: issued " + base::FormatRfc3339(this_update) +
+      (next_update ? ", next update was due " + base::FormatRfc3339(*next_update) : std::string()) +
+      ", before " + base::FormatRfc3339(when);
   return false;
 }
 
@@ -35,15 +36,18 @@ bool Covers(base::TimePoint this_update, const std::optional<base::TimePoint>& n
 
 RevocationCheck CheckWithCrl(const Crl& crl, const Certificate& cert, const Certificate& issuer,
                              base::TimePoint when) {
-  if (!NamesMatch(crl.issuer_der(), cert.issuer_der())) return Unknown("the CRL is from another issuer");
+  if (!NamesMatch(crl.issuer_der(), cert.issuer_der()))
+    return Unknown("the CRL is from another issuer");
   if (!crl.authority_key_id().empty() && !issuer.subject_key_id().empty() &&
       crl.authority_key_id() != issuer.subject_key_id()) {
     return Unknown("the CRL is signed by another key of the issuer");
   }
   if (!crl.unknown_critical().empty()) {
-    return Unknown("the CRL has a critical extension hetong does not process (" + crl.unknown_critical()[0] + ")");
+    return Unknown("the CRL has a critical extension hetong does not process (" +
+                   crl.unknown_critical()[0] + ")");
   }
-  if (!crl.VerifySignedBy(issuer.public_key()).ok()) return Unknown("the CRL signature does not verify");
+  if (!crl.VerifySignedBy(issuer.public_key()).ok())
+    return Unknown("the CRL signature does not verify");
   if (!issuer.HasKeyUsage(kCrlSign)) return Unknown("the issuer may not sign CRLs (keyUsage)");
   std::string why;
   if (!Covers(crl.this_update(), crl.next_update(), when, &why)) return Unknown("CRL " + why);
@@ -69,14 +73,17 @@ RevocationCheck CheckWithCrl(const Crl& crl, const Certificate& cert, const Cert
   return r;
 }
 
-RevocationCheck CheckWithOcsp(const OcspResponse& resp, const Certificate& cert, const Certificate& issuer,
-                              base::TimePoint when, const std::optional<Bytes>& expected_nonce) {
+RevocationCheck CheckWithOcsp(const OcspResponse& resp, const Certificate& cert,
+                              const Certificate& issuer, base::TimePoint when,
+                              const std::optional<Bytes>& expected_nonce) {
   if (!resp.successful()) {
-    return Unknown("the OCSP responder answered " + std::string(OcspResponseStatusName(resp.status())));
+    return Unknown("the OCSP responder answered " +
+                   std::string(OcspResponseStatusName(resp.status())));
   }
   const SingleResponse* single = resp.Find(cert, issuer);
   if (!single) return Unknown("the OCSP response is about another certificate");
-  if (expected_nonce && resp.nonce() != expected_nonce) return Unknown("the OCSP response nonce does not match");
+  if (expected_nonce && resp.nonce() != expected_nonce)
+    return Unknown("the OCSP response nonce does not match");
   // Who signed: the issuer itself, or a delegated responder certified by the issuer.
   bool verified = false;
   if (resp.ResponderIs(issuer) && resp.VerifySignedBy(issuer.public_key()).ok()) {
@@ -97,9 +104,11 @@ RevocationCheck CheckWithOcsp(const OcspResponse& resp, const Certificate& cert,
       }
     }
   }
-  if (!verified) return Unknown("the OCSP response is not signed by the issuer or a responder it authorised");
+  if (!verified)
+    return Unknown("the OCSP response is not signed by the issuer or a responder it authorised");
   std::string why;
-  if (!Covers(single->this_update, single->next_update, when, &why)) return Unknown("OCSP response " + why);
+  if (!Covers(single->this_update, single->next_update, when, &why))
+    return Unknown("OCSP response " + why);
   RevocationCheck r;
   r.source = "ocsp";
   r.produced_at = resp.produced_at();
@@ -121,7 +130,8 @@ RevocationCheck CheckWithOcsp(const OcspResponse& resp, const Certificate& cert,
   return r;
 }
 
-CapturedRevocation::CapturedRevocation(const std::vector<Bytes>& crls, const std::vector<Bytes>& ocsp) {
+CapturedRevocation::CapturedRevocation(const std::vector<Bytes>& crls,
+                                       const std::vector<Bytes>& ocsp) {
   for (const auto& d : crls) {
     auto c = Crl::Parse(d);
     if (c.ok()) {
@@ -187,7 +197,8 @@ RevocationCheck OnlineRevocation::Check(const Certificate& cert, const Certifica
       reasons.push_back("OCSP " + url + ": " + resp.status().message());
       continue;
     }
-    RevocationCheck r = CheckWithOcsp(*resp, cert, issuer, when, resp->nonce() ? nonce : std::nullopt);
+    RevocationCheck r =
+        CheckWithOcsp(*resp, cert, issuer, when, resp->nonce() ? nonce : std::nullopt);
     if (r.state != State::kUnknown) {
       std::lock_guard<std::mutex> lock(mu_);
       used_ocsp_.push_back(resp->der());

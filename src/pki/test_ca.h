@@ -26,8 +26,9 @@ inline Certificate MustParse(const StatusOr<Bytes>& der) {
 }
 
 // Issues a certificate for a new key of `spec`, signed by `issuer` (null: self-signed root).
-inline TestKey Issue(crypto::KeySpec spec, Profile profile, const std::string& cn, const TestKey* issuer,
-                     const base::Clock& clock, std::optional<base::TimePoint> not_before = {},
+inline TestKey Issue(crypto::KeySpec spec, Profile profile, const std::string& cn,
+                     const TestKey* issuer, const base::Clock& clock,
+                     std::optional<base::TimePoint> not_before = {},
                      std::optional<base::TimePoint> not_after = {}) {
   auto key = *crypto::PrivateKey::Generate(spec);
   auto signer = *crypto::NewSigner(key);

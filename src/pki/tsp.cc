@@ -38,7 +38,8 @@ StatusOr<MessageImprint> ReadImprint(der::Reader& r, bool* known) {
 Bytes EncodeImprint(const MessageImprint& mi) {
   if (!mi.der.empty()) return mi.der;
   // SHA-2 with NULL parameters (as OpenSSL writes them), SM3 likewise for interoperability.
-  std::string oid = mi.algorithm_oid.empty() ? std::string(crypto::HashOid(mi.algorithm)) : mi.algorithm_oid;
+  std::string oid =
+      mi.algorithm_oid.empty() ? std::string(crypto::HashOid(mi.algorithm)) : mi.algorithm_oid;
   return der::Seq({der::Seq({der::Oid(oid), der::Null()}), der::OctetString(mi.hashed_message)});
 }
 
@@ -46,14 +47,22 @@ Bytes EncodeImprint(const MessageImprint& mi) {
 
 std::string_view FailureInfoName(FailureInfo f) {
   switch (f) {
-    case FailureInfo::kBadAlg: return "badAlg";
-    case FailureInfo::kBadRequest: return "badRequest";
-    case FailureInfo::kBadDataFormat: return "badDataFormat";
-    case FailureInfo::kTimeNotAvailable: return "timeNotAvailable";
-    case FailureInfo::kUnacceptedPolicy: return "unacceptedPolicy";
-    case FailureInfo::kUnacceptedExtension: return "unacceptedExtension";
-    case FailureInfo::kAddInfoNotAvailable: return "addInfoNotAvailable";
-    case FailureInfo::kSystemFailure: return "systemFailure";
+    case FailureInfo::kBadAlg:
+      return "badAlg";
+    case FailureInfo::kBadRequest:
+      return "badRequest";
+    case FailureInfo::kBadDataFormat:
+      return "badDataFormat";
+    case FailureInfo::kTimeNotAvailable:
+      return "timeNotAvailable";
+    case FailureInfo::kUnacceptedPolicy:
+      return "unacceptedPolicy";
+    case FailureInfo::kUnacceptedExtension:
+      return "unacceptedExtension";
+    case FailureInfo::kAddInfoNotAvailable:
+      return "addInfoNotAvailable";
+    case FailureInfo::kSystemFailure:
+      return "systemFailure";
   }
   return "?";
 }
@@ -101,7 +110,8 @@ Bytes EncodeTimeStampRequest(const TimeStampRequest& req) {
 
 Bytes EncodeTstInfo(const TstInfo& t) {
   std::vector<Bytes> fields = {der::Integer(1), der::Oid(t.policy), EncodeImprint(t.imprint),
-                               der::UnsignedInteger(t.serial), der::GeneralizedTime(t.gen_time, true)};
+                               der::UnsignedInteger(t.serial),
+                               der::GeneralizedTime(t.gen_time, true)};
   if (!t.accuracy.empty()) {
     std::vector<Bytes> acc;
     if (t.accuracy.seconds) acc.push_back(der::Integer(t.accuracy.seconds));
@@ -126,7 +136,8 @@ StatusOr<TstInfo> ParseTstInfo(ByteView bytes) {
     HETONG_ASSIGN_OR_RETURN(t.policy, r.ReadOid());
     bool known = false;
     HETONG_ASSIGN_OR_RETURN(t.imprint, ReadImprint(r, &known));
-    if (!known) return InvalidArgumentError("unknown imprint hash algorithm " + t.imprint.algorithm_oid);
+    if (!known)
+      return InvalidArgumentError("unknown imprint hash algorithm " + t.imprint.algorithm_oid);
     HETONG_ASSIGN_OR_RETURN(t.serial, r.ReadUnsignedInteger());
     HETONG_ASSIGN_OR_RETURN(t.gen_time, r.ReadTime());
     if (r.PeekIs(der::kSequence)) {
@@ -178,7 +189,8 @@ Bytes EncodeGrantedResponse(ByteView token) {
 
 Bytes EncodeRejection(FailureInfo failure, std::string_view text) {
   Bytes free_text = der::Seq({der::Utf8String(text)});
-  return der::Seq({der::Seq({der::Integer(kRejection), free_text, der::NamedBits({static_cast<int>(failure)})})});
+  return der::Seq({der::Seq(
+      {der::Integer(kRejection), free_text, der::NamedBits({static_cast<int>(failure)})})});
 }
 
 StatusOr<TimeStampResponse> ParseTimeStampResponse(ByteView bytes) {
@@ -217,8 +229,10 @@ StatusOr<TimeStampResponse> ParseTimeStampResponse(ByteView bytes) {
     HETONG_RETURN_IF_ERROR(r.ExpectEnd("TimeStampResp"));
     // RFC 3161 §2.4.2: a token exactly when the request was granted (with or without mods).
     bool granted = out.status == kGranted || out.status == 1;
-    if (granted && out.token.empty()) return InvalidArgumentError("a granted response without a time-stamp token");
-    if (!granted && !out.token.empty()) return InvalidArgumentError("a rejected response with a time-stamp token");
+    if (granted && out.token.empty())
+      return InvalidArgumentError("a granted response without a time-stamp token");
+    if (!granted && !out.token.empty())
+      return InvalidArgumentError("a rejected response with a time-stamp token");
     return out;
   };
   auto r = run();
@@ -229,11 +243,14 @@ StatusOr<TimeStampResponse> ParseTimeStampResponse(ByteView bytes) {
 namespace {
 
 // Whether the signed attributes name `cert` in ESS signingCertificateV2 (or the SHA-1 v1).
-bool EssNamesCertificate(const crypto::CmsSignerInfo& si, const Certificate& cert, std::string* why) {
+bool EssNamesCertificate(const crypto::CmsSignerInfo& si, const Certificate& cert,
+                         std::string* why) {
   const crypto::CmsAttribute* v2 = si.FindSigned(crypto::oid::kSigningCertificateV2);
   const crypto::CmsAttribute* v1 = si.FindSigned(crypto::oid::kSigningCertificate);
   if (!v2 && !v1) {
-    *why = "the token does not name its signing certificate (ESS signing-certificate attribute missing)";
+    *why =
+        "the token does not name its signing certificate (ESS signing-certificate attribute "
+        "missing)";
     return false;
   }
   const Bytes& value = (v2 ? v2 : v1)->values.at(0);
@@ -268,7 +285,8 @@ bool EssNamesCertificate(const crypto::CmsSignerInfo& si, const Certificate& cer
 
 }  // namespace
 
-StatusOr<TimestampCheck> VerifyTimestampToken(ByteView token, crypto::HashAlgorithm algorithm, ByteView digest,
+StatusOr<TimestampCheck> VerifyTimestampToken(ByteView token, crypto::HashAlgorithm algorithm,
+                                              ByteView digest,
                                               const TimestampVerifyOptions& options) {
   TimestampCheck out;
   HETONG_ASSIGN_OR_RETURN(crypto::CmsSignedData sd, crypto::ParseCmsSignedData(token));
@@ -276,7 +294,8 @@ StatusOr<TimestampCheck> VerifyTimestampToken(ByteView token, crypto::HashAlgori
     return InvalidArgumentError("not a time-stamp token (content type " + sd.econtent_type + ")");
   }
   if (!sd.content) return InvalidArgumentError("the time-stamp token has no TSTInfo");
-  if (sd.signers.size() != 1) return InvalidArgumentError("a time-stamp token has exactly one signer");
+  if (sd.signers.size() != 1)
+    return InvalidArgumentError("a time-stamp token has exactly one signer");
   HETONG_ASSIGN_OR_RETURN(out.info, ParseTstInfo(*sd.content));
   const crypto::CmsSignerInfo& si = sd.signers[0];
   if (!si.digest) {
@@ -285,9 +304,11 @@ StatusOr<TimestampCheck> VerifyTimestampToken(ByteView token, crypto::HashAlgori
   }
   std::vector<Bytes> extra;
   for (const auto& c : options.intermediates) extra.push_back(c.der());
-  HETONG_ASSIGN_OR_RETURN(crypto::CmsSignatureCheck sig,
-                          crypto::CmsVerifySigner(sd, 0, crypto::Hash(*si.digest, *sd.content), extra));
-  if (sig.algorithm) out.signature_algorithm = std::string(crypto::SignatureAlgorithmName(*sig.algorithm));
+  HETONG_ASSIGN_OR_RETURN(
+      crypto::CmsSignatureCheck sig,
+      crypto::CmsVerifySigner(sd, 0, crypto::Hash(*si.digest, *sd.content), extra));
+  if (sig.algorithm)
+    out.signature_algorithm = std::string(crypto::SignatureAlgorithmName(*sig.algorithm));
   if (sig.status != crypto::CmsSignatureStatus::kValid) {
     out.problem = "the time-stamp signature is not valid: " + sig.detail;
     return out;
@@ -301,8 +322,9 @@ StatusOr<TimestampCheck> VerifyTimestampToken(ByteView token, crypto::HashAlgori
   }
   if (!digest.empty()) {
     if (out.info.imprint.algorithm != algorithm) {
-      out.problem = "the token's imprint uses " + std::string(crypto::HashName(out.info.imprint.algorithm)) +
-                    ", not " + std::string(crypto::HashName(algorithm));
+      out.problem = "the token's imprint uses " +
+                    std::string(crypto::HashName(out.info.imprint.algorithm)) + ", not " +
+                    std::string(crypto::HashName(algorithm));
       return out;
     }
     if (!ConstantTimeEquals(out.info.imprint.hashed_message, digest)) {

@@ -105,11 +105,11 @@ class TimestampSource {
 
 struct TimestampCheck {
   bool valid = false;
-  std::string problem;           // why not valid, for people
-  TstInfo info;                  // when the token parsed
+  std::string problem;  // why not valid, for people
+  TstInfo info;         // when the token parsed
   std::optional<Certificate> tsa_certificate;
-  ValidationResult path;         // of the TSA certificate at genTime
-  bool path_checked = false;     // the token itself is sound and `path` was evaluated
+  ValidationResult path;      // of the TSA certificate at genTime
+  bool path_checked = false;  // the token itself is sound and `path` was evaluated
   std::string signature_algorithm;
 };
 
@@ -125,6 +125,7 @@ struct TimestampVerifyOptions {
 // (pass an empty digest to skip the imprint check). Malformed tokens are an error; every
 // other failure is reported in the result.
 StatusOr<TimestampCheck> VerifyTimestampToken(ByteView token, crypto::HashAlgorithm algorithm,
-                                              ByteView digest, const TimestampVerifyOptions& options);
+                                              ByteView digest,
+                                              const TimestampVerifyOptions& options);
 
 }  // namespace hetong::pki

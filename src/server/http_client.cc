@@ -22,7 +22,8 @@ struct Url {
 StatusOr<Url> ParseUrl(const std::string& url) {
   constexpr std::string_view kHttp = "http://";
   if (url.rfind("https://", 0) == 0) {
-    return UnimplementedError("https URLs are not supported yet by hetong's HTTP client (" + url + ")");
+    return UnimplementedError("https URLs are not supported yet by hetong's HTTP client (" + url +
+                              ")");
   }
   if (url.rfind(kHttp, 0) != 0) return InvalidArgumentError("not an http URL: " + url);
   std::string rest = url.substr(kHttp.size());
@@ -55,8 +56,10 @@ StatusOr<Bytes> HttpClient::Request(const std::string& method, const std::string
   if (ec) return UnavailableError("cannot resolve " + u.host + ": " + ec.message());
   stream.expires_after(options_.timeout);
   stream.connect(results, ec);
-  if (ec) return UnavailableError("cannot connect to " + u.host + ":" + u.port + ": " + ec.message());
-  http::request<http::string_body> req{method == "POST" ? http::verb::post : http::verb::get, u.target, 11};
+  if (ec)
+    return UnavailableError("cannot connect to " + u.host + ":" + u.port + ": " + ec.message());
+  http::request<http::string_body> req{method == "POST" ? http::verb::post : http::verb::get,
+                                       u.target, 11};
   req.set(http::field::host, u.host);
   req.set(http::field::user_agent, "hetong");
   if (method == "POST") {
@@ -81,7 +84,8 @@ StatusOr<Bytes> HttpClient::Request(const std::string& method, const std::string
 
 StatusOr<Bytes> HttpClient::Get(const std::string& url) { return Request("GET", url, "", {}); }
 
-StatusOr<Bytes> HttpClient::Post(const std::string& url, const std::string& content_type, ByteView body) {
+StatusOr<Bytes> HttpClient::Post(const std::string& url, const std::string& content_type,
+                                 ByteView body) {
   return Request("POST", url, content_type, body);
 }
 

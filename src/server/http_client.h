@@ -23,11 +23,12 @@ class HttpClient final : public pki::HttpFetcher {
  public:
   explicit HttpClient(HttpClientOptions options = {}) : options_(options) {}
   StatusOr<Bytes> Get(const std::string& url) override;
-  StatusOr<Bytes> Post(const std::string& url, const std::string& content_type, ByteView body) override;
+  StatusOr<Bytes> Post(const std::string& url, const std::string& content_type,
+                       ByteView body) override;
 
  private:
-  StatusOr<Bytes> Request(const std::string& method, const std::string& url, const std::string& content_type,
-                          ByteView body);
+  StatusOr<Bytes> Request(const std::string& method, const std::string& url,
+                          const std::string& content_type, ByteView body);
   HttpClientOptions options_;
 };
 

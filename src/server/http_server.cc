@@ -6,8 +6,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -23,7 +23,6 @@ using api::HttpRequest;
 using api::HttpResponse;
 using api::PercentDecode;
 using api::Router;
-
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -42,7 +41,8 @@ StatusOr<ServerOptions> ParseListen(std::string_view listen, ServerOptions base)
   if (ec != std::errc() || ptr != port.data() + port.size() || value > 65535) {
     return InvalidArgumentError("bad port in listen address");
   }
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   boost::system::error_code bec;
   asio::ip::make_address(std::string(host), bec);
   if (bec) return InvalidArgumentError("listen address must be an IP address, e.g. 127.0.0.1");
@@ -67,7 +67,8 @@ struct HttpServer::Impl {
   asio::awaitable<void> Listen() {
     while (!stopping) {
       boost::system::error_code ec;
-      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket =
+          co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (stopping) co_return;
         spdlog::warn("accept failed: {}", ec.message());
@@ -113,7 +114,8 @@ struct HttpServer::Impl {
       parser.header_limit(64 * 1024);
       stream->expires_after(options.read_timeout);
       boost::system::error_code ec;
-      co_await http::async_read(*stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await http::async_read(*stream, buffer, parser,
+                                asio::redirect_error(asio::use_awaitable, ec));
       if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
           ec == beast::error::timeout || ec == asio::error::eof ||
           ec == asio::error::connection_reset) {
@@ -126,11 +128,12 @@ struct HttpServer::Impl {
       auto started = std::chrono::steady_clock::now();
       std::string method, path;
       if (ec == http::error::body_limit) {
-        response = HttpResponse::Problem(413, "payload-too-large", "Request body too large",
-                                         "the request body exceeds " +
-                                             std::to_string(options.max_body_bytes) + " bytes");
+        response = HttpResponse::Problem(
+            413, "payload-too-large", "Request body too large",
+            "the request body exceeds " + std::to_string(options.max_body_bytes) + " bytes");
       } else if (ec) {
-        response = HttpResponse::Problem(400, "bad-request", "Malformed HTTP request", ec.message());
+        response =
+            HttpResponse::Problem(400, "bad-request", "Malformed HTTP request", ec.message());
       } else {
         auto& req = parser.get();
         keep_alive = req.keep_alive();
@@ -157,9 +160,12 @@ struct HttpServer::Impl {
       stream->expires_after(options.read_timeout);
       co_await http::async_write(*stream, res, asio::redirect_error(asio::use_awaitable, ec));
       auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - started).count() / 1000.0;
+                    std::chrono::steady_clock::now() - started)
+                    .count() /
+                1000.0;
       if (!method.empty()) {
-        spdlog::info("http {} {} {} {}B {:.1f}ms {}", method, path, response.status, body_size, ms, remote);
+        spdlog::info("http {} {} {} {}B {:.1f}ms {}", method, path, response.status, body_size, ms,
+                     remote);
       }
       if (ec || !keep_alive) break;
     }
@@ -192,8 +198,8 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& opt
   if (!ec) impl->acceptor.bind(endpoint, ec);
   if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return UnavailableError("cannot listen on " + options.address + ":" + std::to_string(options.port) +
-                            ": " + ec.message());
+    return UnavailableError("cannot listen on " + options.address + ":" +
+                            std::to_string(options.port) + ": " + ec.message());
   }
   impl->bound_port = impl->acceptor.local_endpoint().port();
   Impl* raw = impl.get();
@@ -227,19 +233,22 @@ void HttpServer::Stop() {
       impl->ioc.stop();
     });
     // When nothing is left the io_context runs out of work; keep the timer from holding it.
-    asio::co_spawn(impl->ioc, [impl, timer]() -> asio::awaitable<void> {
-      asio::steady_timer poll(impl->ioc);
-      while (true) {
-        {
-          std::lock_guard<std::mutex> lock(impl->sessions_mu);
-          if (impl->sessions.empty()) break;
-        }
-        poll.expires_after(std::chrono::milliseconds(20));
-        co_await poll.async_wait(asio::use_awaitable);
-      }
-      timer->cancel();
-      impl->ioc.stop();
-    }, asio::detached);
+    asio::co_spawn(
+        impl->ioc,
+        [impl, timer]() -> asio::awaitable<void> {
+          asio::steady_timer poll(impl->ioc);
+          while (true) {
+            {
+              std::lock_guard<std::mutex> lock(impl->sessions_mu);
+              if (impl->sessions.empty()) break;
+            }
+            poll.expires_after(std::chrono::milliseconds(20));
+            co_await poll.async_wait(asio::use_awaitable);
+          }
+          timer->cancel();
+          impl->ioc.stop();
+        },
+        asio::detached);
   });
 }
 

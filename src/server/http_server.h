@@ -17,8 +17,8 @@
 #include <memory>
 #include <string>
 
-#include "base/status.h"
 #include "api/http.h"  // Router
+#include "base/status.h"
 
 namespace hetong::server {
 

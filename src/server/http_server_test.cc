@@ -18,7 +18,8 @@ namespace {
 using hetong::testing::RunCommand;
 
 std::string Curl(uint16_t port, const std::vector<std::string>& extra, const std::string& path) {
-  std::vector<std::string> argv = {"curl", "-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10"};
+  std::vector<std::string> argv = {"curl",           "-s",         "-o", "-", "-w",
+                                   "\n%{http_code}", "--max-time", "10"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back("http://127.0.0.1:" + std::to_string(port) + path);
   return RunCommand(argv).out;
@@ -27,7 +28,8 @@ std::string Curl(uint16_t port, const std::vector<std::string>& extra, const std
 TEST(HttpServerTest, ServesRoutesLimitsBodiesAndStopsGracefully) {
   auto router = std::make_shared<Router>();
   std::atomic<int> slow_done{0};
-  router->Handle("GET", "/healthz", [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); });
+  router->Handle("GET", "/healthz",
+                 [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); });
   router->Handle("POST", "/echo", [](const HttpRequest& r) {
     return HttpResponse::Text(200, r.body + "|" + r.Header("x-test").value_or("-"));
   });
@@ -59,7 +61,8 @@ TEST(HttpServerTest, ServesRoutesLimitsBodiesAndStopsGracefully) {
   EXPECT_EQ(slow_result, "slow\n200");
   EXPECT_EQ(slow_done, 1);
   // And the port is closed afterwards.
-  auto after = RunCommand({"curl", "-s", "--max-time", "2", "http://127.0.0.1:" + std::to_string(port) + "/healthz"});
+  auto after = RunCommand(
+      {"curl", "-s", "--max-time", "2", "http://127.0.0.1:" + std::to_string(port) + "/healthz"});
   EXPECT_NE(after.exit_code, 0);
 }
 

@@ -22,12 +22,17 @@ class CaStoreTest : public ::testing::Test {
     instance_ = *Instance::Open(tmp_.File("inst"));
     keys_repo_ = std::make_unique<SqlKeyRepository>(*instance_);
     ca_repo_ = std::make_unique<SqlCaRepository>(*instance_);
-    device_ = std::make_unique<keycenter::SoftwareDevice>(instance_->master_key().Clone(), crypto::DefaultRng());
-    keys_ = std::make_unique<keycenter::KeyCenter>(*device_, *keys_repo_, clock_, crypto::DefaultRng());
+    device_ = std::make_unique<keycenter::SoftwareDevice>(instance_->master_key().Clone(),
+                                                          crypto::DefaultRng());
+    keys_ =
+        std::make_unique<keycenter::KeyCenter>(*device_, *keys_repo_, clock_, crypto::DefaultRng());
     ca::CaSettings settings;
     settings.public_url = "http://127.0.0.1:8080";
-    ASSERT_TRUE(ca::CertificateAuthority::Bootstrap(*keys_, *ca_repo_, settings, clock_, crypto::DefaultRng()).ok());
-    auto ca = ca::CertificateAuthority::Open(*keys_, *ca_repo_, settings, clock_, crypto::DefaultRng());
+    ASSERT_TRUE(ca::CertificateAuthority::Bootstrap(*keys_, *ca_repo_, settings, clock_,
+                                                    crypto::DefaultRng())
+                    .ok());
+    auto ca =
+        ca::CertificateAuthority::Open(*keys_, *ca_repo_, settings, clock_, crypto::DefaultRng());
     ASSERT_TRUE(ca.ok()) << ca.status();
     ca_ = std::move(*ca);
   }
@@ -76,7 +81,8 @@ TEST_F(CaStoreTest, HierarchyHasTwoFamilies) {
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(ToString(ByteView(key->wrapped).first(4)), "HWK1");
   EXPECT_EQ(ca::CertificateAuthority::Bootstrap(*keys_, *ca_repo_, ca_->settings(), clock_,
-                                                crypto::DefaultRng()).code(),
+                                                crypto::DefaultRng())
+                .code(),
             StatusCode::kAlreadyExists);
   EXPECT_FALSE(ca_->Find("nope").ok());
 }
@@ -127,7 +133,8 @@ TEST_F(CaStoreTest, RevocationReachesTheCrlAndStatus) {
 
   clock_.Advance(std::chrono::minutes(10));
   ASSERT_TRUE(ca_->Revoke(cert->serial_hex, pki::CrlReason::kKeyCompromise).ok());
-  EXPECT_EQ(ca_->Revoke(cert->serial_hex, pki::CrlReason::kKeyCompromise).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ca_->Revoke(cert->serial_hex, pki::CrlReason::kKeyCompromise).code(),
+            StatusCode::kFailedPrecondition);
   EXPECT_EQ(ca_->Revoke("00ff", pki::CrlReason::kKeyCompromise).code(), StatusCode::kNotFound);
   auto status = ca_->StatusOf("rsa-ca", parsed.serial());
   EXPECT_EQ(status->state, ca::CertificateStatus::State::kRevoked);
@@ -168,21 +175,27 @@ TEST_F(CaStoreTest, ServiceCertificatesAndRenewal) {
 TEST_F(CaStoreTest, ExternalTrustAnchors) {
   hetong::testing::TempDir dir;
   clock_.Set(base::SystemClock::Get().Now() + std::chrono::seconds(5));
-  auto r = hetong::testing::RunCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                                        dir.File("k.pem"), "-subj", "/CN=Licensed CA/O=Some CA Ltd/C=CN",
-                                        "-days", "30", "-out", dir.File("ca.pem")});
+  auto r = hetong::testing::RunCommand(
+      {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.File("k.pem"),
+       "-subj", "/CN=Licensed CA/O=Some CA Ltd/C=CN", "-days", "30", "-out", dir.File("ca.pem")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto anchor = ca_->ImportTrustAnchor(dir.Read("ca.pem"), "licensed-ca");
   ASSERT_TRUE(anchor.ok()) << anchor.status();
   EXPECT_EQ(ca_->TrustAnchors().size(), 3u);
-  EXPECT_EQ(ca_->ImportTrustAnchor(dir.Read("ca.pem"), "licensed-ca").status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(ca_->ImportTrustAnchor(dir.Read("ca.pem"), "licensed-ca").status().code(),
+            StatusCode::kAlreadyExists);
   // A user certificate from that CA now validates.
-  ASSERT_EQ(hetong::testing::RunCommand({"openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                                         dir.File("u.key"), "-subj", "/CN=User/C=CN", "-out", dir.File("u.csr")})
-                .exit_code, 0);
-  ASSERT_EQ(hetong::testing::RunCommand({"openssl", "x509", "-req", "-in", dir.File("u.csr"), "-CA", dir.File("ca.pem"),
-                                         "-CAkey", dir.File("k.pem"), "-CAcreateserial", "-days", "10", "-out",
-                                         dir.File("u.pem")}).exit_code, 0);
+  ASSERT_EQ(hetong::testing::RunCommand({"openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes",
+                                         "-keyout", dir.File("u.key"), "-subj", "/CN=User/C=CN",
+                                         "-out", dir.File("u.csr")})
+                .exit_code,
+            0);
+  ASSERT_EQ(
+      hetong::testing::RunCommand({"openssl", "x509", "-req", "-in", dir.File("u.csr"), "-CA",
+                                   dir.File("ca.pem"), "-CAkey", dir.File("k.pem"),
+                                   "-CAcreateserial", "-days", "10", "-out", dir.File("u.pem")})
+          .exit_code,
+      0);
   auto user = pki::Certificate::Parse(dir.Read("u.pem"));
   ASSERT_TRUE(user.ok());
   auto r2 = Validate(*user, nullptr, pki::KeyPurpose::kAny);

@@ -25,8 +25,9 @@ std::string MasterKeyPath(const std::string& dir) { return dir + "/keys/master.k
 }  // namespace
 
 StatusOr<SecretBytes> LoadMasterKey(const std::string& path) {
-  struct stat st{};
-  if (::stat(path.c_str(), &st) != 0) return base::ErrnoStatus(errno, "cannot read the master key", path);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return base::ErrnoStatus(errno, "cannot read the master key", path);
   if (st.st_mode & 077) {
     return PermissionDeniedError("the master key '" + path +
                                  "' is readable by other users; run: chmod 600 " + path);
@@ -65,7 +66,8 @@ Status Instance::Init(const std::string& dir, const InitOptions& options, Rng& r
   // Master key: 32 random bytes.
   SecretBytes key(32);
   HETONG_RETURN_IF_ERROR(rng.Generate(key.RevealMutable(SecretAccess::Unsafe())));
-  std::string text = std::string(kMasterKeyHeader) + base::HexEncode(key.Reveal(SecretAccess::Unsafe())) + "\n";
+  std::string text =
+      std::string(kMasterKeyHeader) + base::HexEncode(key.Reveal(SecretAccess::Unsafe())) + "\n";
   Status ks = base::WriteFileExclusive(MasterKeyPath(dir), AsBytes(text), 0600);
   SecureWipe(std::span<uint8_t>(reinterpret_cast<uint8_t*>(text.data()), text.size()));
   HETONG_RETURN_IF_ERROR(ks);
@@ -84,8 +86,9 @@ Status Instance::Init(const std::string& dir, const InitOptions& options, Rng& r
 
   HETONG_ASSIGN_OR_RETURN(auto db, Connection::OpenSqlite(DbPath(dir)));
   HETONG_RETURN_IF_ERROR(Migrate(*db).status());
-  HETONG_ASSIGN_OR_RETURN(Statement st, db->Prepare(
-      "INSERT INTO instance_meta (name, value) VALUES ('id', ?), ('created_at', ?)"));
+  HETONG_ASSIGN_OR_RETURN(
+      Statement st,
+      db->Prepare("INSERT INTO instance_meta (name, value) VALUES ('id', ?), ('created_at', ?)"));
   st.Bind(1, base::HexEncode(id)).Bind(2, base::FormatRfc3339(base::SystemClock::Get().Now()));
   HETONG_RETURN_IF_ERROR(st.Run());
   ::chmod(DbPath(dir).c_str(), 0600);
@@ -95,8 +98,10 @@ Status Instance::Init(const std::string& dir, const InitOptions& options, Rng& r
 
 StatusOr<std::unique_ptr<Instance>> Instance::Open(const std::string& dir, bool exclusive) {
   if (!base::PathExists(ConfPath(dir))) {
-    return NotFoundError("'" + dir + "' is not a hetong instance (no hetong.conf); create one with "
-                         "'hetong init --data " + dir + "'");
+    return NotFoundError("'" + dir +
+                         "' is not a hetong instance (no hetong.conf); create one with "
+                         "'hetong init --data " +
+                         dir + "'");
   }
   std::unique_ptr<Instance> inst(new Instance());
   inst->dir_ = dir;
@@ -105,12 +110,14 @@ StatusOr<std::unique_ptr<Instance>> Instance::Open(const std::string& dir, bool 
     inst->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (inst->lock_fd_ < 0) return base::ErrnoStatus(errno, "cannot open", lock_path);
     if (::flock(inst->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-      return FailedPreconditionError("the instance '" + dir + "' is already being served by another hetong process");
+      return FailedPreconditionError("the instance '" + dir +
+                                     "' is already being served by another hetong process");
     }
   }
   HETONG_ASSIGN_OR_RETURN(inst->config_, base::Config::Load(ConfPath(dir)));
   // A misspelt demo switch must not silently turn into production (or the reverse).
-  HETONG_RETURN_IF_ERROR(inst->config_.GetBool("instance.demo", false).status().WithContext("instance.demo"));
+  HETONG_RETURN_IF_ERROR(
+      inst->config_.GetBool("instance.demo", false).status().WithContext("instance.demo"));
   HETONG_ASSIGN_OR_RETURN(inst->master_key_, LoadMasterKey(MasterKeyPath(dir)));
   inst->blobs_ = BlobStore(dir + "/blobs");
   HETONG_ASSIGN_OR_RETURN(inst->db_, Connection::OpenSqlite(DbPath(dir)));

@@ -17,7 +17,7 @@ TEST(InstanceTest, InitOpenAndLayout) {
   opts.demo = true;
   opts.listen = "127.0.0.1:9999";
   ASSERT_TRUE(Instance::Init(dir, opts, crypto::DefaultRng()).ok());
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat((dir + "/keys/master.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   ASSERT_EQ(::stat(dir.c_str(), &st), 0);

@@ -56,10 +56,13 @@ StatusOr<int> Migrate(Connection& conn, const std::vector<Migration>& migrations
     if (applied.contains(m.version)) continue;
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
     Status s = conn.Exec(m.sql);
-    if (!s.ok()) return s.WithContext("migration " + std::to_string(m.version) + " (" + m.name + ")");
-    HETONG_ASSIGN_OR_RETURN(Statement ins, conn.Prepare(
-        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
-    ins.Bind(1, static_cast<int64_t>(m.version)).Bind(2, m.name)
+    if (!s.ok())
+      return s.WithContext("migration " + std::to_string(m.version) + " (" + m.name + ")");
+    HETONG_ASSIGN_OR_RETURN(
+        Statement ins,
+        conn.Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"));
+    ins.Bind(1, static_cast<int64_t>(m.version))
+        .Bind(2, m.name)
         .Bind(3, base::FormatRfc3339(base::SystemClock::Get().Now()));
     HETONG_RETURN_IF_ERROR(ins.Run());
     HETONG_RETURN_IF_ERROR(tx.Commit());

@@ -11,16 +11,22 @@ namespace {
 Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT: return AlreadyExistsError(msg);
+    case SQLITE_CONSTRAINT:
+      return AlreadyExistsError(msg);
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return UnavailableError(msg);
-    case SQLITE_FULL: return ResourceExhaustedError(msg);
+    case SQLITE_LOCKED:
+      return UnavailableError(msg);
+    case SQLITE_FULL:
+      return ResourceExhaustedError(msg);
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return DataLossError(msg);
+    case SQLITE_NOTADB:
+      return DataLossError(msg);
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
-    case SQLITE_READONLY: return PermissionDeniedError(msg);
-    default: return InternalError(msg);
+    case SQLITE_READONLY:
+      return PermissionDeniedError(msg);
+    default:
+      return InternalError(msg);
   }
 }
 
@@ -54,7 +60,8 @@ Statement& Statement::Bind(int index, int64_t value) {
 
 Statement& Statement::Bind(int index, std::string_view value) {
   if (sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                          SQLITE_UTF8) != SQLITE_OK && bind_error_.ok()) {
+                          SQLITE_UTF8) != SQLITE_OK &&
+      bind_error_.ok()) {
     bind_error_ = Error("bind");
   }
   return *this;
@@ -63,7 +70,8 @@ Statement& Statement::Bind(int index, std::string_view value) {
 Statement& Statement::Bind(int index, ByteView value) {
   static const uint8_t kEmpty = 0;
   if (sqlite3_bind_blob64(stmt_, index, value.empty() ? &kEmpty : value.data(), value.size(),
-                          SQLITE_TRANSIENT) != SQLITE_OK && bind_error_.ok()) {
+                          SQLITE_TRANSIENT) != SQLITE_OK &&
+      bind_error_.ok()) {
     bind_error_ = Error("bind");
   }
   return *this;
@@ -124,8 +132,8 @@ bool Statement::ColumnIsNull(int col) const {
 
 StatusOr<std::unique_ptr<Connection>> Connection::OpenSqlite(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status s = SqliteStatus(db, rc, "cannot open database '" + path + "'");
     sqlite3_close(db);
@@ -171,7 +179,8 @@ StatusOr<Transaction> Transaction::Begin(Connection& conn) {
   return Transaction(&conn);
 }
 
-Transaction::Transaction(Transaction&& other) noexcept : conn_(std::exchange(other.conn_, nullptr)) {}
+Transaction::Transaction(Transaction&& other) noexcept
+    : conn_(std::exchange(other.conn_, nullptr)) {}
 
 Transaction::~Transaction() {
   if (conn_) (void)conn_->Exec("ROLLBACK");

@@ -28,12 +28,14 @@ keycenter::KeyRecord KeyFrom(Statement& st) {
   return r;
 }
 
-constexpr const char* kKeyColumns = "id, label, algorithm, public_key, wrapped, owner, status, created_at";
+constexpr const char* kKeyColumns =
+    "id, label, algorithm, public_key, wrapped, owner, status, created_at";
 
 // ---- certificates ----
 
 constexpr const char* kCertColumns =
-    "ca, serial, subject, profile, not_before, not_after, status, revoked_at, reason, der, fingerprint, "
+    "ca, serial, subject, profile, not_before, not_after, status, revoked_at, reason, der, "
+    "fingerprint, "
     "request_id, key_id";
 
 ca::IssuedCertificate CertFrom(Statement& st) {
@@ -55,11 +57,20 @@ ca::IssuedCertificate CertFrom(Statement& st) {
 }
 
 Status InsertCert(Connection& conn, const ca::IssuedCertificate& c) {
-  HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(
-      "INSERT INTO certificates (ca, serial, subject, profile, not_before, not_after, status, revoked_at, reason, "
-      "der, fingerprint, request_id, key_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?)"));
-  st.Bind(1, c.ca).Bind(2, c.serial_hex).Bind(3, c.subject).Bind(4, c.profile).Bind(5, T(c.not_before))
-      .Bind(6, T(c.not_after)).Bind(7, c.status).Bind(8, ByteView(c.der)).Bind(9, c.fingerprint);
+  HETONG_ASSIGN_OR_RETURN(Statement st,
+                          conn.Prepare("INSERT INTO certificates (ca, serial, subject, profile, "
+                                       "not_before, not_after, status, revoked_at, reason, "
+                                       "der, fingerprint, request_id, key_id, created_at) VALUES "
+                                       "(?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?)"));
+  st.Bind(1, c.ca)
+      .Bind(2, c.serial_hex)
+      .Bind(3, c.subject)
+      .Bind(4, c.profile)
+      .Bind(5, T(c.not_before))
+      .Bind(6, T(c.not_after))
+      .Bind(7, c.status)
+      .Bind(8, ByteView(c.der))
+      .Bind(9, c.fingerprint);
   if (c.request_id) {
     st.Bind(10, *c.request_id);
   } else {
@@ -85,7 +96,8 @@ StatusOr<std::vector<ca::IssuedCertificate>> QueryCerts(Connection& conn, const 
 // ---- requests ----
 
 constexpr const char* kRequestColumns =
-    "id, ca, profile, csr, subject, state, requester, decided_by, reason, serial, created_at, decided_at";
+    "id, ca, profile, csr, subject, state, requester, decided_by, reason, serial, created_at, "
+    "decided_at";
 
 ca::CertRequest RequestFrom(Statement& st) {
   ca::CertRequest r;
@@ -105,8 +117,9 @@ ca::CertRequest RequestFrom(Statement& st) {
 }
 
 Status UpdateRequestOn(Connection& conn, const ca::CertRequest& r) {
-  HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(
-      "UPDATE cert_requests SET state = ?, decided_by = ?, reason = ?, serial = ?, decided_at = ? WHERE id = ?"));
+  HETONG_ASSIGN_OR_RETURN(Statement st,
+                          conn.Prepare("UPDATE cert_requests SET state = ?, decided_by = ?, reason "
+                                       "= ?, serial = ?, decided_at = ? WHERE id = ?"));
   st.Bind(1, r.state).Bind(2, r.decided_by).Bind(3, r.reason).Bind(4, r.serial_hex);
   if (r.decided_at) {
     st.Bind(5, T(*r.decided_at));
@@ -125,17 +138,25 @@ Status UpdateRequestOn(Connection& conn, const ca::CertRequest& r) {
 
 Status SqlKeyRepository::Insert(const keycenter::KeyRecord& r) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(std::string("INSERT INTO keys (") + kKeyColumns +
-                                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    st.Bind(1, r.id).Bind(2, r.label).Bind(3, r.algorithm).Bind(4, ByteView(r.public_key_der))
-        .Bind(5, ByteView(r.wrapped)).Bind(6, r.owner).Bind(7, r.status).Bind(8, T(r.created_at));
+    HETONG_ASSIGN_OR_RETURN(Statement st,
+                            conn.Prepare(std::string("INSERT INTO keys (") + kKeyColumns +
+                                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    st.Bind(1, r.id)
+        .Bind(2, r.label)
+        .Bind(3, r.algorithm)
+        .Bind(4, ByteView(r.public_key_der))
+        .Bind(5, ByteView(r.wrapped))
+        .Bind(6, r.owner)
+        .Bind(7, r.status)
+        .Bind(8, T(r.created_at));
     return st.Run();
   });
 }
 
 StatusOr<keycenter::KeyRecord> SqlKeyRepository::Get(const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) -> StatusOr<keycenter::KeyRecord> {
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(std::string("SELECT ") + kKeyColumns + " FROM keys WHERE id = ?"));
+    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(std::string("SELECT ") + kKeyColumns +
+                                                       " FROM keys WHERE id = ?"));
     st.Bind(1, id);
     HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return NotFoundError("no key " + id);
@@ -153,37 +174,48 @@ Status SqlKeyRepository::SetStatus(const std::string& id, const std::string& sta
   });
 }
 
-StatusOr<std::vector<keycenter::KeyRecord>> SqlKeyRepository::ListByOwner(const std::string& owner) {
-  return instance_.WithConnection([&](Connection& conn) -> StatusOr<std::vector<keycenter::KeyRecord>> {
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(std::string("SELECT ") + kKeyColumns +
-                                                       " FROM keys WHERE owner = ? ORDER BY created_at, id"));
-    st.Bind(1, owner);
-    std::vector<keycenter::KeyRecord> out;
-    while (true) {
-      HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(KeyFrom(st));
-    }
-    return out;
-  });
+StatusOr<std::vector<keycenter::KeyRecord>> SqlKeyRepository::ListByOwner(
+    const std::string& owner) {
+  return instance_.WithConnection(
+      [&](Connection& conn) -> StatusOr<std::vector<keycenter::KeyRecord>> {
+        HETONG_ASSIGN_OR_RETURN(Statement st,
+                                conn.Prepare(std::string("SELECT ") + kKeyColumns +
+                                             " FROM keys WHERE owner = ? ORDER BY created_at, id"));
+        st.Bind(1, owner);
+        std::vector<keycenter::KeyRecord> out;
+        while (true) {
+          HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
+          if (!row) break;
+          out.push_back(KeyFrom(st));
+        }
+        return out;
+      });
 }
 
 // ---- SqlCaRepository ----
 
 Status SqlCaRepository::InsertAuthority(const ca::AuthorityRecord& a) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(
-        "INSERT INTO ca_authorities (name, family, role, key_id, parent, cert, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    st.Bind(1, a.name).Bind(2, a.family).Bind(3, a.role).Bind(4, a.key_id).Bind(5, a.parent)
-        .Bind(6, ByteView(a.cert_der)).Bind(7, T(a.created_at));
+    HETONG_ASSIGN_OR_RETURN(Statement st,
+                            conn.Prepare("INSERT INTO ca_authorities (name, family, role, key_id, "
+                                         "parent, cert, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    st.Bind(1, a.name)
+        .Bind(2, a.family)
+        .Bind(3, a.role)
+        .Bind(4, a.key_id)
+        .Bind(5, a.parent)
+        .Bind(6, ByteView(a.cert_der))
+        .Bind(7, T(a.created_at));
     return st.Run();
   });
 }
 
-Status SqlCaRepository::ReplaceAuthorityCertificate(const std::string& name, const std::string& key_id,
-                                                    ByteView cert_der) {
+Status SqlCaRepository::ReplaceAuthorityCertificate(const std::string& name,
+                                                    const std::string& key_id, ByteView cert_der) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare("UPDATE ca_authorities SET key_id = ?, cert = ? WHERE name = ?"));
+    HETONG_ASSIGN_OR_RETURN(
+        Statement st,
+        conn.Prepare("UPDATE ca_authorities SET key_id = ?, cert = ? WHERE name = ?"));
     st.Bind(1, key_id).Bind(2, cert_der).Bind(3, name);
     HETONG_RETURN_IF_ERROR(st.Run());
     if (conn.ChangedRows() != 1) return NotFoundError("no CA " + name);
@@ -192,25 +224,28 @@ Status SqlCaRepository::ReplaceAuthorityCertificate(const std::string& name, con
 }
 
 StatusOr<std::vector<ca::AuthorityRecord>> SqlCaRepository::ListAuthorities() {
-  return instance_.WithConnection([&](Connection& conn) -> StatusOr<std::vector<ca::AuthorityRecord>> {
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(
-        "SELECT name, family, role, key_id, parent, cert, created_at FROM ca_authorities ORDER BY created_at, name"));
-    std::vector<ca::AuthorityRecord> out;
-    while (true) {
-      HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back({st.ColumnText(0), st.ColumnText(1), st.ColumnText(2), st.ColumnText(3), st.ColumnText(4),
-                     st.ColumnBlob(5), ParseT(st.ColumnText(6))});
-    }
-    return out;
-  });
+  return instance_.WithConnection(
+      [&](Connection& conn) -> StatusOr<std::vector<ca::AuthorityRecord>> {
+        HETONG_ASSIGN_OR_RETURN(
+            Statement st, conn.Prepare("SELECT name, family, role, key_id, parent, cert, "
+                                       "created_at FROM ca_authorities ORDER BY created_at, name"));
+        std::vector<ca::AuthorityRecord> out;
+        while (true) {
+          HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
+          if (!row) break;
+          out.push_back({st.ColumnText(0), st.ColumnText(1), st.ColumnText(2), st.ColumnText(3),
+                         st.ColumnText(4), st.ColumnBlob(5), ParseT(st.ColumnText(6))});
+        }
+        return out;
+      });
 }
 
 Status SqlCaRepository::InsertCertificate(const ca::IssuedCertificate& c) {
   return instance_.WithConnection([&](Connection& conn) { return InsertCert(conn, c); });
 }
 
-Status SqlCaRepository::CompleteRequest(const ca::CertRequest& request, const ca::IssuedCertificate& c) {
+Status SqlCaRepository::CompleteRequest(const ca::CertRequest& request,
+                                        const ca::IssuedCertificate& c) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
     HETONG_RETURN_IF_ERROR(InsertCert(conn, c));
@@ -219,63 +254,79 @@ Status SqlCaRepository::CompleteRequest(const ca::CertRequest& request, const ca
   });
 }
 
-StatusOr<std::optional<ca::IssuedCertificate>> SqlCaRepository::FindCertificate(const std::string& ca,
-                                                                                 const std::string& serial_hex) {
-  return instance_.WithConnection([&](Connection& conn) -> StatusOr<std::optional<ca::IssuedCertificate>> {
-    HETONG_ASSIGN_OR_RETURN(auto v, QueryCerts(conn, std::string("SELECT ") + kCertColumns +
-                                                         " FROM certificates WHERE ca = ? AND serial = ?",
-                                               {ca, serial_hex}));
-    if (v.empty()) return std::optional<ca::IssuedCertificate>();
-    return std::optional<ca::IssuedCertificate>(std::move(v.front()));
-  });
+StatusOr<std::optional<ca::IssuedCertificate>> SqlCaRepository::FindCertificate(
+    const std::string& ca, const std::string& serial_hex) {
+  return instance_.WithConnection(
+      [&](Connection& conn) -> StatusOr<std::optional<ca::IssuedCertificate>> {
+        HETONG_ASSIGN_OR_RETURN(auto v,
+                                QueryCerts(conn,
+                                           std::string("SELECT ") + kCertColumns +
+                                               " FROM certificates WHERE ca = ? AND serial = ?",
+                                           {ca, serial_hex}));
+        if (v.empty()) return std::optional<ca::IssuedCertificate>();
+        return std::optional<ca::IssuedCertificate>(std::move(v.front()));
+      });
 }
 
-StatusOr<std::vector<ca::IssuedCertificate>> SqlCaRepository::FindBySerial(const std::string& serial_hex) {
+StatusOr<std::vector<ca::IssuedCertificate>> SqlCaRepository::FindBySerial(
+    const std::string& serial_hex) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryCerts(conn, std::string("SELECT ") + kCertColumns + " FROM certificates WHERE serial = ?", {serial_hex});
+    return QueryCerts(conn,
+                      std::string("SELECT ") + kCertColumns + " FROM certificates WHERE serial = ?",
+                      {serial_hex});
   });
 }
 
 StatusOr<std::vector<ca::IssuedCertificate>> SqlCaRepository::FindByKey(const std::string& key_id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryCerts(conn,
-                      std::string("SELECT ") + kCertColumns + " FROM certificates WHERE key_id = ? ORDER BY not_after DESC, created_at DESC",
-                      {key_id});
+    return QueryCerts(
+        conn,
+        std::string("SELECT ") + kCertColumns +
+            " FROM certificates WHERE key_id = ? ORDER BY not_after DESC, created_at DESC",
+        {key_id});
   });
 }
 
-StatusOr<std::vector<ca::IssuedCertificate>> SqlCaRepository::ListCertificates(const std::string& ca, int limit,
-                                                                               int64_t offset) {
+StatusOr<std::vector<ca::IssuedCertificate>> SqlCaRepository::ListCertificates(
+    const std::string& ca, int limit, int64_t offset) {
   return instance_.WithConnection([&](Connection& conn) {
     if (ca.empty()) {
-      return QueryCerts(conn, std::string("SELECT ") + kCertColumns +
-                                  " FROM certificates ORDER BY created_at DESC, serial LIMIT ? OFFSET ?",
+      return QueryCerts(conn,
+                        std::string("SELECT ") + kCertColumns +
+                            " FROM certificates ORDER BY created_at DESC, serial LIMIT ? OFFSET ?",
                         {int64_t{limit}, offset});
     }
-    return QueryCerts(conn, std::string("SELECT ") + kCertColumns +
-                                " FROM certificates WHERE ca = ? ORDER BY created_at DESC, serial LIMIT ? OFFSET ?",
-                      {ca, int64_t{limit}, offset});
+    return QueryCerts(
+        conn,
+        std::string("SELECT ") + kCertColumns +
+            " FROM certificates WHERE ca = ? ORDER BY created_at DESC, serial LIMIT ? OFFSET ?",
+        {ca, int64_t{limit}, offset});
   });
 }
 
 StatusOr<std::vector<ca::IssuedCertificate>> SqlCaRepository::ListRevoked(const std::string& ca) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryCerts(conn, std::string("SELECT ") + kCertColumns +
-                                " FROM certificates WHERE ca = ? AND status = 'revoked' ORDER BY serial",
+    return QueryCerts(conn,
+                      std::string("SELECT ") + kCertColumns +
+                          " FROM certificates WHERE ca = ? AND status = 'revoked' ORDER BY serial",
                       {ca});
   });
 }
 
-Status SqlCaRepository::Revoke(const std::string& ca, const std::string& serial_hex, base::TimePoint at, int reason) {
+Status SqlCaRepository::Revoke(const std::string& ca, const std::string& serial_hex,
+                               base::TimePoint at, int reason) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
-    HETONG_ASSIGN_OR_RETURN(auto v, QueryCerts(conn, std::string("SELECT ") + kCertColumns +
-                                                         " FROM certificates WHERE ca = ? AND serial = ?",
+    HETONG_ASSIGN_OR_RETURN(auto v, QueryCerts(conn,
+                                               std::string("SELECT ") + kCertColumns +
+                                                   " FROM certificates WHERE ca = ? AND serial = ?",
                                                {ca, serial_hex}));
     if (v.empty()) return NotFoundError("no certificate " + serial_hex + " from " + ca);
-    if (v.front().status == "revoked") return FailedPreconditionError("certificate " + serial_hex + " is already revoked");
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(
-        "UPDATE certificates SET status = 'revoked', revoked_at = ?, reason = ? WHERE ca = ? AND serial = ?"));
+    if (v.front().status == "revoked")
+      return FailedPreconditionError("certificate " + serial_hex + " is already revoked");
+    HETONG_ASSIGN_OR_RETURN(Statement st,
+                            conn.Prepare("UPDATE certificates SET status = 'revoked', revoked_at = "
+                                         "?, reason = ? WHERE ca = ? AND serial = ?"));
     st.Bind(1, T(at)).Bind(2, int64_t{reason}).Bind(3, ca).Bind(4, serial_hex);
     HETONG_RETURN_IF_ERROR(st.Run());
     return tx.Commit();
@@ -285,13 +336,23 @@ Status SqlCaRepository::Revoke(const std::string& ca, const std::string& serial_
 StatusOr<int64_t> SqlCaRepository::InsertRequest(const ca::CertRequest& r) {
   return instance_.WithConnection([&](Connection& conn) -> StatusOr<int64_t> {
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
-    HETONG_ASSIGN_OR_RETURN(Statement max, conn.Prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM cert_requests"));
+    HETONG_ASSIGN_OR_RETURN(Statement max,
+                            conn.Prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM cert_requests"));
     HETONG_ASSIGN_OR_RETURN(bool row, max.Step());
     int64_t id = row ? max.ColumnInt(0) : 1;
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(std::string("INSERT INTO cert_requests (") + kRequestColumns +
-                                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"));
-    st.Bind(1, id).Bind(2, r.ca).Bind(3, r.profile).Bind(4, ByteView(r.csr_der)).Bind(5, r.subject)
-        .Bind(6, r.state).Bind(7, r.requester).Bind(8, r.decided_by).Bind(9, r.reason).Bind(10, r.serial_hex)
+    HETONG_ASSIGN_OR_RETURN(
+        Statement st, conn.Prepare(std::string("INSERT INTO cert_requests (") + kRequestColumns +
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"));
+    st.Bind(1, id)
+        .Bind(2, r.ca)
+        .Bind(3, r.profile)
+        .Bind(4, ByteView(r.csr_der))
+        .Bind(5, r.subject)
+        .Bind(6, r.state)
+        .Bind(7, r.requester)
+        .Bind(8, r.decided_by)
+        .Bind(9, r.reason)
+        .Bind(10, r.serial_hex)
         .Bind(11, T(r.created_at));
     HETONG_RETURN_IF_ERROR(st.Run());
     HETONG_RETURN_IF_ERROR(tx.Commit());
@@ -314,10 +375,12 @@ Status SqlCaRepository::UpdateRequest(const ca::CertRequest& r) {
   return instance_.WithConnection([&](Connection& conn) { return UpdateRequestOn(conn, r); });
 }
 
-StatusOr<std::vector<ca::CertRequest>> SqlCaRepository::ListRequests(const std::string& state, int limit) {
+StatusOr<std::vector<ca::CertRequest>> SqlCaRepository::ListRequests(const std::string& state,
+                                                                     int limit) {
   return instance_.WithConnection([&](Connection& conn) -> StatusOr<std::vector<ca::CertRequest>> {
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(std::string("SELECT ") + kRequestColumns +
-                                                       " FROM cert_requests WHERE state = ? ORDER BY id LIMIT ?"));
+    HETONG_ASSIGN_OR_RETURN(
+        Statement st, conn.Prepare(std::string("SELECT ") + kRequestColumns +
+                                   " FROM cert_requests WHERE state = ? ORDER BY id LIMIT ?"));
     st.Bind(1, state).Bind(2, int64_t{limit});
     std::vector<ca::CertRequest> out;
     while (true) {
@@ -331,7 +394,8 @@ StatusOr<std::vector<ca::CertRequest>> SqlCaRepository::ListRequests(const std::
 
 StatusOr<int64_t> SqlCaRepository::NextCrlNumber(const std::string& ca) {
   return instance_.WithConnection([&](Connection& conn) -> StatusOr<int64_t> {
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare("SELECT COALESCE(MAX(number), 0) + 1 FROM crls WHERE ca = ?"));
+    HETONG_ASSIGN_OR_RETURN(
+        Statement st, conn.Prepare("SELECT COALESCE(MAX(number), 0) + 1 FROM crls WHERE ca = ?"));
     st.Bind(1, ca);
     HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
     return row ? st.ColumnInt(0) : int64_t{1};
@@ -340,21 +404,29 @@ StatusOr<int64_t> SqlCaRepository::NextCrlNumber(const std::string& ca) {
 
 Status SqlCaRepository::InsertCrl(const ca::CrlRecord& c) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(
-        "INSERT INTO crls (ca, number, this_update, next_update, der) VALUES (?, ?, ?, ?, ?)"));
-    st.Bind(1, c.ca).Bind(2, c.number).Bind(3, T(c.this_update)).Bind(4, T(c.next_update)).Bind(5, ByteView(c.der));
+    HETONG_ASSIGN_OR_RETURN(
+        Statement st,
+        conn.Prepare(
+            "INSERT INTO crls (ca, number, this_update, next_update, der) VALUES (?, ?, ?, ?, ?)"));
+    st.Bind(1, c.ca)
+        .Bind(2, c.number)
+        .Bind(3, T(c.this_update))
+        .Bind(4, T(c.next_update))
+        .Bind(5, ByteView(c.der));
     return st.Run();
   });
 }
 
 StatusOr<std::optional<ca::CrlRecord>> SqlCaRepository::LatestCrl(const std::string& ca) {
   return instance_.WithConnection([&](Connection& conn) -> StatusOr<std::optional<ca::CrlRecord>> {
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(
-        "SELECT ca, number, this_update, next_update, der FROM crls WHERE ca = ? ORDER BY number DESC LIMIT 1"));
+    HETONG_ASSIGN_OR_RETURN(Statement st,
+                            conn.Prepare("SELECT ca, number, this_update, next_update, der FROM "
+                                         "crls WHERE ca = ? ORDER BY number DESC LIMIT 1"));
     st.Bind(1, ca);
     HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return std::optional<ca::CrlRecord>();
-    return std::optional<ca::CrlRecord>(ca::CrlRecord{st.ColumnText(0), st.ColumnInt(1), ParseT(st.ColumnText(2)),
+    return std::optional<ca::CrlRecord>(ca::CrlRecord{st.ColumnText(0), st.ColumnInt(1),
+                                                      ParseT(st.ColumnText(2)),
                                                       ParseT(st.ColumnText(3)), st.ColumnBlob(4)});
   });
 }
@@ -364,11 +436,13 @@ StatusOr<std::optional<ca::CrlRecord>> SqlCaRepository::LatestCrl(const std::str
 StatusOr<int64_t> SqlTokenLog::ReserveSerials(int64_t count) {
   return instance_.WithConnection([&](Connection& conn) -> StatusOr<int64_t> {
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
-    HETONG_ASSIGN_OR_RETURN(Statement q, conn.Prepare("SELECT next_value FROM tsa_counters WHERE name = 'serial'"));
+    HETONG_ASSIGN_OR_RETURN(
+        Statement q, conn.Prepare("SELECT next_value FROM tsa_counters WHERE name = 'serial'"));
     HETONG_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) return DataLossError("the TSA serial counter is missing");
     int64_t first = q.ColumnInt(0);
-    HETONG_ASSIGN_OR_RETURN(Statement u, conn.Prepare("UPDATE tsa_counters SET next_value = ? WHERE name = 'serial'"));
+    HETONG_ASSIGN_OR_RETURN(
+        Statement u, conn.Prepare("UPDATE tsa_counters SET next_value = ? WHERE name = 'serial'"));
     u.Bind(1, first + count);
     HETONG_RETURN_IF_ERROR(u.Run());
     HETONG_RETURN_IF_ERROR(tx.Commit());
@@ -379,12 +453,18 @@ StatusOr<int64_t> SqlTokenLog::ReserveSerials(int64_t count) {
 Status SqlTokenLog::Append(const std::vector<tsa::TokenRecord>& records) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(
-        "INSERT INTO tsa_tokens (serial, gen_time, family, hash, imprint, policy, nonce) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    HETONG_ASSIGN_OR_RETURN(Statement st,
+                            conn.Prepare("INSERT INTO tsa_tokens (serial, gen_time, family, hash, "
+                                         "imprint, policy, nonce) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     for (const auto& r : records) {
       HETONG_RETURN_IF_ERROR(st.Reset());
-      st.Bind(1, r.serial).Bind(2, T(r.gen_time)).Bind(3, r.family).Bind(4, r.hash).Bind(5, r.imprint_hex)
-          .Bind(6, r.policy).Bind(7, r.nonce_hex);
+      st.Bind(1, r.serial)
+          .Bind(2, T(r.gen_time))
+          .Bind(3, r.family)
+          .Bind(4, r.hash)
+          .Bind(5, r.imprint_hex)
+          .Bind(6, r.policy)
+          .Bind(7, r.nonce_hex);
       HETONG_RETURN_IF_ERROR(st.Run());
     }
     return tx.Commit();
@@ -392,25 +472,29 @@ Status SqlTokenLog::Append(const std::vector<tsa::TokenRecord>& records) {
 }
 
 StatusOr<std::optional<base::TimePoint>> SqlTokenLog::LastGenTime() {
-  return instance_.WithConnection([&](Connection& conn) -> StatusOr<std::optional<base::TimePoint>> {
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare("SELECT MAX(gen_time) FROM tsa_tokens"));
-    HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row || st.ColumnIsNull(0)) return std::optional<base::TimePoint>();
-    return std::optional<base::TimePoint>(ParseT(st.ColumnText(0)));
-  });
+  return instance_.WithConnection(
+      [&](Connection& conn) -> StatusOr<std::optional<base::TimePoint>> {
+        HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare("SELECT MAX(gen_time) FROM tsa_tokens"));
+        HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row || st.ColumnIsNull(0)) return std::optional<base::TimePoint>();
+        return std::optional<base::TimePoint>(ParseT(st.ColumnText(0)));
+      });
 }
 
 StatusOr<std::optional<tsa::TokenRecord>> SqlTokenLog::Find(int64_t serial) {
-  return instance_.WithConnection([&](Connection& conn) -> StatusOr<std::optional<tsa::TokenRecord>> {
-    HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(
-        "SELECT serial, gen_time, family, hash, imprint, policy, nonce FROM tsa_tokens WHERE serial = ?"));
-    st.Bind(1, serial);
-    HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return std::optional<tsa::TokenRecord>();
-    tsa::TokenRecord r{st.ColumnInt(0), ParseT(st.ColumnText(1)), st.ColumnText(2), st.ColumnText(3),
-                       st.ColumnText(4), st.ColumnText(5), st.ColumnText(6)};
-    return std::optional<tsa::TokenRecord>(std::move(r));
-  });
+  return instance_.WithConnection(
+      [&](Connection& conn) -> StatusOr<std::optional<tsa::TokenRecord>> {
+        HETONG_ASSIGN_OR_RETURN(Statement st,
+                                conn.Prepare("SELECT serial, gen_time, family, hash, imprint, "
+                                             "policy, nonce FROM tsa_tokens WHERE serial = ?"));
+        st.Bind(1, serial);
+        HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) return std::optional<tsa::TokenRecord>();
+        tsa::TokenRecord r{st.ColumnInt(0),  ParseT(st.ColumnText(1)), st.ColumnText(2),
+                           st.ColumnText(3), st.ColumnText(4),         st.ColumnText(5),
+                           st.ColumnText(6)};
+        return std::optional<tsa::TokenRecord>(std::move(r));
+      });
 }
 
 }  // namespace hetong::store

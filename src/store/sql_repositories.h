@@ -33,14 +33,15 @@ class SqlCaRepository final : public ca::CaRepository {
   StatusOr<std::vector<ca::AuthorityRecord>> ListAuthorities() override;
   Status InsertCertificate(const ca::IssuedCertificate& c) override;
   Status CompleteRequest(const ca::CertRequest& request, const ca::IssuedCertificate& c) override;
-  StatusOr<std::optional<ca::IssuedCertificate>> FindCertificate(const std::string& ca,
-                                                                  const std::string& serial_hex) override;
+  StatusOr<std::optional<ca::IssuedCertificate>> FindCertificate(
+      const std::string& ca, const std::string& serial_hex) override;
   StatusOr<std::vector<ca::IssuedCertificate>> FindBySerial(const std::string& serial_hex) override;
   StatusOr<std::vector<ca::IssuedCertificate>> FindByKey(const std::string& key_id) override;
   StatusOr<std::vector<ca::IssuedCertificate>> ListCertificates(const std::string& ca, int limit,
                                                                 int64_t offset) override;
   StatusOr<std::vector<ca::IssuedCertificate>> ListRevoked(const std::string& ca) override;
-  Status Revoke(const std::string& ca, const std::string& serial_hex, base::TimePoint at, int reason) override;
+  Status Revoke(const std::string& ca, const std::string& serial_hex, base::TimePoint at,
+                int reason) override;
   StatusOr<int64_t> InsertRequest(const ca::CertRequest& r) override;
   StatusOr<ca::CertRequest> GetRequest(int64_t id) override;
   Status UpdateRequest(const ca::CertRequest& r) override;

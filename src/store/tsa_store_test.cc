@@ -22,13 +22,16 @@ TEST(TsaStoreTest, SerialsSurviveRestartsAndLogAppends) {
     EXPECT_FALSE(log.LastGenTime()->has_value());
     std::vector<tsa::TokenRecord> recs;
     for (int i = 0; i < 3; ++i) {
-      recs.push_back({first_block + i, base::FromUnixSeconds(1795708450 + i), "sm2", "sm3", "ab", "1.2", ""});
+      recs.push_back(
+          {first_block + i, base::FromUnixSeconds(1795708450 + i), "sm2", "sm3", "ab", "1.2", ""});
     }
     ASSERT_TRUE(log.Append(recs).ok());
     EXPECT_EQ(**log.LastGenTime(), base::FromUnixSeconds(1795708452));
     EXPECT_EQ((*log.Find(first_block + 1))->gen_time, base::FromUnixSeconds(1795708451));
     // Duplicate serials are refused, and the whole batch with them.
-    EXPECT_FALSE(log.Append({recs[0], {99999, base::FromUnixSeconds(1), "sm2", "sm3", "cd", "1.2", ""}}).ok());
+    EXPECT_FALSE(
+        log.Append({recs[0], {99999, base::FromUnixSeconds(1), "sm2", "sm3", "cd", "1.2", ""}})
+            .ok());
     EXPECT_FALSE(log.Find(99999)->has_value());
   }
   // After a restart, the next block starts after everything reserved before.

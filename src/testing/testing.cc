@@ -1,18 +1,18 @@
 #include "testing/testing.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <sstream>
 #include <thread>
 
@@ -137,20 +137,35 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
     pollfd fds[3];
     int n = 0;
     int oi = -1, ei = -1, ii = -1;
-    if (out_open) { fds[n] = {out_pipe[0], POLLIN, 0}; oi = n++; }
-    if (err_open) { fds[n] = {err_pipe[0], POLLIN, 0}; ei = n++; }
-    if (in_fd >= 0) { fds[n] = {in_fd, POLLOUT, 0}; ii = n++; }
+    if (out_open) {
+      fds[n] = {out_pipe[0], POLLIN, 0};
+      oi = n++;
+    }
+    if (err_open) {
+      fds[n] = {err_pipe[0], POLLIN, 0};
+      ei = n++;
+    }
+    if (in_fd >= 0) {
+      fds[n] = {in_fd, POLLOUT, 0};
+      ii = n++;
+    }
     if (poll(fds, static_cast<nfds_t>(n), -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
     if (oi >= 0 && fds[oi].revents) {
       ssize_t r = read(out_pipe[0], buf, sizeof buf);
-      if (r <= 0) out_open = false; else result.out.append(buf, static_cast<size_t>(r));
+      if (r <= 0)
+        out_open = false;
+      else
+        result.out.append(buf, static_cast<size_t>(r));
     }
     if (ei >= 0 && fds[ei].revents) {
       ssize_t r = read(err_pipe[0], buf, sizeof buf);
-      if (r <= 0) err_open = false; else result.err.append(buf, static_cast<size_t>(r));
+      if (r <= 0)
+        err_open = false;
+      else
+        result.err.append(buf, static_cast<size_t>(r));
     }
     if (ii >= 0 && fds[ii].revents) {
       ssize_t w = write(in_fd, stdin_data.data() + in_off, stdin_data.size() - in_off);
@@ -196,9 +211,11 @@ int FreePort() {
   return port;
 }
 
-ServerProcess::ServerProcess(const std::string& data_dir, int port, const std::string& log_file) : port_(port) {
-  std::string cmd = "exec \"" + HetongBinary() + "\" serve --data \"" + data_dir + "\" --listen 127.0.0.1:" +
-                    std::to_string(port) + " > \"" + log_file + "\" 2>&1";
+ServerProcess::ServerProcess(const std::string& data_dir, int port, const std::string& log_file)
+    : port_(port) {
+  std::string cmd = "exec \"" + HetongBinary() + "\" serve --data \"" + data_dir +
+                    "\" --listen 127.0.0.1:" + std::to_string(port) + " > \"" + log_file +
+                    "\" 2>&1";
   std::vector<std::string> args = {"sh", "-c", cmd};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -207,7 +224,8 @@ ServerProcess::ServerProcess(const std::string& data_dir, int port, const std::s
   if (posix_spawnp(&pid, "sh", nullptr, nullptr, argv.data(), environ) != 0) return;
   pid_ = pid;
   for (int i = 0; i < 200; ++i) {
-    auto r = RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", url() + "/healthz"});
+    auto r = RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2",
+                         url() + "/healthz"});
     if (r.out == "200") {
       ready_ = true;
       return;

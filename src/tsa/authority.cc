@@ -9,9 +9,8 @@
 
 namespace hetong::tsa {
 
-StatusOr<std::unique_ptr<TimeStampAuthority>> TimeStampAuthority::Create(TsaSettings settings,
-                                                                         std::vector<TsaSigner> signers,
-                                                                         TokenLog& log, const base::Clock& clock) {
+StatusOr<std::unique_ptr<TimeStampAuthority>> TimeStampAuthority::Create(
+    TsaSettings settings, std::vector<TsaSigner> signers, TokenLog& log, const base::Clock& clock) {
   if (settings.policy.empty()) settings.policy = std::string(pki::oid::kTsaPolicy);
   if (signers.empty()) return FailedPreconditionError("the TSA has no signing certificate");
   for (const auto& s : signers) {
@@ -24,10 +23,12 @@ StatusOr<std::unique_ptr<TimeStampAuthority>> TimeStampAuthority::Create(TsaSett
       return FailedPreconditionError("the TSA certificate does not match its key");
     }
   }
-  std::unique_ptr<TimeStampAuthority> tsa(new TimeStampAuthority(std::move(settings), std::move(signers), log, clock));
+  std::unique_ptr<TimeStampAuthority> tsa(
+      new TimeStampAuthority(std::move(settings), std::move(signers), log, clock));
   // Parsed once: the CMS signer identification of every token comes from it.
   for (const auto& s : tsa->signers_) {
-    HETONG_ASSIGN_OR_RETURN(crypto::CertificateInfo info, crypto::ParseCertificateInfo(s.certificate.der()));
+    HETONG_ASSIGN_OR_RETURN(crypto::CertificateInfo info,
+                            crypto::ParseCertificateInfo(s.certificate.der()));
     tsa->cert_infos_.push_back(std::move(info));
   }
   HETONG_ASSIGN_OR_RETURN(auto last, log.LastGenTime());
@@ -47,7 +48,8 @@ Status TimeStampAuthority::Health() const {
   base::TimePoint now = clock_.Now();
   if (now < last_gen_time_) {
     return FailedPreconditionError("the system clock (" + base::FormatRfc3339Millis(now) +
-                                   ") is behind the last time-stamp issued (" + base::FormatRfc3339Millis(last_gen_time_) +
+                                   ") is behind the last time-stamp issued (" +
+                                   base::FormatRfc3339Millis(last_gen_time_) +
                                    "); the TSA refuses to issue until the clock is corrected");
   }
   return OkStatus();
@@ -100,14 +102,18 @@ TimeStampAuthority::Outcome TimeStampAuthority::Issue(const pki::TimeStampReques
     return reject(pki::FailureInfo::kBadAlg, "SHA-1 imprints are not accepted");
   }
   if (req.imprint.hashed_message.size() != crypto::HashSize(req.imprint.algorithm)) {
-    return reject(pki::FailureInfo::kBadDataFormat, "the imprint length does not match its hash algorithm");
+    return reject(pki::FailureInfo::kBadDataFormat,
+                  "the imprint length does not match its hash algorithm");
   }
   if (req.policy && *req.policy != settings_.policy) {
-    return reject(pki::FailureInfo::kUnacceptedPolicy, "this TSA only issues under policy " + settings_.policy);
+    return reject(pki::FailureInfo::kUnacceptedPolicy,
+                  "this TSA only issues under policy " + settings_.policy);
   }
-  if (req.has_extensions) return reject(pki::FailureInfo::kUnacceptedExtension, "request extensions are not supported");
+  if (req.has_extensions)
+    return reject(pki::FailureInfo::kUnacceptedExtension, "request extensions are not supported");
 
-  std::string family = req.imprint.algorithm == crypto::HashAlgorithm::kSm3 ? "sm2" : settings_.sha2_family;
+  std::string family =
+      req.imprint.algorithm == crypto::HashAlgorithm::kSm3 ? "sm2" : settings_.sha2_family;
   const TsaSigner* signer = nullptr;
   for (const auto& s : signers_) {
     if (s.family == family) signer = &s;
@@ -120,11 +126,12 @@ TimeStampAuthority::Outcome TimeStampAuthority::Issue(const pki::TimeStampReques
     base::TimePoint now = std::chrono::floor<std::chrono::milliseconds>(clock_.Now());
     if (!signer->certificate.ValidAt(now)) {
       spdlog::error("TSA: the {} TSA certificate is not valid now; renew it", signer->family);
-      return reject(pki::FailureInfo::kTimeNotAvailable, "the TSA certificate is not valid at this time");
+      return reject(pki::FailureInfo::kTimeNotAvailable,
+                    "the TSA certificate is not valid at this time");
     }
     if (now < last_gen_time_) {
-      spdlog::error("TSA: clock is behind the last time-stamp ({} < {}); refusing", base::FormatRfc3339Millis(now),
-                    base::FormatRfc3339Millis(last_gen_time_));
+      spdlog::error("TSA: clock is behind the last time-stamp ({} < {}); refusing",
+                    base::FormatRfc3339Millis(now), base::FormatRfc3339Millis(last_gen_time_));
       return reject(pki::FailureInfo::kTimeNotAvailable, "the TSA's time source is not available");
     }
     auto serial = NextSerial();
@@ -153,7 +160,8 @@ TimeStampAuthority::Outcome TimeStampAuthority::Issue(const pki::TimeStampReques
     for (const auto& c : signer->chain) opts.extra_certificates.push_back(c.der());
   }
   opts.signing_certificate_v2 = true;
-  const crypto::CertificateInfo& cert_info = cert_infos_[static_cast<size_t>(signer - signers_.data())];
+  const crypto::CertificateInfo& cert_info =
+      cert_infos_[static_cast<size_t>(signer - signers_.data())];
   auto token = crypto::CmsSign(*signer->signer, cert_info, tst, opts);
   if (!token.ok()) {
     spdlog::error("TSA: signing failed: {}", token.status().ToString());

@@ -39,8 +39,8 @@ namespace hetong::tsa {
 struct TokenRecord {
   int64_t serial = 0;
   base::TimePoint gen_time{};
-  std::string family;      // "sm2" | "rsa"
-  std::string hash;        // "sm3", "sha256", ...
+  std::string family;  // "sm2" | "rsa"
+  std::string hash;    // "sm3", "sha256", ...
   std::string imprint_hex;
   std::string policy;
   std::string nonce_hex;
@@ -68,16 +68,17 @@ struct TsaSigner {
 };
 
 struct TsaSettings {
-  std::string policy;                // default: pki::oid::kTsaPolicy
-  pki::Accuracy accuracy{1, 0, 0};   // one second
-  std::string sha2_family = "rsa";   // family for SHA-2 imprints
+  std::string policy;               // default: pki::oid::kTsaPolicy
+  pki::Accuracy accuracy{1, 0, 0};  // one second
+  std::string sha2_family = "rsa";  // family for SHA-2 imprints
   int64_t serial_block = 1000;
 };
 
 class TimeStampAuthority {
  public:
   static StatusOr<std::unique_ptr<TimeStampAuthority>> Create(TsaSettings settings,
-                                                              std::vector<TsaSigner> signers, TokenLog& log,
+                                                              std::vector<TsaSigner> signers,
+                                                              TokenLog& log,
                                                               const base::Clock& clock);
   // Always a DER TimeStampResp (granted, or a rejection with PKIFailureInfo).
   Bytes Respond(ByteView request_der);
@@ -94,7 +95,8 @@ class TimeStampAuthority {
   std::vector<pki::Certificate> certificates() const;
 
  private:
-  TimeStampAuthority(TsaSettings settings, std::vector<TsaSigner> signers, TokenLog& log, const base::Clock& clock)
+  TimeStampAuthority(TsaSettings settings, std::vector<TsaSigner> signers, TokenLog& log,
+                     const base::Clock& clock)
       : settings_(std::move(settings)), signers_(std::move(signers)), log_(log), clock_(clock) {}
   StatusOr<int64_t> NextSerial();
   Status Persist(TokenRecord record);

@@ -5,8 +5,10 @@
 
 namespace hetong::tsa {
 
-StatusOr<pki::TimeStampRequest> MakeRequest(crypto::HashAlgorithm algorithm, ByteView digest, Rng& rng) {
-  if (digest.size() != crypto::HashSize(algorithm)) return InvalidArgumentError("digest length does not match");
+StatusOr<pki::TimeStampRequest> MakeRequest(crypto::HashAlgorithm algorithm, ByteView digest,
+                                            Rng& rng) {
+  if (digest.size() != crypto::HashSize(algorithm))
+    return InvalidArgumentError("digest length does not match");
   pki::TimeStampRequest req;
   req.imprint.algorithm = algorithm;
   req.imprint.algorithm_oid = std::string(crypto::HashOid(algorithm));
@@ -22,7 +24,8 @@ StatusOr<pki::TimeStampRequest> MakeRequest(crypto::HashAlgorithm algorithm, Byt
 StatusOr<Bytes> TokenFromResponse(ByteView response_der, const pki::TimeStampRequest& request) {
   HETONG_ASSIGN_OR_RETURN(pki::TimeStampResponse resp, pki::ParseTimeStampResponse(response_der));
   if (resp.status != pki::kGranted && resp.status != 1) {
-    std::string why = resp.failure ? std::string(pki::FailureInfoName(*resp.failure)) : "no reason given";
+    std::string why =
+        resp.failure ? std::string(pki::FailureInfoName(*resp.failure)) : "no reason given";
     if (!resp.status_text.empty()) why += ": " + resp.status_text.front();
     return UnavailableError("the TSA refused the request (" + why + ")");
   }
@@ -30,7 +33,8 @@ StatusOr<Bytes> TokenFromResponse(ByteView response_der, const pki::TimeStampReq
   HETONG_ASSIGN_OR_RETURN(crypto::CmsSignedData sd, crypto::ParseCmsSignedData(resp.token));
   if (!sd.content) return DataLossError("the time-stamp token has no TSTInfo");
   HETONG_ASSIGN_OR_RETURN(pki::TstInfo info, pki::ParseTstInfo(*sd.content));
-  if (info.nonce != request.nonce) return DataLossError("the TSA's answer does not carry our nonce");
+  if (info.nonce != request.nonce)
+    return DataLossError("the TSA's answer does not carry our nonce");
   if (info.imprint.algorithm != request.imprint.algorithm ||
       info.imprint.hashed_message != request.imprint.hashed_message) {
     return DataLossError("the TSA time-stamped other data");
@@ -45,7 +49,8 @@ StatusOr<Bytes> LocalTimestampSource::Timestamp(crypto::HashAlgorithm algorithm,
 
 StatusOr<Bytes> RemoteTimestampSource::Timestamp(crypto::HashAlgorithm algorithm, ByteView digest) {
   HETONG_ASSIGN_OR_RETURN(pki::TimeStampRequest req, MakeRequest(algorithm, digest, rng_));
-  HETONG_ASSIGN_OR_RETURN(Bytes resp, http_.Post(url_, "application/timestamp-query", pki::EncodeTimeStampRequest(req)));
+  HETONG_ASSIGN_OR_RETURN(Bytes resp, http_.Post(url_, "application/timestamp-query",
+                                                 pki::EncodeTimeStampRequest(req)));
   return TokenFromResponse(resp, req);
 }
 

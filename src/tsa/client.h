@@ -15,7 +15,8 @@
 namespace hetong::tsa {
 
 // A TimeStampReq for `digest` with a fresh 64-bit nonce and certReq.
-StatusOr<pki::TimeStampRequest> MakeRequest(crypto::HashAlgorithm algorithm, ByteView digest, Rng& rng);
+StatusOr<pki::TimeStampRequest> MakeRequest(crypto::HashAlgorithm algorithm, ByteView digest,
+                                            Rng& rng);
 // Checks a TimeStampResp against its request and returns the token.
 StatusOr<Bytes> TokenFromResponse(ByteView response_der, const pki::TimeStampRequest& request);
 

@@ -1,5 +1,3 @@
-#include "tsa/authority.h"
-
 #include <gtest/gtest.h>
 
 #include <map>
@@ -10,6 +8,7 @@
 #include "crypto/oids.h"
 #include "pki/oids.h"
 #include "pki/test_ca.h"
+#include "tsa/authority.h"
 #include "tsa/client.h"
 #include "tsa/memory_token_log.h"
 
@@ -23,13 +22,18 @@ using tsa::testing::MemoryTokenLog;
 class TsaTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (auto [family, spec] : {std::pair{"sm2", crypto::KeySpec::kSm2}, std::pair{"rsa", crypto::KeySpec::kRsa2048}}) {
-      auto root = std::make_unique<TestKey>(Issue(spec, pki::Profile::kRoot, std::string(family) + " root", nullptr, clock_));
-      auto ca = std::make_unique<TestKey>(Issue(spec, pki::Profile::kIssuingCa, std::string(family) + " ca", root.get(), clock_));
-      auto tsa = std::make_unique<TestKey>(Issue(spec, pki::Profile::kTsa, std::string(family) + " TSA", ca.get(), clock_));
+    for (auto [family, spec] :
+         {std::pair{"sm2", crypto::KeySpec::kSm2}, std::pair{"rsa", crypto::KeySpec::kRsa2048}}) {
+      auto root = std::make_unique<TestKey>(
+          Issue(spec, pki::Profile::kRoot, std::string(family) + " root", nullptr, clock_));
+      auto ca = std::make_unique<TestKey>(
+          Issue(spec, pki::Profile::kIssuingCa, std::string(family) + " ca", root.get(), clock_));
+      auto tsa = std::make_unique<TestKey>(
+          Issue(spec, pki::Profile::kTsa, std::string(family) + " TSA", ca.get(), clock_));
       anchors_.push_back(root->cert);
       intermediates_.push_back(ca->cert);
-      signers_.push_back(TsaSigner{family, tsa->cert, std::shared_ptr<const crypto::Signer>(std::move(tsa->signer))});
+      signers_.push_back(TsaSigner{family, tsa->cert,
+                                   std::shared_ptr<const crypto::Signer>(std::move(tsa->signer))});
       keys_.push_back(std::move(root));
       keys_.push_back(std::move(ca));
       keys_.push_back(std::move(tsa));
@@ -69,13 +73,15 @@ TEST_F(TsaTest, Sm3GetsSm2AndSha256GetsRsa) {
     auto check = pki::VerifyTimestampToken(*token, alg, digest, VerifyOpts());
     ASSERT_TRUE(check.ok()) << check.status();
     EXPECT_TRUE(check->valid) << check->problem;
-    EXPECT_EQ(check->signature_algorithm, family == std::string("sm2-with-sm3") ? "sm2-sm3" : "rsa-pkcs1-sha256");
+    EXPECT_EQ(check->signature_algorithm,
+              family == std::string("sm2-with-sm3") ? "sm2-sm3" : "rsa-pkcs1-sha256");
     EXPECT_EQ(check->info.gen_time, clock_.Now());
     EXPECT_EQ(check->info.policy, pki::oid::kTsaPolicy);
     EXPECT_EQ(check->info.accuracy.seconds, 1);
     EXPECT_FALSE(check->info.tsa_name_der.empty());
     // Other data: detected.
-    auto other = pki::VerifyTimestampToken(*token, alg, crypto::Hash(alg, AsBytes("other")), VerifyOpts());
+    auto other =
+        pki::VerifyTimestampToken(*token, alg, crypto::Hash(alg, AsBytes("other")), VerifyOpts());
     EXPECT_FALSE(other->valid);
     EXPECT_NE(other->problem.find("other data"), std::string::npos);
     // Tampered token: rejected (malformed, or an invalid signature).
@@ -199,7 +205,8 @@ TEST_F(TsaTest, LogFailureReleasesNoToken) {
 
 TEST_F(TsaTest, VerifierRejectsWrongEkuAndExpiredTsaCertificates) {
   // A token signed with a personal certificate (no timeStamping EKU).
-  TestKey person = Issue(crypto::KeySpec::kSm2, pki::Profile::kPersonal, "not a TSA", keys_[1].get(), clock_);
+  TestKey person =
+      Issue(crypto::KeySpec::kSm2, pki::Profile::kPersonal, "not a TSA", keys_[1].get(), clock_);
   pki::TstInfo info;
   info.policy = std::string(pki::oid::kTsaPolicy);
   info.imprint.algorithm = crypto::HashAlgorithm::kSm3;
@@ -212,26 +219,31 @@ TEST_F(TsaTest, VerifierRejectsWrongEkuAndExpiredTsaCertificates) {
   auto ci = crypto::ParseCertificateInfo(person.cert.der());
   auto token = crypto::CmsSign(*person.signer, *ci, pki::EncodeTstInfo(info), opts);
   ASSERT_TRUE(token.ok());
-  auto check = pki::VerifyTimestampToken(*token, crypto::HashAlgorithm::kSm3, info.imprint.hashed_message, VerifyOpts());
+  auto check = pki::VerifyTimestampToken(*token, crypto::HashAlgorithm::kSm3,
+                                         info.imprint.hashed_message, VerifyOpts());
   ASSERT_TRUE(check.ok());
   EXPECT_FALSE(check->valid);
   EXPECT_EQ(check->path.error, pki::PathError::kExtendedKeyUsage);
   // A TSA certificate that expired before genTime.
-  TestKey short_tsa = Issue(crypto::KeySpec::kSm2, pki::Profile::kTsa, "short TSA", keys_[1].get(), clock_,
-                            std::nullopt, clock_.Now() + std::chrono::minutes(1));
+  TestKey short_tsa = Issue(crypto::KeySpec::kSm2, pki::Profile::kTsa, "short TSA", keys_[1].get(),
+                            clock_, std::nullopt, clock_.Now() + std::chrono::minutes(1));
   info.gen_time = clock_.Now() + std::chrono::minutes(10);
   clock_.Advance(std::chrono::minutes(10));
   auto ci2 = crypto::ParseCertificateInfo(short_tsa.cert.der());
   auto token2 = crypto::CmsSign(*short_tsa.signer, *ci2, pki::EncodeTstInfo(info), opts);
-  auto check2 = pki::VerifyTimestampToken(*token2, crypto::HashAlgorithm::kSm3, info.imprint.hashed_message, VerifyOpts());
+  auto check2 = pki::VerifyTimestampToken(*token2, crypto::HashAlgorithm::kSm3,
+                                          info.imprint.hashed_message, VerifyOpts());
   EXPECT_FALSE(check2->valid);
   EXPECT_EQ(check2->path.error, pki::PathError::kExpired);
   // And the TSA refuses to issue with such a certificate.
-  std::vector<TsaSigner> expired = {TsaSigner{"sm2", short_tsa.cert, std::shared_ptr<const crypto::Signer>(std::move(short_tsa.signer))}};
+  std::vector<TsaSigner> expired = {TsaSigner{
+      "sm2", short_tsa.cert, std::shared_ptr<const crypto::Signer>(std::move(short_tsa.signer))}};
   auto t = TimeStampAuthority::Create(TsaSettings{}, expired, log_, clock_);
-  EXPECT_EQ((*t)->Issue(Req(crypto::HashAlgorithm::kSm3, "z")).failure, pki::FailureInfo::kTimeNotAvailable);
+  EXPECT_EQ((*t)->Issue(Req(crypto::HashAlgorithm::kSm3, "z")).failure,
+            pki::FailureInfo::kTimeNotAvailable);
   // A personal certificate is refused as a TSA signer outright.
-  std::vector<TsaSigner> wrong = {TsaSigner{"sm2", person.cert, std::shared_ptr<const crypto::Signer>(std::move(person.signer))}};
+  std::vector<TsaSigner> wrong = {TsaSigner{
+      "sm2", person.cert, std::shared_ptr<const crypto::Signer>(std::move(person.signer))}};
   EXPECT_FALSE(TimeStampAuthority::Create(TsaSettings{}, wrong, log_, clock_).ok());
 }
 

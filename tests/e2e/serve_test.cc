@@ -23,14 +23,16 @@ TEST(ServeTest, HealthzAndCleanShutdown) {
   std::string data = dir.File("inst");
   int port = testing::FreePort();
   std::string listen = "127.0.0.1:" + std::to_string(port);
-  auto init = testing::RunCommand({testing::HetongBinary(), "init", "--data", data, "--listen", listen});
+  auto init =
+      testing::RunCommand({testing::HetongBinary(), "init", "--data", data, "--listen", listen});
   ASSERT_EQ(init.exit_code, 0) << init.err;
   // A second init refuses to overwrite.
   EXPECT_EQ(testing::RunCommand({testing::HetongBinary(), "init", "--data", data}).exit_code, 2);
 
   std::string bin = testing::HetongBinary();
   std::string log = dir.File("serve.log");
-  std::vector<std::string> args = {"sh", "-c", "exec \"" + bin + "\" serve --data \"" + data + "\" > \"" + log + "\" 2>&1"};
+  std::vector<std::string> args = {
+      "sh", "-c", "exec \"" + bin + "\" serve --data \"" + data + "\" > \"" + log + "\" 2>&1"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -22,9 +22,10 @@ TEST(CosignOpensslTest, OpensslBinaryVerifiesCollaborativeSignatures) {
     dir.Write("pub.pem", client.public_key()->ToPem());
     dir.Write("m.txt", msg);
     dir.Write("s.der", *sig);
-    auto r = testing::RunCommand({"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", dir.File("pub.pem"), "-rawin",
-                                  "-digest", "sm3", "-pkeyopt", "distid:1234567812345678", "-in", dir.File("m.txt"),
-                                  "-sigfile", dir.File("s.der")});
+    auto r = testing::RunCommand({"openssl", "pkeyutl", "-verify", "-pubin", "-inkey",
+                                  dir.File("pub.pem"), "-rawin", "-digest", "sm3", "-pkeyopt",
+                                  "distid:1234567812345678", "-in", dir.File("m.txt"), "-sigfile",
+                                  dir.File("s.der")});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   }
 }

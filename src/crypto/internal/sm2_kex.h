@@ -15,8 +15,7 @@ struct KexOutput {
 // `own_r`/`own_R`: this side's ephemeral scalar and point; `peer_P`/`peer_R`: the peer's static
 // public point and ephemeral point; za/zb: Z of the initiator and of the responder.
 StatusOr<KexOutput> Sm2KexDerive(const Sm2Curve& curve, bool initiator, const BIGNUM* d,
-                                 const BIGNUM* own_r, const EC_POINT* own_R,
-                                 const EC_POINT* peer_P, const EC_POINT* peer_R, ByteView za,
-                                 ByteView zb, size_t key_len);
+                                 const BIGNUM* own_r, const EC_POINT* own_R, const EC_POINT* peer_P,
+                                 const EC_POINT* peer_R, ByteView za, ByteView zb, size_t key_len);
 
 }  // namespace hetong::crypto::internal

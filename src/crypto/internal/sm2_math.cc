@@ -54,8 +54,8 @@ StatusOr<std::unique_ptr<Sm2Curve>> Sm2Curve::FromParams(const Sm2CurveParams& p
 void Sm2Curve::Coordinates(const EC_POINT* point, Bytes* x, Bytes* y) const {
   BnPtr bx(BN_new()), by(BN_new());
   BnCtxPtr ctx(BN_CTX_new());
-  HETONG_CHECK(EC_POINT_get_affine_coordinates(group_.get(), point, bx.get(), by.get(),
-                                               ctx.get()) == 1);
+  HETONG_CHECK(
+      EC_POINT_get_affine_coordinates(group_.get(), point, bx.get(), by.get(), ctx.get()) == 1);
   *x = BnToBytes(bx.get(), field_bytes_);
   *y = BnToBytes(by.get(), field_bytes_);
 }
@@ -143,7 +143,8 @@ StatusOr<EcSignatureParts> SignDigestWithK(const Sm2Curve& curve, const BIGNUM* 
   // s = (1 + d)^-1 (k - r d) mod n
   BN_copy(dp1.get(), d);
   BN_add_word(dp1.get(), 1);
-  if (!BN_mod_inverse(inv.get(), dp1.get(), n, ctx.get())) return OpensslError("1 + d not invertible");
+  if (!BN_mod_inverse(inv.get(), dp1.get(), n, ctx.get()))
+    return OpensslError("1 + d not invertible");
   BN_mod_mul(tmp.get(), r.get(), d, n, ctx.get());
   BN_mod_sub(tmp.get(), k, tmp.get(), n, ctx.get());
   BN_mod_mul(s.get(), inv.get(), tmp.get(), n, ctx.get());

@@ -60,8 +60,7 @@ class Sm2Curve {
 StatusOr<EcSignatureParts> SignDigestWithK(const Sm2Curve& curve, const BIGNUM* d, ByteView e,
                                            const BIGNUM* k);
 // GB/T 32918.2 §7.1 on digest e: OK or "signature does not verify".
-Status VerifyDigest(const Sm2Curve& curve, const EC_POINT* pub, ByteView e, ByteView r,
-                    ByteView s);
+Status VerifyDigest(const Sm2Curve& curve, const EC_POINT* pub, ByteView e, ByteView r, ByteView s);
 // GB/T 32918.4 §6.1 with nonce k; returns the GM/T 0009 DER SM2Cipher (C1C3C2).
 StatusOr<Bytes> EncryptWithK(const Sm2Curve& curve, const EC_POINT* pub, ByteView msg,
                              const BIGNUM* k);

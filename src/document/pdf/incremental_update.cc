@@ -53,8 +53,8 @@ IncrementalUpdate::Written IncrementalUpdate::Serialize(uint64_t base, const Tra
       put(std::to_string(it->first.num) + " " + std::to_string(count) + "\n");
       for (auto e = it; e != run_end; ++e) {
         char line[32];
-        std::snprintf(line, sizeof line, "%010llu %05d n\r\n", static_cast<unsigned long long>(e->second),
-                      e->first.gen);
+        std::snprintf(line, sizeof line, "%010llu %05d n\r\n",
+                      static_cast<unsigned long long>(e->second), e->first.gen);
         put(line);
       }
       it = run_end;
@@ -78,14 +78,16 @@ IncrementalUpdate::Written IncrementalUpdate::Serialize(uint64_t base, const Tra
       index += std::to_string(it->first.num) + " " + std::to_string(count) + " ";
       for (auto e = it; e != run_end; ++e) {
         data.push_back(1);
-        for (int shift = 32; shift >= 0; shift -= 8) data.push_back(static_cast<uint8_t>(e->second >> shift));
+        for (int shift = 32; shift >= 0; shift -= 8)
+          data.push_back(static_cast<uint8_t>(e->second >> shift));
         data.push_back(static_cast<uint8_t>(e->first.gen >> 8));
         data.push_back(static_cast<uint8_t>(e->first.gen));
       }
       it = run_end;
     }
-    put(std::to_string(self.num) + " 0 obj\n<< /Type /XRef /Size " + std::to_string(next_ + 1) + " /W [1 5 2] /Index [" +
-        index + "] " + trailer_keys + " /Length " + std::to_string(data.size()) + " >>\nstream\n");
+    put(std::to_string(self.num) + " 0 obj\n<< /Type /XRef /Size " + std::to_string(next_ + 1) +
+        " /W [1 5 2] /Index [" + index + "] " + trailer_keys + " /Length " +
+        std::to_string(data.size()) + " >>\nstream\n");
     Append(w.bytes, data);
     put("\nendstream\nendobj\n");
   }

@@ -36,8 +36,8 @@ class IncrementalUpdate {
   void SetStream(ObjRef ref, std::string dict, Bytes data);
 
   struct Written {
-    Bytes bytes;                            // the update, to append at `base`
-    std::map<ObjRef, uint64_t> offsets;     // absolute offset of each object
+    Bytes bytes;                         // the update, to append at `base`
+    std::map<ObjRef, uint64_t> offsets;  // absolute offset of each object
   };
   // Serialises the update as it will sit at absolute offset `base` of the file.
   Written Serialize(uint64_t base, const TrailerFields& trailer, bool xref_stream) const;

@@ -23,7 +23,8 @@ bool SameEntry(const QPDFXRefEntry& a, const QPDFXRefEntry& b) {
   if (a.getType() != b.getType()) return false;
   if (a.getType() == 1) return a.getOffset() == b.getOffset();
   if (a.getType() == 2) {
-    return a.getObjStreamNumber() == b.getObjStreamNumber() && a.getObjStreamIndex() == b.getObjStreamIndex();
+    return a.getObjStreamNumber() == b.getObjStreamNumber() &&
+           a.getObjStreamIndex() == b.getObjStreamIndex();
   }
   return true;
 }
@@ -34,7 +35,8 @@ bool SameObject(QPDFObjectHandle a, QPDFObjectHandle b) {
   if (a.isStream()) {
     if (a.getDict().unparse() != b.getDict().unparse()) return false;
     auto da = a.getRawStreamData(), db = b.getRawStreamData();
-    return da->getSize() == db->getSize() && std::equal(da->getBuffer(), da->getBuffer() + da->getSize(), db->getBuffer());
+    return da->getSize() == db->getSize() &&
+           std::equal(da->getBuffer(), da->getBuffer() + da->getSize(), db->getBuffer());
   }
   // unparse() of an indirect object is its reference ("4 0 R"); compare the contents.
   return a.unparseResolved() == b.unparseResolved();
@@ -84,8 +86,14 @@ bool Invisible(QPDFObjectHandle widget) {
 
 class Analyzer {
  public:
-  Analyzer(QPDF& qb, QPDF& qa, uint64_t before_end, uint64_t after_end, int revision, std::vector<Modification>& out)
-      : qb_(qb), qa_(qa), before_end_(before_end), after_end_(after_end), revision_(revision), out_(out) {}
+  Analyzer(QPDF& qb, QPDF& qa, uint64_t before_end, uint64_t after_end, int revision,
+           std::vector<Modification>& out)
+      : qb_(qb),
+        qa_(qa),
+        before_end_(before_end),
+        after_end_(after_end),
+        revision_(revision),
+        out_(out) {}
 
   void Run() {
     xb_ = qb_.getXRefTable();
@@ -99,17 +107,21 @@ class Analyzer {
       auto it = xb_.find(og);
       if (it != xb_.end() && SameEntry(it->second, e)) continue;
       if (!InThisUpdate(e)) {
-        Add("object", "object " + Id(og) + " is redefined to point at bytes outside this update", false);
+        Add("object", "object " + Id(og) + " is redefined to point at bytes outside this update",
+            false);
         continue;
       }
       if (it == xb_.end()) {
         if (dangling_.contains(og)) {
-          Add("object", "object " + Id(og) + " was referenced before this update but only defined by it", false);
+          Add("object",
+              "object " + Id(og) + " was referenced before this update but only defined by it",
+              false);
           continue;
         }
         if (og.getObj() < size_before_) {
           Add("object",
-              "object " + Id(og) + " was free or missing and is now defined (earlier references to it now resolve)",
+              "object " + Id(og) +
+                  " was free or missing and is now defined (earlier references to it now resolve)",
               false);
         }
         continue;  // a new object matters only through what refers to it
@@ -119,7 +131,8 @@ class Analyzer {
     for (const auto& [og, e] : xb_) {
       if (!xa_.contains(og)) Add("object", "object " + Id(og) + " was deleted", false);
     }
-    if (qb_.getAllPages().size() != qa_.getAllPages().size()) Add("page-content", "the number of pages changed", false);
+    if (qb_.getAllPages().size() != qa_.getAllPages().size())
+      Add("page-content", "the number of pages changed", false);
   }
 
  private:
@@ -129,7 +142,8 @@ class Analyzer {
 
   bool InThisUpdate(const QPDFXRefEntry& e) const {
     auto in = [&](qpdf_offset_t off) {
-      return off >= 0 && static_cast<uint64_t>(off) >= before_end_ && static_cast<uint64_t>(off) < after_end_;
+      return off >= 0 && static_cast<uint64_t>(off) >= before_end_ &&
+             static_cast<uint64_t>(off) < after_end_;
     };
     if (e.getType() == 1) return in(e.getOffset());
     if (e.getType() == 2) {
@@ -145,15 +159,18 @@ class Analyzer {
     root_ = root.getObjGen();
     QPDFObjectHandle acro = root.getKey("/AcroForm");
     if (acro.isIndirect()) acro_ = acro.getObjGen();
-    if (acro.isDictionary() && acro.getKey("/Fields").isIndirect()) fields_array_ = acro.getKey("/Fields").getObjGen();
+    if (acro.isDictionary() && acro.getKey("/Fields").isIndirect())
+      fields_array_ = acro.getKey("/Fields").getObjGen();
     if (root.getKey("/DSS").isIndirect()) dss_ = root.getKey("/DSS").getObjGen();
     if (root.getKey("/Metadata").isIndirect()) metadata_ = root.getKey("/Metadata").getObjGen();
-    if (qb_.getTrailer().getKey("/Info").isIndirect()) info_ = qb_.getTrailer().getKey("/Info").getObjGen();
+    if (qb_.getTrailer().getKey("/Info").isIndirect())
+      info_ = qb_.getTrailer().getKey("/Info").getObjGen();
     auto pages = qb_.getAllPages();
     for (size_t i = 0; i < pages.size(); ++i) {
       QPDFObjectHandle p = pages[i];
       page_numbers_[p.getObjGen()] = static_cast<int>(i + 1);
-      if (p.getKey("/Annots").isIndirect()) annots_arrays_[p.getKey("/Annots").getObjGen()] = static_cast<int>(i + 1);
+      if (p.getKey("/Annots").isIndirect())
+        annots_arrays_[p.getKey("/Annots").getObjGen()] = static_cast<int>(i + 1);
     }
   }
 
@@ -165,7 +182,8 @@ class Analyzer {
     stack.push_back(qb_.getTrailer());
     size_t visited = 0;
     while (!stack.empty()) {
-      if (visited >= 5000000) throw std::runtime_error("the document has too many objects to analyse");
+      if (visited >= 5000000)
+        throw std::runtime_error("the document has too many objects to analyse");
       QPDFObjectHandle h = stack.back();
       stack.pop_back();
       ++visited;
@@ -195,14 +213,16 @@ class Analyzer {
 
   void CheckTrailer() {
     QPDFObjectHandle ta = qa_.getTrailer();
-    if (qa_.getRoot().getObjGen() != root_) Add("catalog", "the document catalog was replaced by another object", false);
+    if (qa_.getRoot().getObjGen() != root_)
+      Add("catalog", "the document catalog was replaced by another object", false);
     QPDFObjectHandle info = ta.getKey("/Info");
     if (info.isIndirect() && info.getObjGen() != info_ && !IsNew(info)) {
       Add("metadata", "the trailer's /Info now points at object " + Id(info.getObjGen()), false);
     } else if (info.isIndirect() && info.getObjGen() != info_) {
       Add("metadata", "new document information (title, dates)", true);
     }
-    if (ta.hasKey("/Encrypt") != qb_.getTrailer().hasKey("/Encrypt")) Add("object", "encryption was added", false);
+    if (ta.hasKey("/Encrypt") != qb_.getTrailer().hasKey("/Encrypt"))
+      Add("object", "encryption was added", false);
   }
 
   // The signature dictionary of the field of `h` (a field or widget), when it was created by
@@ -219,7 +239,8 @@ class Analyzer {
     for (int i = 0; i < 4; ++i) {
       if (!br.getArrayItem(i).isInteger() || br.getArrayItem(i).getIntValue() < 0) return false;
     }
-    uint64_t end = static_cast<uint64_t>(br.getArrayItem(2).getIntValue()) + static_cast<uint64_t>(br.getArrayItem(3).getIntValue());
+    uint64_t end = static_cast<uint64_t>(br.getArrayItem(2).getIntValue()) +
+                   static_cast<uint64_t>(br.getArrayItem(3).getIntValue());
     return end <= after_end_ && after_end_ - end <= 2 && end > before_end_;
   }
 
@@ -228,18 +249,22 @@ class Analyzer {
     bool ts = false;
     if (NameOf(a, "/Subtype") == "/Widget" && SignatureFieldOf(a).isDictionary()) {
       if (SignedByThisUpdate(a, &ts)) {
-        Add(ts ? "timestamp" : "form", std::string(ts ? "document time-stamp" : "signature") + " field added on " + where,
+        Add(ts ? "timestamp" : "form",
+            std::string(ts ? "document time-stamp" : "signature") + " field added on " + where,
             true);
       } else if (Invisible(a)) {
         Add("form", "an empty invisible signature field was added on " + where, true);
       } else {
-        Add("form", "a visible signature field that this update does not sign was added on " + where, false);
+        Add("form",
+            "a visible signature field that this update does not sign was added on " + where,
+            false);
       }
       return;
     }
     std::string sub = NameOf(a, "/Subtype");
-    Add("annotation", (sub.empty() ? std::string("an annotation") : "a " + sub.substr(1) + " annotation") +
-                          " was added on " + where,
+    Add("annotation",
+        (sub.empty() ? std::string("an annotation") : "a " + sub.substr(1) + " annotation") +
+            " was added on " + where,
         false);
   }
 
@@ -247,30 +272,39 @@ class Analyzer {
   void JudgeAddedField(QPDFObjectHandle f) {
     bool ts = false;
     QPDFObjectHandle kids = f.getKey("/Kids");
-    if (NameOf(f, "/FT") == "/Sig" && (SignedByThisUpdate(f, &ts) || (!f.hasKey("/V") && !kids.isArray() && Invisible(f)))) {
+    if (NameOf(f, "/FT") == "/Sig" &&
+        (SignedByThisUpdate(f, &ts) || (!f.hasKey("/V") && !kids.isArray() && Invisible(f)))) {
       return;  // reported with its widget
     }
     if (NameOf(f, "/FT") == "/Sig" && !f.hasKey("/V")) {
       bool all_invisible = kids.isArray();
-      for (int i = 0; kids.isArray() && i < kids.getArrayNItems(); ++i) all_invisible = all_invisible && Invisible(kids.getArrayItem(i));
+      for (int i = 0; kids.isArray() && i < kids.getArrayNItems(); ++i)
+        all_invisible = all_invisible && Invisible(kids.getArrayItem(i));
       if (all_invisible) return;
     }
     Add("form", "a form field that this update does not sign was added", false);
   }
 
   // An array that may only grow at its end (a page's /Annots, the form's /Fields).
-  void JudgeAppend(QPDFObjectHandle was, QPDFObjectHandle now, bool annots, const std::string& where) {
+  void JudgeAppend(QPDFObjectHandle was, QPDFObjectHandle now, bool annots,
+                   const std::string& where) {
     int nw = was.isArray() ? was.getArrayNItems() : 0;
     int nn = now.isArray() ? now.getArrayNItems() : 0;
     if (!now.isArray() && !now.isNull()) {
-      Add(annots ? "annotation-list" : "form", std::string(annots ? "the annotations of " + where : "the form's fields") + " are not a list any more", false);
+      Add(annots ? "annotation-list" : "form",
+          std::string(annots ? "the annotations of " + where : "the form's fields") +
+              " are not a list any more",
+          false);
       return;
     }
     bool prefix = nn >= nw;
-    for (int i = 0; prefix && i < nw; ++i) prefix = was.getArrayItem(i).unparse() == now.getArrayItem(i).unparse();
+    for (int i = 0; prefix && i < nw; ++i)
+      prefix = was.getArrayItem(i).unparse() == now.getArrayItem(i).unparse();
     if (!prefix) {
       Add(annots ? "annotation-list" : "form",
-          std::string(annots ? "annotations of " + where : "form fields") + " were removed or reordered", false);
+          std::string(annots ? "annotations of " + where : "form fields") +
+              " were removed or reordered",
+          false);
       return;
     }
     for (int i = nw; i < nn; ++i) {
@@ -303,17 +337,22 @@ class Analyzer {
     for (const auto& k : ChangedKeys(was, now)) {
       if (k == "/SigFlags") continue;
       if (k == "/Fields") {
-        QPDFObjectHandle fw = was.isDictionary() ? was.getKey("/Fields") : QPDFObjectHandle::newNull();
+        QPDFObjectHandle fw =
+            was.isDictionary() ? was.getKey("/Fields") : QPDFObjectHandle::newNull();
         QPDFObjectHandle fn = now.getKey("/Fields");
-        if (fw.isIndirect() && fn.isIndirect() && fw.getObjGen() == fn.getObjGen()) continue;  // judged as itself
-        if (fn.isIndirect() && !IsNew(fn) && !(fw.isIndirect() && fw.getObjGen() == fn.getObjGen())) {
+        if (fw.isIndirect() && fn.isIndirect() && fw.getObjGen() == fn.getObjGen())
+          continue;  // judged as itself
+        if (fn.isIndirect() && !IsNew(fn) &&
+            !(fw.isIndirect() && fw.getObjGen() == fn.getObjGen())) {
           Add("form", "the form's /Fields now points at another existing object", false);
           continue;
         }
         JudgeAppend(fw, fn, false, "");
         continue;
       }
-      if (k == "/DR" && DrSuperset(was.isDictionary() ? was.getKey("/DR") : QPDFObjectHandle::newNull(), now.getKey("/DR"))) {
+      if (k == "/DR" &&
+          DrSuperset(was.isDictionary() ? was.getKey("/DR") : QPDFObjectHandle::newNull(),
+                     now.getKey("/DR"))) {
         continue;
       }
       Add("form", "the interactive form's " + k.substr(1) + " changed", false);
@@ -336,14 +375,16 @@ class Analyzer {
         if (vn.isDictionary() && (!vn.isIndirect() || IsNew(vn))) {
           Add("validation-data", "validation data (DSS) added", true);
         } else {
-          Add("catalog", "the catalog's /DSS now points at an existing object, or was removed", false);
+          Add("catalog", "the catalog's /DSS now points at an existing object, or was removed",
+              false);
         }
       } else if (k == "/Extensions") {
         Add("catalog", "document catalog: extension declarations updated", true);
       } else if (k == "/Metadata" && vn.isStream() && IsNew(vn)) {
         Add("metadata", "new XMP metadata", true);
       } else if (k == "/Perms") {
-        Add("catalog", "certification permissions (/Perms) were added or changed after a signature", false);
+        Add("catalog", "certification permissions (/Perms) were added or changed after a signature",
+            false);
       } else {
         Add("catalog", "document catalog: " + k.substr(1) + " changed", false);
       }
@@ -354,7 +395,8 @@ class Analyzer {
     for (const auto& k : ChangedKeys(was, now)) {
       if (k == "/Annots") {
         QPDFObjectHandle aw = was.getKey("/Annots"), an = now.getKey("/Annots");
-        if (an.isIndirect() && !IsNew(an) && !(aw.isIndirect() && aw.getObjGen() == an.getObjGen())) {
+        if (an.isIndirect() && !IsNew(an) &&
+            !(aw.isIndirect() && aw.getObjGen() == an.getObjGen())) {
           Add("annotation-list", where + ": /Annots now points at another existing object", false);
         } else {
           JudgeAppend(aw, an, true, where);
@@ -374,10 +416,13 @@ class Analyzer {
     if (og == dss_) {
       bool plain = now.isDictionary();
       for (const auto& k : plain ? now.getKeys() : std::set<std::string>{}) {
-        plain = plain && (k == "/Type" || k == "/Certs" || k == "/OCSPs" || k == "/CRLs" || k == "/VRI");
+        plain = plain &&
+                (k == "/Type" || k == "/Certs" || k == "/OCSPs" || k == "/CRLs" || k == "/VRI");
       }
       return Add(plain ? "validation-data" : "object",
-                 plain ? "validation data (DSS) updated" : "the DSS holds something else than validation data", plain);
+                 plain ? "validation data (DSS) updated"
+                       : "the DSS holds something else than validation data",
+                 plain);
     }
     if (og == info_) return Add("metadata", "document information (title, dates) changed", true);
     if (og == metadata_) return Add("metadata", "XMP metadata changed", true);
@@ -395,18 +440,23 @@ class Analyzer {
       for (const auto& k : ChangedKeys(was, now)) only = only && (k == "/V" || k == "/AP");
       std::string name = now.getKey("/T").isString() ? now.getKey("/T").getUTF8Value() : Id(og);
       bool signed_here = SignedByThisUpdate(now, &ts);
-      return Add("form", "the empty signature field " + name + " was signed" + (only && signed_here ? "" : " and changed otherwise"),
+      return Add("form",
+                 "the empty signature field " + name + " was signed" +
+                     (only && signed_here ? "" : " and changed otherwise"),
                  only && signed_here);
     }
-    if (NameOf(was, "/Subtype") == "/Widget" && !was.hasKey("/FT") && SignatureFieldOf(was).isDictionary()) {
+    if (NameOf(was, "/Subtype") == "/Widget" && !was.hasKey("/FT") &&
+        SignatureFieldOf(was).isDictionary()) {
       bool only = true;
       for (const auto& k : ChangedKeys(was, now)) only = only && k == "/AP";
       bool parent_signed_here = SignedByThisUpdate(now, &ts);
-      return Add("form", "the appearance of a signature widget changed", only && parent_signed_here);
+      return Add("form", "the appearance of a signature widget changed",
+                 only && parent_signed_here);
     }
     std::string type = NameOf(was, "/Type");
     std::string what = type.empty() ? (was.isStream() ? "a stream" : "an object") : type.substr(1);
-    Add(was.isStream() ? "page-content" : "object", "object " + Id(og) + " (" + what + ") was replaced", false);
+    Add(was.isStream() ? "page-content" : "object",
+        "object " + Id(og) + " (" + what + ") was replaced", false);
   }
 
   QPDF& qb_;
@@ -423,8 +473,8 @@ class Analyzer {
 
 }  // namespace
 
-StatusOr<std::vector<Modification>> AnalyzeIncrement(const std::string& path, uint64_t before_end, uint64_t after_end,
-                                                     int revision) {
+StatusOr<std::vector<Modification>> AnalyzeIncrement(const std::string& path, uint64_t before_end,
+                                                     uint64_t after_end, int revision) {
   HETONG_ASSIGN_OR_RETURN(auto before, PdfFile::Open(path, before_end));
   HETONG_ASSIGN_OR_RETURN(auto after, PdfFile::Open(path, after_end));
   std::vector<Modification> out;

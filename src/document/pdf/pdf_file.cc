@@ -9,9 +9,8 @@
 #include <ctime>
 #include <set>
 
-#include "document/pdf/internal/qpdf.h"
-
 #include "base/file.h"
+#include "document/pdf/internal/qpdf.h"
 
 namespace hetong::document::pdf {
 
@@ -28,7 +27,8 @@ namespace {
 // A read-only qpdf InputSource over the first `limit` bytes of a file descriptor.
 class BoundedFileSource final : public InputSource {
  public:
-  BoundedFileSource(int fd, std::string name, qpdf_offset_t limit) : fd_(fd), name_(std::move(name)), limit_(limit) {}
+  BoundedFileSource(int fd, std::string name, qpdf_offset_t limit)
+      : fd_(fd), name_(std::move(name)), limit_(limit) {}
   ~BoundedFileSource() override { ::close(fd_); }
 
   qpdf_offset_t findAndSkipNextEOL() override {
@@ -36,7 +36,8 @@ class BoundedFileSource final : public InputSource {
     bool found = false;
     char chunk[4096];
     while (pos_ < limit_) {
-      size_t n = Pread(chunk, static_cast<size_t>(std::min<qpdf_offset_t>(sizeof chunk, limit_ - pos_)), pos_);
+      size_t n = Pread(
+          chunk, static_cast<size_t>(std::min<qpdf_offset_t>(sizeof chunk, limit_ - pos_)), pos_);
       if (n == 0) break;
       size_t i = 0;
       if (!found) {
@@ -67,9 +68,15 @@ class BoundedFileSource final : public InputSource {
   qpdf_offset_t tell() override { return pos_; }
   void seek(qpdf_offset_t offset, int whence) override {
     switch (whence) {
-      case SEEK_SET: pos_ = offset; break;
-      case SEEK_CUR: pos_ += offset; break;
-      case SEEK_END: pos_ = limit_ + offset; break;
+      case SEEK_SET:
+        pos_ = offset;
+        break;
+      case SEEK_CUR:
+        pos_ += offset;
+        break;
+      case SEEK_END:
+        pos_ = limit_ + offset;
+        break;
     }
     if (pos_ < 0) throw std::runtime_error("seek before the start of the file");
   }
@@ -77,7 +84,8 @@ class BoundedFileSource final : public InputSource {
   size_t read(char* out, size_t length) override {
     last_offset = pos_;
     if (pos_ >= limit_) return 0;
-    size_t want = static_cast<size_t>(std::min<qpdf_offset_t>(static_cast<qpdf_offset_t>(length), limit_ - pos_));
+    size_t want = static_cast<size_t>(
+        std::min<qpdf_offset_t>(static_cast<qpdf_offset_t>(length), limit_ - pos_));
     size_t n = Pread(out, want, pos_);
     pos_ += static_cast<qpdf_offset_t>(n);
     return n;
@@ -90,7 +98,8 @@ class BoundedFileSource final : public InputSource {
   size_t Pread(char* dst, size_t n, qpdf_offset_t at) {
     size_t total = 0;
     while (total < n) {
-      ssize_t r = ::pread(fd_, dst + total, n - total, static_cast<off_t>(at) + static_cast<off_t>(total));
+      ssize_t r =
+          ::pread(fd_, dst + total, n - total, static_cast<off_t>(at) + static_cast<off_t>(total));
       if (r < 0) {
         if (errno == EINTR) continue;
         throw std::runtime_error("read error");
@@ -155,12 +164,15 @@ StatusOr<std::vector<RevisionEnd>> FindRevisionEnds(const std::string& path, uin
     uint64_t base = pos - tail.size();
     pos += static_cast<uint64_t>(n);
     bool more = pos < limit;
-    for (size_t at = window.find(kStart); at != std::string::npos; at = window.find(kStart, at + 1)) {
+    for (size_t at = window.find(kStart); at != std::string::npos;
+         at = window.find(kStart, at + 1)) {
       uint64_t abs = base + at;
       if (any && abs <= last_recorded) continue;
       size_t p = at + kStart.size();
       auto ws = [&] {
-        while (p < window.size() && (window[p] == ' ' || window[p] == '\r' || window[p] == '\n' || window[p] == '\t')) ++p;
+        while (p < window.size() &&
+               (window[p] == ' ' || window[p] == '\r' || window[p] == '\n' || window[p] == '\t'))
+          ++p;
       };
       ws();
       size_t digits = p;
@@ -234,10 +246,13 @@ std::optional<uint64_t> TopLevelPrev(std::string_view text, bool* complete) {
     } else if (c == '/' && depth == 1 && text.compare(i, 5, "/Prev") == 0 && i + 5 < text.size() &&
                std::string_view(" \t\r\n\f\0", 6).find(text[i + 5]) != std::string_view::npos) {
       size_t p = i + 5;
-      while (p < text.size() && std::string_view(" \t\r\n\f\0", 6).find(text[p]) != std::string_view::npos) ++p;
+      while (p < text.size() &&
+             std::string_view(" \t\r\n\f\0", 6).find(text[p]) != std::string_view::npos)
+        ++p;
       uint64_t v = 0;
       size_t digits = p;
-      while (p < text.size() && text[p] >= '0' && text[p] <= '9' && p - digits < 19) v = v * 10 + static_cast<uint64_t>(text[p++] - '0');
+      while (p < text.size() && text[p] >= '0' && text[p] <= '9' && p - digits < 19)
+        v = v * 10 + static_cast<uint64_t>(text[p++] - '0');
       if (p > digits) prev = v;
       i = p;
     } else {
@@ -248,9 +263,13 @@ std::optional<uint64_t> TopLevelPrev(std::string_view text, bool* complete) {
 }
 
 // The /Prev of the cross-reference section (table or stream) at `offset`.
-StatusOr<std::optional<uint64_t>> SectionPrev(const std::string& path, uint64_t offset, uint64_t limit) {
+StatusOr<std::optional<uint64_t>> SectionPrev(const std::string& path, uint64_t offset,
+                                              uint64_t limit) {
   constexpr size_t kDict = 64 << 10;
-  HETONG_ASSIGN_OR_RETURN(Bytes head, ReadRange(path, offset, static_cast<size_t>(std::min<uint64_t>(kDict, limit - std::min(limit, offset)))));
+  HETONG_ASSIGN_OR_RETURN(
+      Bytes head,
+      ReadRange(path, offset,
+                static_cast<size_t>(std::min<uint64_t>(kDict, limit - std::min(limit, offset)))));
   std::string_view h(reinterpret_cast<const char*>(head.data()), head.size());
   uint64_t dict_at = 0;
   if (h.rfind("xref", 0) == 0) {
@@ -260,7 +279,9 @@ StatusOr<std::optional<uint64_t>> SectionPrev(const std::string& path, uint64_t 
     std::string carry;
     bool found = false;
     while (pos < limit && !found) {
-      HETONG_ASSIGN_OR_RETURN(Bytes chunk, ReadRange(path, pos, static_cast<size_t>(std::min<uint64_t>(kChunk, limit - pos))));
+      HETONG_ASSIGN_OR_RETURN(
+          Bytes chunk,
+          ReadRange(path, pos, static_cast<size_t>(std::min<uint64_t>(kChunk, limit - pos))));
       if (chunk.empty()) break;
       std::string window = carry + std::string(chunk.begin(), chunk.end());
       size_t at = window.find("trailer");
@@ -274,15 +295,21 @@ StatusOr<std::optional<uint64_t>> SectionPrev(const std::string& path, uint64_t 
     if (!found) return InvalidArgumentError("a cross-reference table has no trailer");
   } else {
     size_t open = h.find("<<");
-    if (open == std::string_view::npos || h.find("obj") == std::string_view::npos || h.find("obj") > open) {
-      return InvalidArgumentError("no cross-reference section at the offset given by startxref or /Prev");
+    if (open == std::string_view::npos || h.find("obj") == std::string_view::npos ||
+        h.find("obj") > open) {
+      return InvalidArgumentError(
+          "no cross-reference section at the offset given by startxref or /Prev");
     }
     dict_at = offset + open;
   }
-  HETONG_ASSIGN_OR_RETURN(Bytes dict, ReadRange(path, dict_at, static_cast<size_t>(std::min<uint64_t>(kDict, limit - std::min(limit, dict_at)))));
+  HETONG_ASSIGN_OR_RETURN(
+      Bytes dict,
+      ReadRange(path, dict_at,
+                static_cast<size_t>(std::min<uint64_t>(kDict, limit - std::min(limit, dict_at)))));
   std::string_view d(reinterpret_cast<const char*>(dict.data()), dict.size());
   size_t open = d.find("<<");
-  if (open == std::string_view::npos) return InvalidArgumentError("a cross-reference section has no dictionary");
+  if (open == std::string_view::npos)
+    return InvalidArgumentError("a cross-reference section has no dictionary");
   bool complete = false;
   auto prev = TopLevelPrev(d.substr(open), &complete);
   if (!complete) return InvalidArgumentError("a cross-reference dictionary does not end");
@@ -299,8 +326,10 @@ StatusOr<std::vector<RevisionEnd>> FindRevisions(const std::string& path, uint64
   std::set<uint64_t> seen;
   std::optional<uint64_t> next = markers.back().startxref;
   while (next) {
-    if (*next >= limit) return InvalidArgumentError("a cross-reference offset points past the end of the file");
-    if (!seen.insert(*next).second) return InvalidArgumentError("the cross-reference sections form a loop (/Prev)");
+    if (*next >= limit)
+      return InvalidArgumentError("a cross-reference offset points past the end of the file");
+    if (!seen.insert(*next).second)
+      return InvalidArgumentError("the cross-reference sections form a loop (/Prev)");
     if (chain.size() > 100000) return InvalidArgumentError("too many cross-reference sections");
     chain.push_back(*next);
     HETONG_ASSIGN_OR_RETURN(next, SectionPrev(path, *next, limit));
@@ -317,9 +346,12 @@ StatusOr<std::vector<RevisionEnd>> FindRevisions(const std::string& path, uint64
       }
     }
   }
-  std::sort(out.begin(), out.end(), [](const RevisionEnd& a, const RevisionEnd& b) { return a.offset < b.offset; });
-  out.erase(std::unique(out.begin(), out.end(), [](const RevisionEnd& a, const RevisionEnd& b) { return a.offset == b.offset; }),
-            out.end());
+  std::sort(out.begin(), out.end(),
+            [](const RevisionEnd& a, const RevisionEnd& b) { return a.offset < b.offset; });
+  out.erase(
+      std::unique(out.begin(), out.end(),
+                  [](const RevisionEnd& a, const RevisionEnd& b) { return a.offset == b.offset; }),
+      out.end());
   if (out.empty() || out.back().offset != markers.back().offset) {
     return InvalidArgumentError("the last startxref does not end a revision");
   }
@@ -337,19 +369,22 @@ StatusOr<std::vector<RevisionEnd>> FindRevisions(const std::string& path, uint64
       if (r.offset < pointer_end) previous_end = std::max(previous_end, r.offset);
     }
     if (pointer_end != 0 && (chain[i] >= pointer_end || chain[i] < previous_end)) {
-      return InvalidArgumentError("a cross-reference section lies outside the revision that refers to it");
+      return InvalidArgumentError(
+          "a cross-reference section lies outside the revision that refers to it");
     }
   }
   return out;
 }
 
-StatusOr<std::unique_ptr<PdfFile>> PdfFile::Open(const std::string& path, std::optional<uint64_t> limit) {
-  struct stat st{};
+StatusOr<std::unique_ptr<PdfFile>> PdfFile::Open(const std::string& path,
+                                                 std::optional<uint64_t> limit) {
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return base::ErrnoStatus(errno, "cannot open", path);
   if (!S_ISREG(st.st_mode)) return InvalidArgumentError("'" + path + "' is not a regular file");
   std::unique_ptr<PdfFile> f(new PdfFile());
   f->path_ = path;
-  f->size_ = limit ? std::min<uint64_t>(*limit, static_cast<uint64_t>(st.st_size)) : static_cast<uint64_t>(st.st_size);
+  f->size_ = limit ? std::min<uint64_t>(*limit, static_cast<uint64_t>(st.st_size))
+                   : static_cast<uint64_t>(st.st_size);
   // The header must be there.
   HETONG_ASSIGN_OR_RETURN(Bytes head, ReadRange(path, 0, 1024));
   std::string_view h(reinterpret_cast<const char*>(head.data()), head.size());
@@ -371,7 +406,8 @@ StatusOr<std::unique_ptr<PdfFile>> PdfFile::Open(const std::string& path, std::o
         f->qpdf_->setAttemptRecovery(false);
         f->qpdf_->processInputSource(source);
         if (f->qpdf_->isEncrypted()) {
-          return InvalidArgumentError("'" + path + "' is encrypted; decrypt it first (e.g. qpdf --decrypt)");
+          return InvalidArgumentError("'" + path +
+                                      "' is encrypted; decrypt it first (e.g. qpdf --decrypt)");
         }
         // Touch the catalog and pages so that structural damage shows now.
         QPDFObjectHandle root = f->qpdf_->getRoot();
@@ -379,14 +415,16 @@ StatusOr<std::unique_ptr<PdfFile>> PdfFile::Open(const std::string& path, std::o
         (void)f->qpdf_->getAllPages();
         if (f->qpdf_->anyWarnings()) {
           auto w = f->qpdf_->getWarnings();
-          return InvalidArgumentError("'" + path + "' is damaged (" + (w.empty() ? "" : w.front().what()) +
+          return InvalidArgumentError("'" + path + "' is damaged (" +
+                                      (w.empty() ? "" : w.front().what()) +
                                       "); repair it first (e.g. qpdf in.pdf out.pdf)");
         }
         return OkStatus();
       },
       "'" + path + "' cannot be read as a PDF");
   if (!s.ok() && s.message().find("invalid password") != std::string::npos) {
-    return InvalidArgumentError("'" + path + "' is encrypted (password-protected); decrypt it first (e.g. qpdf --decrypt)");
+    return InvalidArgumentError(
+        "'" + path + "' is encrypted (password-protected); decrypt it first (e.g. qpdf --decrypt)");
   }
   HETONG_RETURN_IF_ERROR(s);
   // The kind of the last cross-reference section.
@@ -429,7 +467,8 @@ std::string PdfTextString(std::string_view utf8) {
       cp = ((c & 0x0f) << 12) | ((utf8[i + 1] & 0x3f) << 6) | (utf8[i + 2] & 0x3f);
       n = 3;
     } else if ((c >> 3) == 30 && i + 3 < utf8.size()) {
-      cp = ((c & 0x07) << 18) | ((utf8[i + 1] & 0x3f) << 12) | ((utf8[i + 2] & 0x3f) << 6) | (utf8[i + 3] & 0x3f);
+      cp = ((c & 0x07) << 18) | ((utf8[i + 1] & 0x3f) << 12) | ((utf8[i + 2] & 0x3f) << 6) |
+           (utf8[i + 3] & 0x3f);
       n = 4;
     }
     i += n;
@@ -450,8 +489,8 @@ std::string PdfDate(int64_t unix_seconds) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "D:%04d%02d%02d%02d%02d%02d+00'00'", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::snprintf(buf, sizeof buf, "D:%04d%02d%02d%02d%02d%02d+00'00'", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
 

@@ -36,9 +36,9 @@ struct ObjRef {
 };
 
 struct RevisionEnd {
-  uint64_t offset = 0;       // just after "%%EOF" (and its end-of-line, if any)
-  uint64_t eof_offset = 0;   // just after "%%EOF"
-  uint64_t startxref = 0;    // the value after "startxref"
+  uint64_t offset = 0;      // just after "%%EOF" (and its end-of-line, if any)
+  uint64_t eof_offset = 0;  // just after "%%EOF"
+  uint64_t startxref = 0;   // the value after "startxref"
 };
 
 class PdfFile {

@@ -1,7 +1,6 @@
 // Signing and verification of PDF files end to end, on files the tests make, checked by our
 // verifier and by independent tools (qpdf --check, poppler's pdfsig and pdftoppm).
 #include <gtest/gtest.h>
-#include "document/pdf/internal/qpdf.h"
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -15,6 +14,7 @@
 #include "crypto/oids.h"
 #include "document/pdf/incremental_update.h"
 #include "document/pdf/internal/file_io.h"
+#include "document/pdf/internal/qpdf.h"
 #include "document/pdf/pdf_file.h"
 #include "document/pdf/pdf_test_env.h"
 #include "document/pdf/report.h"
@@ -71,8 +71,9 @@ TEST(PdfSign, EveryFamilyAndFileLayoutSignsAndVerifies) {
     const char* name;
     TestPdfSpec::Layout layout;
   };
-  for (L l : {L{"table", TestPdfSpec::Layout::kXrefTable}, L{"stream", TestPdfSpec::Layout::kXrefStream},
-              L{"linearized", TestPdfSpec::Layout::kLinearized}}) {
+  for (L l :
+       {L{"table", TestPdfSpec::Layout::kXrefTable}, L{"stream", TestPdfSpec::Layout::kXrefStream},
+        L{"linearized", TestPdfSpec::Layout::kLinearized}}) {
     TestPdfSpec spec;
     spec.pages = 3;
     spec.layout = l.layout;
@@ -135,7 +136,9 @@ TEST(PdfSign, LevelsUpToLongTermArchive) {
     SCOPED_TRACE(family);
     std::string bt = dir.File(family + "-bt.pdf"), blt = dir.File(family + "-blt.pdf"),
                 blta = dir.File(family + "-blta.pdf"), ext = dir.File(family + "-ext.pdf");
-    ASSERT_TRUE(SignPdf(in, bt, env.SignerOf(family), env.Cert(family), env.Options(family, PadesLevel::kBT)).ok());
+    ASSERT_TRUE(SignPdf(in, bt, env.SignerOf(family), env.Cert(family),
+                        env.Options(family, PadesLevel::kBT))
+                    .ok());
     ValidationReport r = Verify(bt);
     ASSERT_EQ(r.signatures.size(), 1u);
     EXPECT_EQ(r.signatures[0].indication, Indication::kTotalPassed) << Describe(r);
@@ -143,9 +146,11 @@ TEST(PdfSign, LevelsUpToLongTermArchive) {
     ASSERT_TRUE(r.signatures[0].proven_time.has_value());
     ASSERT_TRUE(r.signatures[0].timestamp.has_value());
     EXPECT_TRUE(r.signatures[0].timestamp->valid);
-    EXPECT_LE(*r.signatures[0].proven_time - *r.signatures[0].claimed_time, std::chrono::minutes(1));
+    EXPECT_LE(*r.signatures[0].proven_time - *r.signatures[0].claimed_time,
+              std::chrono::minutes(1));
 
-    auto lt = SignPdf(in, blt, env.SignerOf(family), env.Cert(family), env.Options(family, PadesLevel::kBLT));
+    auto lt = SignPdf(in, blt, env.SignerOf(family), env.Cert(family),
+                      env.Options(family, PadesLevel::kBLT));
     ASSERT_TRUE(lt.ok()) << lt.status();
     ExpectQpdfCheck(blt);
     // Offline: the DSS is enough.
@@ -154,10 +159,13 @@ TEST(PdfSign, LevelsUpToLongTermArchive) {
     EXPECT_EQ(r.signatures[0].indication, Indication::kTotalPassed) << Describe(r);
     EXPECT_EQ(r.signatures[0].level, "B-LT");
     EXPECT_FALSE(r.signatures[0].covers_whole_file);  // the DSS came after
-    EXPECT_TRUE(r.signatures[0].modifications.size() == 1 && r.signatures[0].modifications[0].allowed)
+    EXPECT_TRUE(r.signatures[0].modifications.size() == 1 &&
+                r.signatures[0].modifications[0].allowed)
         << Describe(r);
 
-    ASSERT_TRUE(SignPdf(in, blta, env.SignerOf(family), env.Cert(family), env.Options(family, PadesLevel::kBLTA)).ok());
+    ASSERT_TRUE(SignPdf(in, blta, env.SignerOf(family), env.Cert(family),
+                        env.Options(family, PadesLevel::kBLTA))
+                    .ok());
     ExpectQpdfCheck(blta);
     r = Verify(blta, false);
     ASSERT_EQ(r.signatures.size(), 2u) << Describe(r);
@@ -194,7 +202,8 @@ TEST(PdfSign, DocumentTimestampAloneMakesBaselineSignaturesBT) {
   EXPECT_TRUE(rep.AllPassed()) << Describe(rep);
   // A document time-stamp on an unsigned file is fine too.
   std::string plain_ts = dir.File("plain-ts.pdf");
-  ASSERT_TRUE(AddDocumentTimestamp(in, plain_ts, env.timestamps(), crypto::HashAlgorithm::kSha256).ok());
+  ASSERT_TRUE(
+      AddDocumentTimestamp(in, plain_ts, env.timestamps(), crypto::HashAlgorithm::kSha256).ok());
   rep = Verify(plain_ts);
   ASSERT_EQ(rep.signatures.size(), 1u);
   EXPECT_EQ(rep.signatures[0].indication, Indication::kTotalPassed) << Describe(rep);
@@ -203,7 +212,8 @@ TEST(PdfSign, DocumentTimestampAloneMakesBaselineSignaturesBT) {
 // A revocation checker whose sources are all down.
 class Unreachable final : public pki::RevocationChecker {
  public:
-  pki::RevocationCheck Check(const pki::Certificate&, const pki::Certificate&, base::TimePoint) override {
+  pki::RevocationCheck Check(const pki::Certificate&, const pki::Certificate&,
+                             base::TimePoint) override {
     pki::RevocationCheck r;
     r.detail = "the responder cannot be reached";
     return r;
@@ -214,7 +224,9 @@ TEST(PdfSign, LongTermFilesVerifyWhenOnlineSourcesAreDown) {
   TempDir dir;
   auto& env = PdfTestEnv::Get();
   std::string in = MakePdf(dir, "a.pdf"), out = dir.File("lt.pdf");
-  ASSERT_TRUE(SignPdf(in, out, env.SignerOf("sm2"), env.Cert("sm2"), env.Options("sm2", PadesLevel::kBLTA)).ok());
+  ASSERT_TRUE(
+      SignPdf(in, out, env.SignerOf("sm2"), env.Cert("sm2"), env.Options("sm2", PadesLevel::kBLTA))
+          .ok());
   Unreachable down;
   PdfVerifyOptions o = env.VerifyOptions(false);
   o.online = &down;
@@ -234,7 +246,9 @@ TEST(PdfSign, AnArchiveCanBeExtendedAfterTheSignerIsRevoked) {
   TempDir dir;
   auto& env = PdfTestEnv::Get();
   std::string in = MakePdf(dir, "a.pdf"), bt = dir.File("bt.pdf"), ext = dir.File("ext.pdf");
-  ASSERT_TRUE(SignPdf(in, bt, env.SignerOf("ecdsa"), env.Cert("ecdsa"), env.Options("ecdsa", PadesLevel::kBT)).ok());
+  ASSERT_TRUE(SignPdf(in, bt, env.SignerOf("ecdsa"), env.Cert("ecdsa"),
+                      env.Options("ecdsa", PadesLevel::kBT))
+                  .ok());
   // Revoked after the signature was time-stamped (revocation times have whole seconds).
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   base::TimePoint now = base::SystemClock::Get().Now();
@@ -246,8 +260,9 @@ TEST(PdfSign, AnArchiveCanBeExtendedAfterTheSignerIsRevoked) {
     crls.push_back(c);
   }
   const auto& ca = env.Key("ecdsa", "ca");
-  auto revoked = pki::BuildCrl(*ca.signer, ca.cert, 2, now, now + std::chrono::hours(24),
-                               {{env.Cert("ecdsa").serial(), now, pki::CrlReason::kKeyCompromise, {}}});
+  auto revoked =
+      pki::BuildCrl(*ca.signer, ca.cert, 2, now, now + std::chrono::hours(24),
+                    {{env.Cert("ecdsa").serial(), now, pki::CrlReason::kKeyCompromise, {}}});
   ASSERT_TRUE(revoked.ok());
   crls.push_back(*revoked);
   pki::CapturedRevocation after(crls, {});
@@ -262,7 +277,8 @@ TEST(PdfSign, AnArchiveCanBeExtendedAfterTheSignerIsRevoked) {
   EXPECT_EQ(r->signatures[0].level, "B-LTA") << r->ToText();
   // Without the time-stamp's proof the same revocation would fail a new signature.
   std::string late = dir.File("late.pdf");
-  ASSERT_TRUE(SignPdf(in, late, env.SignerOf("ecdsa"), env.Cert("ecdsa"), env.Options("ecdsa")).ok());
+  ASSERT_TRUE(
+      SignPdf(in, late, env.SignerOf("ecdsa"), env.Cert("ecdsa"), env.Options("ecdsa")).ok());
   o.online = &after;
   r = VerifyPdf(late, o);
   ASSERT_TRUE(r.ok());
@@ -274,7 +290,8 @@ TEST(PdfSign, AnArchiveCanBeExtendedAfterTheSignerIsRevoked) {
 TEST(PdfSign, SeveralSignersAfterACertificationKeepEveryEarlierSignatureValid) {
   TempDir dir;
   auto& env = PdfTestEnv::Get();
-  std::string in = MakePdf(dir, "form.pdf", {.pages = 2, .signature_field = true, .text_field = true});
+  std::string in =
+      MakePdf(dir, "form.pdf", {.pages = 2, .signature_field = true, .text_field = true});
   std::string s1 = dir.File("1.pdf"), s2 = dir.File("2.pdf"), s3 = dir.File("3.pdf");
   auto o1 = env.Options("rsa", PadesLevel::kBT);
   o1.certify = true;
@@ -316,7 +333,8 @@ RgbaImage RedSeal(int side) {
     for (int x = 0; x < side; ++x) {
       double d = std::hypot(x + 0.5 - c, y + 0.5 - c);
       uint8_t* p = &img.rgba[(static_cast<size_t>(y) * side + x) * 4];
-      if (d <= r) p[0] = 0xE0, p[1] = 0x10, p[2] = 0x10, p[3] = 0xFF;  // a red disc, transparent outside
+      if (d <= r)
+        p[0] = 0xE0, p[1] = 0x10, p[2] = 0x10, p[3] = 0xFF;  // a red disc, transparent outside
     }
   }
   return img;
@@ -341,7 +359,8 @@ TEST(PdfSign, VisibleSealIsRenderedByPoppler) {
   ExpectQpdfCheck(out);
   EXPECT_TRUE(Verify(out).AllPassed());
   // Page 2 at 72 dpi: one pixel per point, y from the top.
-  auto r = RunCommand({"pdftoppm", "-r", "72", "-f", "2", "-l", "2", "-png", "-singlefile", out, dir.File("page")});
+  auto r = RunCommand(
+      {"pdftoppm", "-r", "72", "-f", "2", "-l", "2", "-png", "-singlefile", out, dir.File("page")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto png = DecodePng(dir.Read("page.png"));
   ASSERT_TRUE(png.ok()) << png.status();
@@ -366,7 +385,8 @@ TEST(PdfSign, VisibleSealIsRenderedByPoppler) {
     EXPECT_FALSE(p[0] > 180 && p[1] < 90) << "red outside the signature rectangle";
   }
   // Page 1 has no seal.
-  r = RunCommand({"pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-png", "-singlefile", out, dir.File("page1")});
+  r = RunCommand({"pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-png", "-singlefile", out,
+                  dir.File("page1")});
   auto png1 = DecodePng(dir.Read("page1.png"));
   ASSERT_TRUE(png1.ok());
   int red1 = 0;
@@ -405,7 +425,8 @@ TEST(PdfSign, BadRequestsGetClearErrorsAndLeaveNoFile) {
   WriteAll(dir.File("text.pdf"), "hello, this is not a PDF\n");
   r = SignPdf(dir.File("text.pdf"), out, env.SignerOf("rsa"), env.Cert("rsa"), env.Options("rsa"));
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  r = SignPdf(dir.File("missing.pdf"), out, env.SignerOf("rsa"), env.Cert("rsa"), env.Options("rsa"));
+  r = SignPdf(dir.File("missing.pdf"), out, env.SignerOf("rsa"), env.Cert("rsa"),
+              env.Options("rsa"));
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound) << r.status();
   // Nothing was written, and no temporary file is left behind.
   EXPECT_FALSE(std::filesystem::exists(out));
@@ -437,8 +458,10 @@ TEST(PdfSign, SignsInPlace) {
 TEST(PdfSign, LargeFileIsHashedByStreaming) {
   TempDir dir;
   auto& env = PdfTestEnv::Get();
-  std::string in = MakePdf(dir, "big.pdf", {.pages = 1, .padding_bytes = 24 << 20}), out = dir.File("big-signed.pdf");
-  auto r = SignPdf(in, out, env.SignerOf("sm2"), env.Cert("sm2"), env.Options("sm2", PadesLevel::kBT));
+  std::string in = MakePdf(dir, "big.pdf", {.pages = 1, .padding_bytes = 24 << 20}),
+              out = dir.File("big-signed.pdf");
+  auto r =
+      SignPdf(in, out, env.SignerOf("sm2"), env.Cert("sm2"), env.Options("sm2", PadesLevel::kBT));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_GT(r->output_bytes, 24u << 20);
   ValidationReport rep = Verify(out);
@@ -460,7 +483,8 @@ TEST(PdfSign, PopplerReportsRsaAndEcdsaSignaturesValidAndTrusted) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (std::string family : {"rsa", "ecdsa"}) {
     dir.Write(family + "-root.der", env.Cert(family, "root").der());
-    r = RunCommand({"certutil", "-A", "-d", db, "-n", family + " root", "-t", "CT,C,C", "-i", dir.File(family + "-root.der")});
+    r = RunCommand({"certutil", "-A", "-d", db, "-n", family + " root", "-t", "CT,C,C", "-i",
+                    dir.File(family + "-root.der")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   std::string in = MakePdf(dir, "a.pdf", {.pages = 2, .signature_field = true});
@@ -468,7 +492,9 @@ TEST(PdfSign, PopplerReportsRsaAndEcdsaSignaturesValidAndTrusted) {
   auto o1 = env.Options("rsa", PadesLevel::kBT);
   o1.field_name = "SignHere";
   ASSERT_TRUE(SignPdf(in, s1, env.SignerOf("rsa"), env.Cert("rsa"), o1).ok());
-  ASSERT_TRUE(SignPdf(s1, s2, env.SignerOf("ecdsa"), env.Cert("ecdsa"), env.Options("ecdsa", PadesLevel::kBB)).ok());
+  ASSERT_TRUE(SignPdf(s1, s2, env.SignerOf("ecdsa"), env.Cert("ecdsa"),
+                      env.Options("ecdsa", PadesLevel::kBB))
+                  .ok());
   r = RunCommand({"pdfsig", "-nssdir", db, "-no-ocsp", s2});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   // Two signatures, both valid and trusted; the last one covers the whole document.
@@ -498,8 +524,9 @@ TEST(PdfSign, PopplerReportsRsaAndEcdsaSignaturesValidAndTrusted) {
 
 // Appends an incremental update built by `fn` (as an attacker could); `trailer` may edit the
 // new trailer.
-void AppendRevision(const std::string& path, const std::function<void(QPDF&, IncrementalUpdate&)>& fn,
-                    const std::function<void(QPDF&, IncrementalUpdate&, TrailerFields&)>& trailer = {}) {
+void AppendRevision(
+    const std::string& path, const std::function<void(QPDF&, IncrementalUpdate&)>& fn,
+    const std::function<void(QPDF&, IncrementalUpdate&, TrailerFields&)>& trailer = {}) {
   auto pdf = PdfFile::Open(path);
   ASSERT_TRUE(pdf.ok()) << pdf.status();
   QPDF& q = (*pdf)->qpdf();
@@ -537,7 +564,8 @@ class PdfAttack : public ::testing::Test {
   void SetUp() override {
     in_ = MakePdf(dir_, "a.pdf", {.pages = 2});
     signed_ = dir_.File("signed.pdf");
-    ASSERT_TRUE(SignPdf(in_, signed_, env_.SignerOf("rsa"), env_.Cert("rsa"), env_.Options("rsa")).ok());
+    ASSERT_TRUE(
+        SignPdf(in_, signed_, env_.SignerOf("rsa"), env_.Cert("rsa"), env_.Options("rsa")).ok());
     ASSERT_TRUE(Verify(signed_).AllPassed());
   }
   std::string Copy(const std::string& name) {
@@ -605,8 +633,9 @@ TEST_F(PdfAttack, AnUpdateThatAddsAnAnnotationIsAModification) {
   AppendRevision(p, [](QPDF& q, IncrementalUpdate& upd) {
     QPDFObjectHandle page = q.getAllPages().at(1);
     ObjRef annot = upd.Allocate();
-    upd.SetObject(annot, "<< /Type /Annot /Subtype /FreeText /Rect [100 100 400 150] /Contents (VOID) "
-                         "/DA (/Helv 24 Tf 1 0 0 rg) >>");
+    upd.SetObject(annot,
+                  "<< /Type /Annot /Subtype /FreeText /Rect [100 100 400 150] /Contents (VOID) "
+                  "/DA (/Helv 24 Tf 1 0 0 rg) >>");
     upd.SetObject(Ref(page), With(page, "/Annots", "[" + annot.ToString() + "]"));
   });
   ValidationReport r = Verify(p);
@@ -651,7 +680,8 @@ TEST_F(PdfAttack, AChangeAfterACertificationNamesTheDocMdpViolation) {
 TEST_F(PdfAttack, ASignatureMovedToAnotherDocumentFails) {
   // The same signer signs another file with the same placeholder size; its signature is then
   // pasted into the first file's /Contents.
-  std::string other_in = MakePdf(dir_, "other.pdf", {.pages = 1}), other = dir_.File("other-signed.pdf");
+  std::string other_in = MakePdf(dir_, "other.pdf", {.pages = 1}),
+              other = dir_.File("other-signed.pdf");
   auto o = env_.Options("rsa");
   o.reserve_bytes = 8192;
   std::string mine = dir_.File("mine.pdf");
@@ -676,8 +706,9 @@ TEST_F(PdfAttack, ASignatureMovedToAnotherDocumentFails) {
 // Rewrites the last signature's /ByteRange to `ranges(contents_start, contents_end, size)` and
 // its /Contents to a valid signature over those ranges: what a forger with the signer's key
 // material cannot do, but a verifier that trusts /ByteRange blindly would accept.
-void ForgeByteRange(const std::string& path, const std::string& range_text_pattern,
-                    const std::function<std::array<int64_t, 4>(uint64_t, uint64_t, uint64_t)>& ranges) {
+void ForgeByteRange(
+    const std::string& path, const std::string& range_text_pattern,
+    const std::function<std::array<int64_t, 4>(uint64_t, uint64_t, uint64_t)>& ranges) {
   auto& env = PdfTestEnv::Get();
   std::string bytes = ReadAll(path);
   size_t br = bytes.rfind("/ByteRange [");
@@ -685,9 +716,10 @@ void ForgeByteRange(const std::string& path, const std::string& range_text_patte
   size_t open = br + 11, close = bytes.find(']', open);
   size_t ct = bytes.find("/Contents <", br) + 10, ct_end = bytes.find('>', ct) + 1;
   auto v = ranges(ct, ct_end, bytes.size());
-  std::string text = range_text_pattern.empty() ? "[" + std::to_string(v[0]) + " " + std::to_string(v[1]) + " " +
-                                                      std::to_string(v[2]) + " " + std::to_string(v[3])
-                                                : range_text_pattern;
+  std::string text = range_text_pattern.empty()
+                         ? "[" + std::to_string(v[0]) + " " + std::to_string(v[1]) + " " +
+                               std::to_string(v[2]) + " " + std::to_string(v[3])
+                         : range_text_pattern;
   ASSERT_LE(text.size() + 1, close - open + 1);
   text += std::string(close - open - text.size(), ' ') + "]";
   bytes.replace(open, close - open + 1, text);
@@ -706,8 +738,8 @@ void ForgeByteRange(const std::string& path, const std::string& range_text_patte
   crypto::CmsSignOptions opts;
   opts.oid_family = crypto::CmsOidFamily::kPkcs7;
   opts.signing_certificate_v2 = true;
-  auto cms = crypto::CmsSignDigest(env.SignerOf("rsa"), *crypto::ParseCertificateInfo(env.Cert("rsa").der()), *digest,
-                                   opts);
+  auto cms = crypto::CmsSignDigest(
+      env.SignerOf("rsa"), *crypto::ParseCertificateInfo(env.Cert("rsa").der()), *digest, opts);
   ASSERT_TRUE(cms.ok());
   std::string hex = base::HexEncodeUpper(*cms);
   hex += std::string(ct_end - ct - 2 - hex.size(), '0');
@@ -723,28 +755,36 @@ TEST_F(PdfAttack, ByteRangeTricksAreFormatFailures) {
   };
   auto u = [](uint64_t v) { return static_cast<int64_t>(v); };
   std::vector<Case> cases = {
-      {"gap wider than /Contents", "", [&](uint64_t a, uint64_t b, uint64_t n) {
+      {"gap wider than /Contents", "",
+       [&](uint64_t a, uint64_t b, uint64_t n) {
          return std::array<int64_t, 4>{0, u(a) - 40, u(b), u(n - b)};
        }},
-      {"stops before the end of the revision", "", [&](uint64_t a, uint64_t b, uint64_t n) {
+      {"stops before the end of the revision", "",
+       [&](uint64_t a, uint64_t b, uint64_t n) {
          return std::array<int64_t, 4>{0, u(a), u(b), u(n - b) - 60};
        }},
-      {"does not start at 0", "", [&](uint64_t a, uint64_t b, uint64_t n) {
+      {"does not start at 0", "",
+       [&](uint64_t a, uint64_t b, uint64_t n) {
          return std::array<int64_t, 4>{16, u(a) - 16, u(b), u(n - b)};
        }},
-      {"past the end of the file", "", [&](uint64_t a, uint64_t b, uint64_t n) {
+      {"past the end of the file", "",
+       [&](uint64_t a, uint64_t b, uint64_t n) {
          return std::array<int64_t, 4>{0, u(a), u(b), u(n - b) + 5000};
        }},
-      {"negative", "", [&](uint64_t a, uint64_t b, uint64_t n) {
+      {"negative", "",
+       [&](uint64_t a, uint64_t b, uint64_t n) {
          return std::array<int64_t, 4>{0, u(a), u(b), -u(n - b)};
        }},
-      {"overlapping", "", [&](uint64_t, uint64_t b, uint64_t n) {
+      {"overlapping", "",
+       [&](uint64_t, uint64_t b, uint64_t n) {
          return std::array<int64_t, 4>{0, u(b) + 10, u(b), u(n - b)};
        }},
-      {"three ranges", "[0 10 20 30 40 50", [&](uint64_t a, uint64_t b, uint64_t n) {
+      {"three ranges", "[0 10 20 30 40 50",
+       [&](uint64_t a, uint64_t b, uint64_t n) {
          return std::array<int64_t, 4>{0, u(a), u(b), u(n - b)};
        }},
-      {"not numbers", "[0 (a) /b 1.5", [&](uint64_t a, uint64_t b, uint64_t n) {
+      {"not numbers", "[0 (a) /b 1.5",
+       [&](uint64_t a, uint64_t b, uint64_t n) {
          return std::array<int64_t, 4>{0, u(a), u(b), u(n - b)};
        }},
   };
@@ -765,15 +805,15 @@ TEST_F(PdfAttack, ByteRangeTricksAreFormatFailures) {
 
 TEST_F(PdfAttack, ASignerRevokedBeforeSigningIsRevoked) {
   std::string p = dir_.File("revoked.pdf");
-  ASSERT_TRUE(
-      SignPdf(in_, p, env_.SignerOf("rsa", "revoked"), env_.Cert("rsa", "revoked"), env_.Options("rsa", PadesLevel::kBT))
-          .ok());
+  ASSERT_TRUE(SignPdf(in_, p, env_.SignerOf("rsa", "revoked"), env_.Cert("rsa", "revoked"),
+                      env_.Options("rsa", PadesLevel::kBT))
+                  .ok());
   ValidationReport r = Verify(p);
   EXPECT_EQ(Only(r).indication, Indication::kTotalFailed) << Describe(r);
   EXPECT_EQ(Only(r).sub_indication, SubIndication::kRevoked);
   // Long-term validation data cannot be gathered for it.
-  auto lt = SignPdf(in_, dir_.File("revoked-lt.pdf"), env_.SignerOf("rsa", "revoked"), env_.Cert("rsa", "revoked"),
-                    env_.Options("rsa", PadesLevel::kBLT));
+  auto lt = SignPdf(in_, dir_.File("revoked-lt.pdf"), env_.SignerOf("rsa", "revoked"),
+                    env_.Cert("rsa", "revoked"), env_.Options("rsa", PadesLevel::kBLT));
   EXPECT_EQ(lt.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(lt.status().message().find("revoked"), std::string::npos) << lt.status();
 }
@@ -782,7 +822,8 @@ TEST_F(PdfAttack, ASignerRevokedBeforeSigningIsRevoked) {
 class WrongDataTimestamps final : public pki::TimestampSource {
  public:
   StatusOr<Bytes> Timestamp(crypto::HashAlgorithm algorithm, ByteView) override {
-    return PdfTestEnv::Get().timestamps().Timestamp(algorithm, crypto::Hash(algorithm, AsBytes("other data")));
+    return PdfTestEnv::Get().timestamps().Timestamp(algorithm,
+                                                    crypto::Hash(algorithm, AsBytes("other data")));
   }
 };
 
@@ -808,7 +849,8 @@ TEST_F(PdfAttack, ATimestampOverOtherDataIsDetected) {
 
 // Appends an update whose cross-reference table is written by hand: `entries` are
 // (object number, generation, offset or -1 for a free entry).
-void AppendRawXref(const std::string& path, const std::vector<std::tuple<int, int, int64_t>>& entries) {
+void AppendRawXref(const std::string& path,
+                   const std::vector<std::tuple<int, int, int64_t>>& entries) {
   auto pdf = PdfFile::Open(path);
   ASSERT_TRUE(pdf.ok()) << pdf.status();
   QPDF& q = (*pdf)->qpdf();
@@ -821,11 +863,12 @@ void AppendRawXref(const std::string& path, const std::vector<std::tuple<int, in
   std::string x = "xref\n";
   for (const auto& [num, gen, off] : entries) {
     char line[32];
-    std::snprintf(line, sizeof line, "%010lld %05d %c \n", static_cast<long long>(off < 0 ? 0 : off), gen, off < 0 ? 'f' : 'n');
+    std::snprintf(line, sizeof line, "%010lld %05d %c \n",
+                  static_cast<long long>(off < 0 ? 0 : off), gen, off < 0 ? 'f' : 'n');
     x += std::to_string(num) + " 1\n" + line;
   }
-  x += "trailer\n<< /Size " + std::to_string(size) + " /Root " + root + " /ID " + id + " /Prev " + std::to_string(prev) +
-       " >>\nstartxref\n" + std::to_string(base) + "\n%%EOF\n";
+  x += "trailer\n<< /Size " + std::to_string(size) + " /Root " + root + " /ID " + id + " /Prev " +
+       std::to_string(prev) + " >>\nstartxref\n" + std::to_string(base) + "\n%%EOF\n";
   ASSERT_TRUE(internal::AppendToFile(path, ToBytes(x)).ok());
 }
 
@@ -849,7 +892,8 @@ TEST_F(PdfAttack, AFakeRevisionMarkerInsideAnUpdateDoesNotHideIt) {
   AppendRevision(p, [](QPDF& q, IncrementalUpdate& upd) {
     QPDFObjectHandle page = q.getAllPages().at(0);
     ObjRef content = upd.Allocate();
-    upd.SetStream(content, "<< >>", ToBytes("% startxref 0\n%%EOF\nBT /F1 48 Tf 100 400 Td (PAID) Tj ET"));
+    upd.SetStream(content, "<< >>",
+                  ToBytes("% startxref 0\n%%EOF\nBT /F1 48 Tf 100 400 Td (PAID) Tj ET"));
     upd.SetObject(Ref(page), With(page, "/Contents", content.ToString()));
   });
   ExpectFailedWith(Verify(p), "page 1: Contents changed");
@@ -870,7 +914,8 @@ TEST_F(PdfAttack, AnXrefEntryPointingBackToAnOlderVersionIsAModification) {
   int64_t old_offset = OffsetOfObject(p, content_num);
   ASSERT_GT(old_offset, 0);
   AppendRevision(p, [&](QPDF&, IncrementalUpdate& upd) {
-    upd.SetStream(ObjRef{content_num, 0}, "<< >>", ToBytes("BT /F1 12 Tf 72 72 Td (the agreed version) Tj ET"));
+    upd.SetStream(ObjRef{content_num, 0}, "<< >>",
+                  ToBytes("BT /F1 12 Tf 72 72 Td (the agreed version) Tj ET"));
   });
   std::string s = dir_.File("old-signed.pdf");
   ASSERT_TRUE(SignPdf(p, s, env_.SignerOf("rsa"), env_.Cert("rsa"), env_.Options("rsa")).ok());
@@ -909,7 +954,8 @@ TEST_F(PdfAttack, DefiningAnObjectThatWasReferencedBeforeIsAModification) {
   AppendRevision(s, [](QPDF&, IncrementalUpdate& upd) {
     while (upd.next_object_number() <= 5000) upd.Allocate();  // a correct /Size
     upd.SetObject(ObjRef{5000, 0},
-                  "<< /Type /Annot /Subtype /FreeText /Rect [50 50 500 200] /Contents (VOID) /DA (/Helv 40 Tf 1 0 0 rg) >>");
+                  "<< /Type /Annot /Subtype /FreeText /Rect [50 50 500 200] /Contents (VOID) /DA "
+                  "(/Helv 40 Tf 1 0 0 rg) >>");
   });
   ExpectFailedWith(Verify(s), "referenced before this update");
 }
@@ -917,8 +963,7 @@ TEST_F(PdfAttack, DefiningAnObjectThatWasReferencedBeforeIsAModification) {
 TEST_F(PdfAttack, ReplacingTheCatalogIsAModification) {
   std::string p = Copy("catalog.pdf");
   AppendRevision(
-      p,
-      [](QPDF&, IncrementalUpdate&) {},
+      p, [](QPDF&, IncrementalUpdate&) {},
       [](QPDF& q, IncrementalUpdate& upd, TrailerFields& t) {
         ObjRef js = upd.Allocate();
         upd.SetObject(js, "<< /S /JavaScript /JS (app.alert('changed')) >>");
@@ -963,9 +1008,12 @@ TEST_F(PdfAttack, FormSettingsAndLatePermissionsAreModifications) {
     QPDFObjectHandle root = q.getRoot();
     QPDFObjectHandle page = q.getAllPages().at(0);
     ObjRef annot = upd.Allocate();
-    upd.SetObject(annot, "<< /Type /Annot /Subtype /FreeText /Rect [100 100 400 150] /Contents (VOID) >>");
+    upd.SetObject(annot,
+                  "<< /Type /Annot /Subtype /FreeText /Rect [100 100 400 150] /Contents (VOID) >>");
     ObjRef sig = upd.Allocate();
-    upd.SetObject(sig, "<< /Type /Sig /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /P 3 >> >>] >>");
+    upd.SetObject(sig,
+                  "<< /Type /Sig /Reference [<< /Type /SigRef /TransformMethod /DocMDP "
+                  "/TransformParams << /P 3 >> >>] >>");
     upd.SetObject(Ref(root), With(root, "/Perms", "<< /DocMDP " + sig.ToString() + " >>"));
     QPDFObjectHandle annots = page.getKey("/Annots");
     std::string items = annots.isArray() ? annots.unparseResolved() : "[]";
@@ -988,13 +1036,15 @@ TEST_F(PdfAttack, ASignatureCopiedIntoANewFieldIsRejected) {
     QPDFObjectHandle fields = acro.getKey("/Fields");
     QPDFObjectHandle v = fields.getArrayItem(0).getKey("/V");
     ObjRef sig = upd.Allocate();
-    upd.SetObject(sig, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange " +
-                           v.getKey("/ByteRange").unparse() + " /Contents " + v.getKey("/Contents").unparse() +
-                           " /Reason (I agree to pay double) >>");
+    upd.SetObject(
+        sig, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange " +
+                 v.getKey("/ByteRange").unparse() + " /Contents " +
+                 v.getKey("/Contents").unparse() + " /Reason (I agree to pay double) >>");
     QPDFObjectHandle page = q.getAllPages().at(0);
     ObjRef widget = upd.Allocate();
-    upd.SetObject(widget, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Copy) /V " + sig.ToString() +
-                              " /Rect [0 0 0 0] /P " + Ref(page).ToString() + " >>");
+    upd.SetObject(widget, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Copy) /V " +
+                              sig.ToString() + " /Rect [0 0 0 0] /P " + Ref(page).ToString() +
+                              " >>");
     std::string items = fields.unparseResolved();
     items.insert(items.size() - 1, " " + widget.ToString() + " ");
     upd.SetObject(Ref(acro), With(acro, "/Fields", items));
@@ -1010,7 +1060,8 @@ TEST_F(PdfAttack, ASignatureCopiedIntoANewFieldIsRejected) {
   ValidationReport r = Verify(p);
   ASSERT_EQ(r.signatures.size(), 2u) << r.ToText();
   EXPECT_FALSE(r.AllPassed());
-  for (const auto& s : r.signatures) EXPECT_NE(s.indication, Indication::kTotalPassed) << r.ToText();
+  for (const auto& s : r.signatures)
+    EXPECT_NE(s.indication, Indication::kTotalPassed) << r.ToText();
 }
 
 TEST_F(PdfAttack, AnnotationsDisguisedAsSignatureFieldsAreModifications) {
@@ -1018,10 +1069,14 @@ TEST_F(PdfAttack, AnnotationsDisguisedAsSignatureFieldsAreModifications) {
   AppendRevision(p, [](QPDF& q, IncrementalUpdate& upd) {
     QPDFObjectHandle page = q.getAllPages().at(0);
     ObjRef a = upd.Allocate(), b = upd.Allocate(), ap = upd.Allocate();
-    upd.SetObject(a, "<< /Type /Annot /Subtype /FreeText /FT /Sig /Rect [50 50 500 200] /Contents (VOID) >>");
-    upd.SetStream(ap, "<< /Type /XObject /Subtype /Form /BBox [0 0 450 150] >>", ToBytes("1 0 0 rg 0 0 450 150 re f"));
-    upd.SetObject(b, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Cover) /Rect [50 300 500 450] /AP << /N " +
-                         ap.ToString() + " >> >>");
+    upd.SetObject(
+        a, "<< /Type /Annot /Subtype /FreeText /FT /Sig /Rect [50 50 500 200] /Contents (VOID) >>");
+    upd.SetStream(ap, "<< /Type /XObject /Subtype /Form /BBox [0 0 450 150] >>",
+                  ToBytes("1 0 0 rg 0 0 450 150 re f"));
+    upd.SetObject(
+        b,
+        "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Cover) /Rect [50 300 500 450] /AP << /N " +
+            ap.ToString() + " >> >>");
     QPDFObjectHandle annots = page.getKey("/Annots");
     std::string items = annots.isArray() ? annots.unparseResolved() : "[]";
     items.insert(items.size() - 1, " " + a.ToString() + " " + b.ToString() + " ");
@@ -1046,7 +1101,8 @@ TEST_F(PdfAttack, ReorderingAnExistingListIsAModification) {
     QPDFObjectHandle annots = page.getKey("/Annots");
     ASSERT_TRUE(annots.isIndirect());
     std::string items = "[";
-    for (int i = annots.getArrayNItems() - 1; i >= 0; --i) items += " " + annots.getArrayItem(i).unparse();
+    for (int i = annots.getArrayNItems() - 1; i >= 0; --i)
+      items += " " + annots.getArrayItem(i).unparse();
     upd.SetObject(Ref(annots), items + " ]");
   });
   ExpectFailedWith(Verify(p), "removed or reordered");
@@ -1065,7 +1121,9 @@ TEST(PdfReport, JsonAndTextCarryTheFindings) {
   TempDir dir;
   auto& env = PdfTestEnv::Get();
   std::string in = MakePdf(dir, "a.pdf"), out = dir.File("b.pdf");
-  ASSERT_TRUE(SignPdf(in, out, env.SignerOf("sm2"), env.Cert("sm2"), env.Options("sm2", PadesLevel::kBT)).ok());
+  ASSERT_TRUE(
+      SignPdf(in, out, env.SignerOf("sm2"), env.Cert("sm2"), env.Options("sm2", PadesLevel::kBT))
+          .ok());
   ValidationReport rep = Verify(out);
   auto j = nlohmann::json::parse(rep.ToJson());
   EXPECT_EQ(j["signatures"].size(), 1u);

@@ -32,10 +32,12 @@ class PdfTestEnv {
   const pki::testing::TestKey& Key(const std::string& family, const std::string& role) const {
     return *keys_.at(family + "-" + role);
   }
-  const crypto::Signer& SignerOf(const std::string& family, const std::string& role = "signer") const {
+  const crypto::Signer& SignerOf(const std::string& family,
+                                 const std::string& role = "signer") const {
     return *Key(family, role).signer;
   }
-  const pki::Certificate& Cert(const std::string& family, const std::string& role = "signer") const {
+  const pki::Certificate& Cert(const std::string& family,
+                               const std::string& role = "signer") const {
     return Key(family, role).cert;
   }
 
@@ -76,29 +78,37 @@ class PdfTestEnv {
     for (F f : {F{"rsa", crypto::KeySpec::kRsa2048}, F{"ecdsa", crypto::KeySpec::kEcdsaP256},
                 F{"sm2", crypto::KeySpec::kSm2}}) {
       std::string n = f.name;
-      auto root = Add(n + "-root", pki::testing::Issue(f.spec, pki::Profile::kRoot, n + " root", nullptr, clock));
-      auto ca = Add(n + "-ca", pki::testing::Issue(f.spec, pki::Profile::kIssuingCa, n + " CA", root, clock));
-      Add(n + "-signer", pki::testing::Issue(f.spec, pki::Profile::kPersonal, n + " 签署人", ca, clock));
+      auto root = Add(n + "-root", pki::testing::Issue(f.spec, pki::Profile::kRoot, n + " root",
+                                                       nullptr, clock));
+      auto ca = Add(n + "-ca",
+                    pki::testing::Issue(f.spec, pki::Profile::kIssuingCa, n + " CA", root, clock));
+      Add(n + "-signer",
+          pki::testing::Issue(f.spec, pki::Profile::kPersonal, n + " 签署人", ca, clock));
       anchors_.push_back(root->cert);
       intermediates_.push_back(ca->cert);
     }
     for (std::string n : {"rsa", "sm2"}) {
-      Add(n + "-tsa", pki::testing::Issue(n == "rsa" ? crypto::KeySpec::kRsa2048 : crypto::KeySpec::kSm2,
-                                          pki::Profile::kTsa, n + " TSA", keys_.at(n + "-ca").get(), clock));
+      Add(n + "-tsa",
+          pki::testing::Issue(n == "rsa" ? crypto::KeySpec::kRsa2048 : crypto::KeySpec::kSm2,
+                              pki::Profile::kTsa, n + " TSA", keys_.at(n + "-ca").get(), clock));
     }
     // A signer revoked (key compromise) half an hour ago.
     const auto* revoked =
-        Add("rsa-revoked", pki::testing::Issue(crypto::KeySpec::kRsa2048, pki::Profile::kPersonal, "revoked signer",
-                                               keys_.at("rsa-ca").get(), clock, now - std::chrono::hours(2)));
+        Add("rsa-revoked", pki::testing::Issue(crypto::KeySpec::kRsa2048, pki::Profile::kPersonal,
+                                               "revoked signer", keys_.at("rsa-ca").get(), clock,
+                                               now - std::chrono::hours(2)));
     for (std::string n : {"rsa", "ecdsa", "sm2"}) {
       for (std::string role : {"root", "ca"}) {
         std::vector<pki::RevokedEntry> entries;
         if (n == "rsa" && role == "ca") {
-          entries.push_back({revoked->cert.serial(), now - std::chrono::minutes(30), pki::CrlReason::kKeyCompromise, {}});
+          entries.push_back({revoked->cert.serial(),
+                             now - std::chrono::minutes(30),
+                             pki::CrlReason::kKeyCompromise,
+                             {}});
         }
         const auto& k = *keys_.at(n + "-" + role);
-        auto crl = pki::BuildCrl(*k.signer, k.cert, 1, now - std::chrono::minutes(1), now + std::chrono::hours(24),
-                                 entries);
+        auto crl = pki::BuildCrl(*k.signer, k.cert, 1, now - std::chrono::minutes(1),
+                                 now + std::chrono::hours(24), entries);
         HETONG_CHECK(crl.ok());
         crls_.push_back(*crl);
       }
@@ -107,8 +117,11 @@ class PdfTestEnv {
     std::vector<tsa::TsaSigner> tsa_signers;
     for (std::string n : {"sm2", "rsa"}) {
       auto& k = *keys_.at(n + "-tsa");
-      tsa_signers.push_back(tsa::TsaSigner{n, k.cert, std::shared_ptr<const crypto::Signer>(std::move(*crypto::NewSigner(k.key))),
-                                            {keys_.at(n + "-ca")->cert}});
+      tsa_signers.push_back(tsa::TsaSigner{
+          n,
+          k.cert,
+          std::shared_ptr<const crypto::Signer>(std::move(*crypto::NewSigner(k.key))),
+          {keys_.at(n + "-ca")->cert}});
     }
     auto t = tsa::TimeStampAuthority::Create(tsa::TsaSettings{}, tsa_signers, log_, clock);
     HETONG_CHECK(t.ok());

@@ -39,19 +39,19 @@ enum class SubIndication {
 std::string_view SubIndicationName(SubIndication s);  // "HASH_FAILURE", ...
 
 struct Modification {
-  int revision = 0;        // 1-based revision that made it
+  int revision = 0;  // 1-based revision that made it
   // page-content, annotation (an annotation added), annotation-list (a page's annotations
   // removed, reordered or replaced), form, catalog, object, metadata, validation-data,
   // timestamp, trailing-data (docs/formats/validation-report.md)
   std::string kind;
   std::string description;
-  bool allowed = false;    // signatures, validation data and time-stamps are allowed
+  bool allowed = false;  // signatures, validation data and time-stamps are allowed
 };
 
 struct TimestampSummary {
   base::TimePoint time{};
-  std::string tsa;        // TSA certificate subject
-  std::string serial;     // hex
+  std::string tsa;     // TSA certificate subject
+  std::string serial;  // hex
   std::string policy;
   bool valid = false;
   std::string problem;
@@ -78,7 +78,7 @@ struct SignatureReport {
   std::optional<TimestampSummary> timestamp;
   std::string level;  // "B-B", "B-T", "B-LT", "B-LTA", "PKCS7", or "" when not reached
   std::vector<std::string> revocation;  // how each chain certificate's status was established
-  int revision = 0;         // the revision the signature covers (1-based)
+  int revision = 0;                     // the revision the signature covers (1-based)
   bool covers_whole_file = false;
   std::vector<Modification> modifications;  // made after this signature
   std::vector<std::string> warnings;

@@ -1,6 +1,5 @@
 #include "document/pdf/signer.h"
 
-#include "document/pdf/internal/qpdf.h"
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,16 +15,21 @@
 #include "crypto/random.h"
 #include "document/pdf/incremental_update.h"
 #include "document/pdf/internal/file_io.h"
+#include "document/pdf/internal/qpdf.h"
 #include "document/pdf/pdf_file.h"
 
 namespace hetong::document::pdf {
 
 std::string_view PadesLevelName(PadesLevel level) {
   switch (level) {
-    case PadesLevel::kBB: return "B-B";
-    case PadesLevel::kBT: return "B-T";
-    case PadesLevel::kBLT: return "B-LT";
-    case PadesLevel::kBLTA: return "B-LTA";
+    case PadesLevel::kBB:
+      return "B-B";
+    case PadesLevel::kBT:
+      return "B-T";
+    case PadesLevel::kBLT:
+      return "B-LT";
+    case PadesLevel::kBLTA:
+      return "B-LTA";
   }
   return "?";
 }
@@ -91,11 +95,13 @@ void CollectSigFields(QPDFObjectHandle node, std::vector<SigField>& out, int dep
   bool has_field_kids = false;
   if (kids.isArray()) {
     for (int i = 0; i < kids.getArrayNItems(); ++i) {
-      if (kids.getArrayItem(i).isDictionary() && kids.getArrayItem(i).hasKey("/T")) has_field_kids = true;
+      if (kids.getArrayItem(i).isDictionary() && kids.getArrayItem(i).hasKey("/T"))
+        has_field_kids = true;
     }
   }
   if (has_field_kids) {
-    for (int i = 0; i < kids.getArrayNItems(); ++i) CollectSigFields(kids.getArrayItem(i), out, depth + 1);
+    for (int i = 0; i < kids.getArrayNItems(); ++i)
+      CollectSigFields(kids.getArrayItem(i), out, depth + 1);
     return;
   }
   QPDFObjectHandle ft = node.getKey("/FT");
@@ -115,7 +121,8 @@ std::vector<SigField> SignatureFields(QPDF& q) {
   if (!acro.isDictionary()) return out;
   QPDFObjectHandle fields = acro.getKey("/Fields");
   if (!fields.isArray()) return out;
-  for (int i = 0; i < fields.getArrayNItems(); ++i) CollectSigFields(fields.getArrayItem(i), out, 0);
+  for (int i = 0; i < fields.getArrayNItems(); ++i)
+    CollectSigFields(fields.getArrayItem(i), out, 0);
   return out;
 }
 
@@ -128,7 +135,8 @@ std::optional<int> DocMdpPermission(QPDF& q) {
   if (!refs.isArray()) return 2;
   for (int i = 0; i < refs.getArrayNItems(); ++i) {
     QPDFObjectHandle r = refs.getArrayItem(i);
-    if (r.getKey("/TransformMethod").isName() && r.getKey("/TransformMethod").getName() == "/DocMDP") {
+    if (r.getKey("/TransformMethod").isName() &&
+        r.getKey("/TransformMethod").getName() == "/DocMDP") {
       QPDFObjectHandle p = r.getKey("/TransformParams").getKey("/P");
       return p.isInteger() ? static_cast<int>(p.getIntValue()) : 2;
     }
@@ -151,11 +159,11 @@ struct AppendSpec {
 };
 
 struct Appended {
-  uint64_t base = 0;          // size before the update
-  uint64_t byterange_pos = 0; // offset of the ByteRange array's '['
-  size_t byterange_width = 0; // bytes from '[' to ']' inclusive
-  uint64_t contents_pos = 0;  // offset of '<'
-  uint64_t contents_end = 0;  // offset after '>'
+  uint64_t base = 0;           // size before the update
+  uint64_t byterange_pos = 0;  // offset of the ByteRange array's '['
+  size_t byterange_width = 0;  // bytes from '[' to ']' inclusive
+  uint64_t contents_pos = 0;   // offset of '<'
+  uint64_t contents_end = 0;   // offset after '>'
   uint64_t file_size = 0;
   std::string field_name;
 };
@@ -174,7 +182,8 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
   Status built = CatchQpdf(
       [&]() -> Status {
         QPDFObjectHandle root = q.getRoot();
-        if (!root.isIndirect()) return InvalidArgumentError("the PDF catalog is not an indirect object");
+        if (!root.isIndirect())
+          return InvalidArgumentError("the PDF catalog is not an indirect object");
         auto fields = SignatureFields(q);
         bool has_signatures = false;
         std::set<std::string> names;
@@ -183,16 +192,21 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
           names.insert(f.name);
         }
         if (auto p = DocMdpPermission(q); p && *p == 1 && spec.sig.type != "/DocTimeStamp") {
-          return FailedPreconditionError("the document is certified with no changes allowed (DocMDP P=1); it cannot be signed again");
+          return FailedPreconditionError(
+              "the document is certified with no changes allowed (DocMDP P=1); it cannot be signed "
+              "again");
         }
         if (spec.certify && has_signatures) {
-          return FailedPreconditionError("a certification signature must be the first signature of a document");
+          return FailedPreconditionError(
+              "a certification signature must be the first signature of a document");
         }
         // The field: an existing empty one, or a new one.
         std::optional<SigField> existing;
         for (const auto& f : fields) {
           if (!spec.field_name.empty() && f.name == spec.field_name) {
-            if (f.signed_) return FailedPreconditionError("the signature field '" + f.name + "' is already signed");
+            if (f.signed_)
+              return FailedPreconditionError("the signature field '" + f.name +
+                                             "' is already signed");
             existing = f;
           }
         }
@@ -210,11 +224,14 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
         QPDFObjectHandle existing_widget;
         if (existing) {
           QPDFObjectHandle f = existing->field;
-          if (!f.isIndirect()) return InvalidArgumentError("the signature field is not an indirect object");
+          if (!f.isIndirect())
+            return InvalidArgumentError("the signature field is not an indirect object");
           existing_widget = f;
           QPDFObjectHandle kids = f.getKey("/Kids");
-          if (!f.hasKey("/Subtype") && kids.isArray() && kids.getArrayNItems() > 0) existing_widget = kids.getArrayItem(0);
-          if (!existing_widget.isIndirect()) return InvalidArgumentError("the signature field's widget is not an indirect object");
+          if (!f.hasKey("/Subtype") && kids.isArray() && kids.getArrayNItems() > 0)
+            existing_widget = kids.getArrayItem(0);
+          if (!existing_widget.isIndirect())
+            return InvalidArgumentError("the signature field's widget is not an indirect object");
         }
         // Appearance.
         std::string rect = "[0 0 0 0]";
@@ -232,17 +249,22 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
             box_w = std::abs(c[2] - c[0]);
             box_h = std::abs(c[3] - c[1]);
             if (box_w <= 0 || box_h <= 0) {
-              return InvalidArgumentError("the signature field '" + existing->name + "' is invisible (no rectangle) and cannot show an appearance");
+              return InvalidArgumentError(
+                  "the signature field '" + existing->name +
+                  "' is invisible (no rectangle) and cannot show an appearance");
             }
           } else {
             auto pages = q.getAllPages();
             if (v.page < 1 || v.page > static_cast<int>(pages.size())) {
-              return InvalidArgumentError("page " + std::to_string(v.page) + " does not exist (the document has " +
+              return InvalidArgumentError("page " + std::to_string(v.page) +
+                                          " does not exist (the document has " +
                                           std::to_string(pages.size()) + " pages)");
             }
-            if (v.width <= 0 || v.height <= 0) return InvalidArgumentError("the signature rectangle is empty");
+            if (v.width <= 0 || v.height <= 0)
+              return InvalidArgumentError("the signature rectangle is empty");
             page = pages[static_cast<size_t>(v.page - 1)];
-            rect = "[" + Num(v.x) + " " + Num(v.y) + " " + Num(v.x + v.width) + " " + Num(v.y + v.height) + "]";
+            rect = "[" + Num(v.x) + " " + Num(v.y) + " " + Num(v.x + v.width) + " " +
+                   Num(v.y + v.height) + "]";
             box_w = v.width;
             box_h = v.height;
           }
@@ -251,29 +273,36 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
           std::string smask;
           if (img.has_alpha) {
             ObjRef sm = upd.Allocate();
-            upd.SetStream(sm, "<< /Type /XObject /Subtype /Image /Width " + std::to_string(img.width) + " /Height " +
-                                  std::to_string(img.height) +
-                                  " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode >>",
-                          img.alpha_deflated);
+            upd.SetStream(
+                sm,
+                "<< /Type /XObject /Subtype /Image /Width " + std::to_string(img.width) +
+                    " /Height " + std::to_string(img.height) +
+                    " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode >>",
+                img.alpha_deflated);
             smask = " /SMask " + sm.ToString();
           }
-          upd.SetStream(im, "<< /Type /XObject /Subtype /Image /Width " + std::to_string(img.width) + " /Height " +
-                                std::to_string(img.height) +
-                                " /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode" + smask + " >>",
+          upd.SetStream(im,
+                        "<< /Type /XObject /Subtype /Image /Width " + std::to_string(img.width) +
+                            " /Height " + std::to_string(img.height) +
+                            " /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode" +
+                            smask + " >>",
                         img.rgb_deflated);
           // The image keeps its aspect ratio, centred in the box.
           double scale = std::min(box_w / img.width, box_h / img.height);
           double w = img.width * scale, h = img.height * scale;
-          std::string content = "q " + Num(w) + " 0 0 " + Num(h) + " " + Num((box_w - w) / 2) + " " + Num((box_h - h) / 2) +
-                                " cm /Img Do Q";
-          upd.SetStream(ap, "<< /Type /XObject /Subtype /Form /BBox [0 0 " + Num(box_w) + " " + Num(box_h) +
-                                "] /Resources << /XObject << /Img " + im.ToString() + " >> >> >>",
+          std::string content = "q " + Num(w) + " 0 0 " + Num(h) + " " + Num((box_w - w) / 2) +
+                                " " + Num((box_h - h) / 2) + " cm /Img Do Q";
+          upd.SetStream(ap,
+                        "<< /Type /XObject /Subtype /Form /BBox [0 0 " + Num(box_w) + " " +
+                            Num(box_h) + "] /Resources << /XObject << /Img " + im.ToString() +
+                            " >> >> >>",
                         ToBytes(content));
         } else {
           // An empty appearance, unless an existing field already has one.
           QPDFObjectHandle ef = existing ? existing->field : QPDFObjectHandle::newNull();
           if (!existing || (existing_widget.getObjGen() == ef.getObjGen() && !ef.hasKey("/AP"))) {
-            upd.SetStream(ap, "<< /Type /XObject /Subtype /Form /BBox [0 0 0 0] /Resources << >> >>", {});
+            upd.SetStream(
+                ap, "<< /Type /XObject /Subtype /Form /BBox [0 0 0 0] /Resources << >> >>", {});
           }
           if (!existing) page = q.getAllPages().at(0);
         }
@@ -286,21 +315,25 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
           if (existing_widget.getObjGen() == f.getObjGen()) {  // merged field and widget
             if (spec.visible || !f.hasKey("/AP")) changes["/AP"] = "<< /N " + ap.ToString() + " >>";
           } else if (spec.visible) {
-            upd.SetObject(RefOf(existing_widget), DictText(existing_widget, {{"/AP", "<< /N " + ap.ToString() + " >>"}}));
+            upd.SetObject(RefOf(existing_widget),
+                          DictText(existing_widget, {{"/AP", "<< /N " + ap.ToString() + " >>"}}));
           }
           upd.SetObject(widget, DictText(f, changes));
         } else {
           widget = upd.Allocate();
-          upd.SetObject(widget, "<< /Type /Annot /Subtype /Widget /FT /Sig /T " + PdfTextString(name) + " /V " +
-                                    sig_ref.ToString() + " /F 132 /Rect " + rect + " /P " + RefOf(page).ToString() +
+          upd.SetObject(widget, "<< /Type /Annot /Subtype /Widget /FT /Sig /T " +
+                                    PdfTextString(name) + " /V " + sig_ref.ToString() +
+                                    " /F 132 /Rect " + rect + " /P " + RefOf(page).ToString() +
                                     " /AP << /N " + ap.ToString() + " >> >>");
           // The page's /Annots gains the widget.
           QPDFObjectHandle annots = page.getKey("/Annots");
           if (annots.isArray() && annots.isIndirect()) {
             upd.SetObject(RefOf(annots), ArrayTextPlus(annots, widget.ToString()));
           } else {
-            if (!page.isIndirect()) return InvalidArgumentError("the page is not an indirect object");
-            upd.SetObject(RefOf(page), DictText(page, {{"/Annots", ArrayTextPlus(annots, widget.ToString())}}));
+            if (!page.isIndirect())
+              return InvalidArgumentError("the page is not an indirect object");
+            upd.SetObject(RefOf(page),
+                          DictText(page, {{"/Annots", ArrayTextPlus(annots, widget.ToString())}}));
           }
         }
         // The AcroForm lists the field; SigFlags 3 (signatures exist, append only).
@@ -308,7 +341,8 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
         QPDFObjectHandle acro = root.getKey("/AcroForm");
         std::string fields_text;
         if (!existing) {
-          QPDFObjectHandle fields_arr = acro.isDictionary() ? acro.getKey("/Fields") : QPDFObjectHandle::newNull();
+          QPDFObjectHandle fields_arr =
+              acro.isDictionary() ? acro.getKey("/Fields") : QPDFObjectHandle::newNull();
           if (fields_arr.isArray() && fields_arr.isIndirect()) {
             upd.SetObject(RefOf(fields_arr), ArrayTextPlus(fields_arr, widget.ToString()));
             fields_text = fields_arr.unparse();
@@ -332,16 +366,19 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
         std::string reference;
         if (spec.certify) {
           root_changes["/Perms"] = "<< /DocMDP " + sig_ref.ToString() + " >>";
-          reference = " /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
-                      "/TransformParams /P 2 /V /1.2 >> >>]";
+          reference =
+              " /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type "
+              "/TransformParams /P 2 /V /1.2 >> >>]";
         }
         if (!root_changes.empty()) upd.SetObject(RefOf(root), DictText(root, root_changes));
         // The signature dictionary with placeholders.
-        std::string byterange = "[0 " + std::string(kByteRangeDigits, '0') + " " + std::string(kByteRangeDigits, '0') +
-                                " " + std::string(kByteRangeDigits, '0') + "]";
-        sig_text = "<< /Type " + spec.sig.type + " /Filter /Adobe.PPKLite /SubFilter " + spec.sig.sub_filter +
-                   " /ByteRange " + byterange + " /Contents <" + std::string(spec.contents_bytes * 2, '0') + ">" +
-                   spec.sig.extra + reference + " >>";
+        std::string byterange = "[0 " + std::string(kByteRangeDigits, '0') + " " +
+                                std::string(kByteRangeDigits, '0') + " " +
+                                std::string(kByteRangeDigits, '0') + "]";
+        sig_text = "<< /Type " + spec.sig.type + " /Filter /Adobe.PPKLite /SubFilter " +
+                   spec.sig.sub_filter + " /ByteRange " + byterange + " /Contents <" +
+                   std::string(spec.contents_bytes * 2, '0') + ">" + spec.sig.extra + reference +
+                   " >>";
         upd.SetObject(sig_ref, sig_text);
         return OkStatus();
       },
@@ -359,7 +396,8 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
         QPDFObjectHandle id = trailer.getKey("/ID");
         HETONG_ASSIGN_OR_RETURN(Bytes fresh, crypto::RandomBytes(crypto::DefaultRng(), 16));
         t.id_second = "<" + base::HexEncodeUpper(fresh) + ">";
-        t.id_first = id.isArray() && id.getArrayNItems() > 0 ? id.getArrayItem(0).unparse() : t.id_second;
+        t.id_first =
+            id.isArray() && id.getArrayNItems() > 0 ? id.getArrayItem(0).unparse() : t.id_second;
         t.prev = pdf->last_startxref();
         return OkStatus();
       },
@@ -372,7 +410,8 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
   std::string_view bytes(reinterpret_cast<const char*>(w.bytes.data()), w.bytes.size());
   size_t br = bytes.find("/ByteRange [", sig_off);
   size_t ct = bytes.find("/Contents <", sig_off);
-  if (br == std::string_view::npos || ct == std::string_view::npos) return InternalError("signature placeholders not found");
+  if (br == std::string_view::npos || ct == std::string_view::npos)
+    return InternalError("signature placeholders not found");
   out.byterange_pos = out.base + br + std::string_view("/ByteRange ").size();
   out.byterange_width = bytes.find(']', br) - (br + std::string_view("/ByteRange ").size()) + 1;
   out.contents_pos = out.base + ct + std::string_view("/Contents ").size();
@@ -385,18 +424,19 @@ StatusOr<Appended> AppendSignatureField(const std::string& path, const AppendSpe
 }
 
 Status PatchByteRange(const std::string& path, const Appended& a) {
-  std::string text = "[0 " + std::to_string(a.contents_pos) + " " + std::to_string(a.contents_end) + " " +
-                     std::to_string(a.file_size - a.contents_end);
-  if (text.size() + 1 > a.byterange_width) return InternalError("byte range too long for its placeholder");
+  std::string text = "[0 " + std::to_string(a.contents_pos) + " " + std::to_string(a.contents_end) +
+                     " " + std::to_string(a.file_size - a.contents_end);
+  if (text.size() + 1 > a.byterange_width)
+    return InternalError("byte range too long for its placeholder");
   text += std::string(a.byterange_width - 1 - text.size(), ' ') + "]";
   return PatchFile(path, a.byterange_pos, AsBytes(text));
 }
 
 // Appends a signature revision and fills it: `make_contents` turns the digest of the byte
 // ranges into the /Contents bytes. Retries once with a larger placeholder if needed.
-StatusOr<std::pair<Appended, size_t>> AppendAndFill(const std::string& path, AppendSpec spec,
-                                                    crypto::HashAlgorithm alg,
-                                                    const std::function<StatusOr<Bytes>(ByteView)>& make_contents) {
+StatusOr<std::pair<Appended, size_t>> AppendAndFill(
+    const std::string& path, AppendSpec spec, crypto::HashAlgorithm alg,
+    const std::function<StatusOr<Bytes>(ByteView)>& make_contents) {
   HETONG_ASSIGN_OR_RETURN(uint64_t original_size, internal::FileSize(path));
   for (int attempt = 0; attempt < 2; ++attempt) {
     HETONG_ASSIGN_OR_RETURN(Appended a, AppendSignatureField(path, spec));
@@ -405,8 +445,10 @@ StatusOr<std::pair<Appended, size_t>> AppendAndFill(const std::string& path, App
       (void)internal::TruncateFile(path, original_size);
       return s;
     }
-    auto digest = HashRanges(path, {{0, a.contents_pos}, {a.contents_end, a.file_size - a.contents_end}}, alg);
-    StatusOr<Bytes> contents = digest.ok() ? make_contents(*digest) : StatusOr<Bytes>(digest.status());
+    auto digest = HashRanges(
+        path, {{0, a.contents_pos}, {a.contents_end, a.file_size - a.contents_end}}, alg);
+    StatusOr<Bytes> contents =
+        digest.ok() ? make_contents(*digest) : StatusOr<Bytes>(digest.status());
     if (!contents.ok()) {
       (void)internal::TruncateFile(path, original_size);
       return contents.status();
@@ -443,7 +485,8 @@ std::string HexUpper(ByteView b) { return base::HexEncodeUpper(b); }
 struct ValidationData {
   std::vector<Bytes> certs, ocsps, crls;
   // VRI: per signature (key: uppercase hex SHA-1 of its /Contents), indexes into the above.
-  std::map<std::string, std::tuple<std::vector<size_t>, std::vector<size_t>, std::vector<size_t>>> vri;
+  std::map<std::string, std::tuple<std::vector<size_t>, std::vector<size_t>, std::vector<size_t>>>
+      vri;
 
   size_t Add(std::vector<Bytes>& pool, const Bytes& der) {
     for (size_t i = 0; i < pool.size(); ++i) {
@@ -467,7 +510,8 @@ Status GatherFor(const pki::Certificate& cert, const std::vector<pki::Certificat
   vo.checker = src.revocation;
   pki::ValidationResult r = pki::ValidatePath(cert, inter, src.anchors, vo);
   if (!r.ok()) {
-    return FailedPreconditionError("cannot gather validation data for '" + cert.subject().ToString() + "': " + r.message);
+    return FailedPreconditionError("cannot gather validation data for '" +
+                                   cert.subject().ToString() + "': " + r.message);
   }
   auto& [vc, vo_idx, vr] = data.vri[vri_key];
   for (const auto& c : r.chain) {
@@ -491,7 +535,8 @@ Status GatherFor(const pki::Certificate& cert, const std::vector<pki::Certificat
 struct CmsParts {
   std::optional<pki::Certificate> signer;
   std::vector<pki::Certificate> certs;
-  std::vector<Bytes> tokens;  // signature time-stamps, or the token itself for a document time-stamp
+  std::vector<Bytes>
+      tokens;  // signature time-stamps, or the token itself for a document time-stamp
   std::optional<base::TimePoint> gen_time;  // of a time-stamp token
 };
 
@@ -506,7 +551,8 @@ StatusOr<CmsParts> PartsOf(ByteView cms, bool is_timestamp_token) {
   const auto& si = sd.signers[0];
   for (const auto& c : parts.certs) {
     if ((!si.subject_key_id.empty() && c.subject_key_id() == si.subject_key_id) ||
-        (c.issuer_der() == si.issuer_der && crypto::ParseCertificateInfo(c.der())->serial == si.serial)) {
+        (c.issuer_der() == si.issuer_der &&
+         crypto::ParseCertificateInfo(c.der())->serial == si.serial)) {
       parts.signer = c;
     }
   }
@@ -553,7 +599,8 @@ Status AppendDss(const std::string& path, const ValidationData& data) {
             old_refs.insert(RefOf(item));
             try {
               auto buf = item.getStreamData(qpdf_dl_generalized);
-              existing.emplace(Bytes(buf->getBuffer(), buf->getBuffer() + buf->getSize()), RefOf(item));
+              existing.emplace(Bytes(buf->getBuffer(), buf->getBuffer() + buf->getSize()),
+                               RefOf(item));
             } catch (const std::exception&) {
               // unreadable: kept as it is, not reused
             }
@@ -573,7 +620,8 @@ Status AppendDss(const std::string& path, const ValidationData& data) {
           }
           return refs;
         };
-        std::vector<ObjRef> certs = streams(data.certs), ocsps = streams(data.ocsps), crls = streams(data.crls);
+        std::vector<ObjRef> certs = streams(data.certs), ocsps = streams(data.ocsps),
+                            crls = streams(data.crls);
         auto merged = [&](const char* key, const std::vector<ObjRef>& refs) {
           std::string s2 = "[";
           std::set<ObjRef> listed;
@@ -593,17 +641,20 @@ Status AppendDss(const std::string& path, const ValidationData& data) {
         if (old.isDictionary() && old.getKey("/VRI").isDictionary()) {
           QPDFObjectHandle ov = old.getKey("/VRI");
           for (const auto& k : ov.getKeys()) {
-            if (!data.vri.contains(k.substr(1))) vri += " " + QPDFObjectHandle::newName(k).unparse() + " " + ov.getKey(k).unparse();
+            if (!data.vri.contains(k.substr(1)))
+              vri += " " + QPDFObjectHandle::newName(k).unparse() + " " + ov.getKey(k).unparse();
           }
         }
         for (const auto& [key, idx] : data.vri) {
           if (key.empty()) continue;
           vri += " /" + key + " << /Cert " + StreamArray(certs, std::get<0>(idx)) + " /OCSP " +
-                 StreamArray(ocsps, std::get<1>(idx)) + " /CRL " + StreamArray(crls, std::get<2>(idx)) + " >>";
+                 StreamArray(ocsps, std::get<1>(idx)) + " /CRL " +
+                 StreamArray(crls, std::get<2>(idx)) + " >>";
         }
         vri += " >>";
-        std::string dss = "<< /Type /DSS /Certs " + merged("/Certs", certs) + " /OCSPs " + merged("/OCSPs", ocsps) +
-                          " /CRLs " + merged("/CRLs", crls) + " /VRI " + vri + " >>";
+        std::string dss = "<< /Type /DSS /Certs " + merged("/Certs", certs) + " /OCSPs " +
+                          merged("/OCSPs", ocsps) + " /CRLs " + merged("/CRLs", crls) + " /VRI " +
+                          vri + " >>";
         if (old.isDictionary() && old.isIndirect()) {
           upd.SetObject(RefOf(old), dss);
         } else {
@@ -617,7 +668,8 @@ Status AppendDss(const std::string& path, const ValidationData& data) {
         if (info.isIndirect()) t.info = RefOf(info);
         QPDFObjectHandle id = trailer.getKey("/ID");
         t.id_first = id.isArray() && id.getArrayNItems() > 0 ? id.getArrayItem(0).unparse() : "";
-        t.id_second = id.isArray() && id.getArrayNItems() > 1 ? id.getArrayItem(1).unparse() : t.id_first;
+        t.id_second =
+            id.isArray() && id.getArrayNItems() > 1 ? id.getArrayItem(1).unparse() : t.id_first;
         t.prev = pdf->last_startxref();
         return OkStatus();
       },
@@ -670,9 +722,11 @@ StatusOr<std::vector<ExistingSignature>> ExistingSignatures(const std::string& p
 
 Status GatherAll(const std::string& path, const ValidationDataSource& src, ValidationData& data) {
   if (src.anchors.empty()) {
-    return FailedPreconditionError("validation data (B-LT) needs the trust anchors of the signer and TSA certificates");
+    return FailedPreconditionError(
+        "validation data (B-LT) needs the trust anchors of the signer and TSA certificates");
   }
-  if (!src.revocation) return FailedPreconditionError("validation data (B-LT) needs a revocation source");
+  if (!src.revocation)
+    return FailedPreconditionError("validation data (B-LT) needs a revocation source");
   HETONG_ASSIGN_OR_RETURN(auto sigs, ExistingSignatures(path));
   base::TimePoint now = base::SystemClock::Get().Now();
   for (const auto& sig : sigs) {
@@ -686,11 +740,13 @@ Status GatherAll(const std::string& path, const ValidationDataSource& src, Valid
     for (const auto& token : parts.tokens) {
       HETONG_ASSIGN_OR_RETURN(CmsParts tp, PartsOf(token, true));
       base::TimePoint at = tp.gen_time.value_or(now);
-      if (tp.signer) HETONG_RETURN_IF_ERROR(GatherFor(*tp.signer, tp.certs, src, at, data, vri_key));
+      if (tp.signer)
+        HETONG_RETURN_IF_ERROR(GatherFor(*tp.signer, tp.certs, src, at, data, vri_key));
       proven = proven ? std::min(*proven, at) : at;
     }
     if (parts.signer && !sig.doc_timestamp) {
-      HETONG_RETURN_IF_ERROR(GatherFor(*parts.signer, parts.certs, src, proven.value_or(now), data, vri_key));
+      HETONG_RETURN_IF_ERROR(
+          GatherFor(*parts.signer, parts.certs, src, proven.value_or(now), data, vri_key));
     }
   }
   return OkStatus();
@@ -699,21 +755,26 @@ Status GatherAll(const std::string& path, const ValidationDataSource& src, Valid
 // Next to the output (same file system, for the rename), unique per call.
 std::string TempPath(const std::string& output) {
   auto tag = crypto::RandomBytes(crypto::DefaultRng(), 6);
-  return output + ".hetong-tmp-" + std::to_string(::getpid()) + "-" + (tag.ok() ? base::HexEncode(*tag) : "0");
+  return output + ".hetong-tmp-" + std::to_string(::getpid()) + "-" +
+         (tag.ok() ? base::HexEncode(*tag) : "0");
 }
 
 // Errors about the working copy name the file the caller gave.
 Status Renamed(const Status& s, const std::string& tmp, const std::string& input) {
   std::string m = s.message();
-  for (size_t at = m.find(tmp); at != std::string::npos; at = m.find(tmp, at + input.size())) m.replace(at, tmp.size(), input);
+  for (size_t at = m.find(tmp); at != std::string::npos; at = m.find(tmp, at + input.size()))
+    m.replace(at, tmp.size(), input);
   return Status(s.code(), m);
 }
 
 Status Publish(const std::string& tmp, const std::string& output) {
   HETONG_RETURN_IF_ERROR(internal::SyncFile(tmp));
-  if (::rename(tmp.c_str(), output.c_str()) != 0) return base::ErrnoStatus(errno, "cannot write", output);
+  if (::rename(tmp.c_str(), output.c_str()) != 0)
+    return base::ErrnoStatus(errno, "cannot write", output);
   size_t slash = output.rfind('/');
-  return base::SyncDir(slash == std::string::npos ? "." : slash == 0 ? "/" : output.substr(0, slash));
+  return base::SyncDir(slash == std::string::npos ? "."
+                       : slash == 0               ? "/"
+                                                  : output.substr(0, slash));
 }
 
 StatusOr<PdfSignResult> DocumentTimestampOn(const std::string& tmp, pki::TimestampSource& tsa,
@@ -722,7 +783,8 @@ StatusOr<PdfSignResult> DocumentTimestampOn(const std::string& tmp, pki::Timesta
   spec.sig.type = "/DocTimeStamp";
   spec.sig.sub_filter = "/ETSI.RFC3161";
   spec.contents_bytes = 12288;
-  auto done = AppendAndFill(tmp, spec, hash, [&](ByteView digest) { return tsa.Timestamp(hash, digest); });
+  auto done =
+      AppendAndFill(tmp, spec, hash, [&](ByteView digest) { return tsa.Timestamp(hash, digest); });
   HETONG_RETURN_IF_ERROR(done.status());
   PdfSignResult r;
   r.field_name = done->first.field_name;
@@ -732,13 +794,15 @@ StatusOr<PdfSignResult> DocumentTimestampOn(const std::string& tmp, pki::Timesta
 
 }  // namespace
 
-StatusOr<PdfSignResult> SignPdf(const std::string& input, const std::string& output, const crypto::Signer& signer,
-                                const pki::Certificate& certificate, const PdfSignOptions& options) {
+StatusOr<PdfSignResult> SignPdf(const std::string& input, const std::string& output,
+                                const crypto::Signer& signer, const pki::Certificate& certificate,
+                                const PdfSignOptions& options) {
   if (!certificate.public_key().Equals(signer.public_key())) {
     return InvalidArgumentError("the certificate does not belong to the signing key");
   }
   if (options.level >= PadesLevel::kBT && !options.timestamps) {
-    return FailedPreconditionError(std::string(PadesLevelName(options.level)) + " needs a time-stamp authority (--tsa)");
+    return FailedPreconditionError(std::string(PadesLevelName(options.level)) +
+                                   " needs a time-stamp authority (--tsa)");
   }
   std::string tmp = TempPath(output);
   HETONG_RETURN_IF_ERROR(internal::CopyFile(input, tmp));
@@ -750,12 +814,14 @@ StatusOr<PdfSignResult> SignPdf(const std::string& input, const std::string& out
   spec.visible = options.visible;
   spec.field_name = options.field_name;
   spec.certify = options.certify;
-  base::TimePoint when = options.signing_time == base::TimePoint{} ? base::SystemClock::Get().Now() : options.signing_time;
+  base::TimePoint when = options.signing_time == base::TimePoint{} ? base::SystemClock::Get().Now()
+                                                                   : options.signing_time;
   spec.sig.extra = " /M " + PdfTextString(PdfDate(base::ToUnixSeconds(when)));
   if (!options.name.empty()) spec.sig.extra += " /Name " + PdfTextString(options.name);
   if (!options.reason.empty()) spec.sig.extra += " /Reason " + PdfTextString(options.reason);
   if (!options.location.empty()) spec.sig.extra += " /Location " + PdfTextString(options.location);
-  if (!options.contact_info.empty()) spec.sig.extra += " /ContactInfo " + PdfTextString(options.contact_info);
+  if (!options.contact_info.empty())
+    spec.sig.extra += " /ContactInfo " + PdfTextString(options.contact_info);
   spec.sig.extra += " /Prop_Build << /App << /Name /hetong >> >>";
   size_t estimate = options.reserve_bytes;
   if (estimate == 0) {
@@ -824,7 +890,8 @@ StatusOr<PdfSignResult> ExtendArchive(const std::string& input, const std::strin
 }
 
 StatusOr<PdfSignResult> AddDocumentTimestamp(const std::string& input, const std::string& output,
-                                             pki::TimestampSource& timestamps, crypto::HashAlgorithm hash) {
+                                             pki::TimestampSource& timestamps,
+                                             crypto::HashAlgorithm hash) {
   std::string tmp = TempPath(output);
   HETONG_RETURN_IF_ERROR(internal::CopyFile(input, tmp));
   auto ts = DocumentTimestampOn(tmp, timestamps, hash);

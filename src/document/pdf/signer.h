@@ -42,9 +42,9 @@ std::string_view PadesLevelName(PadesLevel level);  // "B-B", "B-T", "B-LT", "B-
 std::optional<PadesLevel> PadesLevelFromName(std::string_view name);
 
 struct VisibleSignature {
-  int page = 1;  // 1-based
+  int page = 1;                                // 1-based
   double x = 0, y = 0, width = 0, height = 0;  // points, from the page's lower-left corner
-  RgbaImage image;                              // the rendered appearance
+  RgbaImage image;                             // the rendered appearance
 };
 
 // What B-LT and B-LTA need to gather validation data.
@@ -59,12 +59,12 @@ struct PdfSignOptions {
   std::optional<VisibleSignature> visible;  // absent: an invisible signature
   std::string field_name;  // an existing empty signature field to fill, or the new field's name
   std::string name, reason, location, contact_info;
-  bool certify = false;  // DocMDP P=2: only form filling and signing allowed afterwards
-  base::TimePoint signing_time{};               // /M, the claimed signing time
-  std::vector<pki::Certificate> chain;          // issuer certificates to embed in the CMS
-  pki::TimestampSource* timestamps = nullptr;   // B-T and above
-  ValidationDataSource validation;              // B-LT and above
-  size_t reserve_bytes = 0;                     // size kept for /Contents; 0: estimated
+  bool certify = false;            // DocMDP P=2: only form filling and signing allowed afterwards
+  base::TimePoint signing_time{};  // /M, the claimed signing time
+  std::vector<pki::Certificate> chain;         // issuer certificates to embed in the CMS
+  pki::TimestampSource* timestamps = nullptr;  // B-T and above
+  ValidationDataSource validation;             // B-LT and above
+  size_t reserve_bytes = 0;                    // size kept for /Contents; 0: estimated
 };
 
 struct PdfSignResult {

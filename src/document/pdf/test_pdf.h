@@ -7,7 +7,6 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include "document/pdf/internal/qpdf.h"
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +14,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "document/pdf/internal/qpdf.h"
 
 namespace hetong::document::pdf::testing {
 
@@ -32,18 +32,21 @@ inline Status WriteTestPdf(const std::string& path, const TestPdfSpec& spec) {
   {
     cairo_surface_t* surface = cairo_pdf_surface_create(drawn.c_str(), 595, 842);  // A4
     cairo_t* cr = cairo_create(surface);
-    cairo_select_font_face(cr, "Noto Sans CJK SC", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_select_font_face(cr, "Noto Sans CJK SC", CAIRO_FONT_SLANT_NORMAL,
+                           CAIRO_FONT_WEIGHT_NORMAL);
     for (int p = 1; p <= spec.pages; ++p) {
       cairo_set_source_rgb(cr, 0, 0, 0);
       cairo_set_font_size(cr, 22);
       cairo_move_to(cr, 60, 90);
-      std::string title = "电子合同 第 " + std::to_string(p) + " 页 / Contract page " + std::to_string(p);
+      std::string title =
+          "电子合同 第 " + std::to_string(p) + " 页 / Contract page " + std::to_string(p);
       cairo_show_text(cr, title.c_str());
       cairo_set_font_size(cr, 12);
       for (int line = 0; line < 30; ++line) {
         cairo_move_to(cr, 60, 130 + line * 20);
-        std::string text = "第" + std::to_string(line + 1) + "条 甲方与乙方协商一致，签订本合同。Clause " +
-                           std::to_string(line + 1) + ": the parties agree.";
+        std::string text = "第" + std::to_string(line + 1) +
+                           "条 甲方与乙方协商一致，签订本合同。Clause " + std::to_string(line + 1) +
+                           ": the parties agree.";
         cairo_show_text(cr, text.c_str());
       }
       cairo_show_page(cr);
@@ -52,7 +55,8 @@ inline Status WriteTestPdf(const std::string& path, const TestPdfSpec& spec) {
     cairo_surface_finish(surface);
     cairo_status_t st = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
-    if (st != CAIRO_STATUS_SUCCESS) return InternalError(std::string("cairo: ") + cairo_status_to_string(st));
+    if (st != CAIRO_STATUS_SUCCESS)
+      return InternalError(std::string("cairo: ") + cairo_status_to_string(st));
   }
   try {
     QPDF q;
@@ -62,25 +66,28 @@ inline Status WriteTestPdf(const std::string& path, const TestPdfSpec& spec) {
     QPDFObjectHandle fields = QPDFObjectHandle::newArray();
     QPDFObjectHandle annots = QPDFObjectHandle::newArray();
     if (spec.signature_field) {
-      QPDFObjectHandle f = q.makeIndirectObject(QPDFObjectHandle::parse(
-          "<< /Type /Annot /Subtype /Widget /FT /Sig /T (SignHere) /Rect [360 60 540 160] /F 4 >>"));
+      QPDFObjectHandle f = q.makeIndirectObject(
+          QPDFObjectHandle::parse("<< /Type /Annot /Subtype /Widget /FT /Sig /T (SignHere) /Rect "
+                                  "[360 60 540 160] /F 4 >>"));
       f.replaceKey("/P", page);
       fields.appendItem(f);
       annots.appendItem(f);
     }
     if (spec.text_field) {
-      QPDFObjectHandle f = q.makeIndirectObject(QPDFObjectHandle::parse(
-          "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Name) /V <FEFF5F204E09> /Rect [60 60 300 90] /F 4 "
-          "/DA (/Helv 12 Tf 0 g) >>"));
+      QPDFObjectHandle f = q.makeIndirectObject(
+          QPDFObjectHandle::parse("<< /Type /Annot /Subtype /Widget /FT /Tx /T (Name) /V "
+                                  "<FEFF5F204E09> /Rect [60 60 300 90] /F 4 "
+                                  "/DA (/Helv 12 Tf 0 g) >>"));
       f.replaceKey("/P", page);
       fields.appendItem(f);
       annots.appendItem(f);
     }
     if (fields.getArrayNItems() > 0) {
       page.replaceKey("/Annots", q.makeIndirectObject(annots));
-      root.replaceKey("/AcroForm", q.makeIndirectObject(QPDFObjectHandle::parse(
-                                       "<< /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv << /Type /Font /Subtype "
-                                       "/Type1 /BaseFont /Helvetica >> >> >> >>")));
+      root.replaceKey("/AcroForm",
+                      q.makeIndirectObject(QPDFObjectHandle::parse(
+                          "<< /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv << /Type /Font /Subtype "
+                          "/Type1 /BaseFont /Helvetica >> >> >> >>")));
       root.getKey("/AcroForm").replaceKey("/Fields", fields);
     }
     if (spec.padding_bytes > 0) {
@@ -88,16 +95,18 @@ inline Status WriteTestPdf(const std::string& path, const TestPdfSpec& spec) {
       std::mt19937_64 gen(42);
       for (size_t i = 0; i < data.size(); i += 8) {
         uint64_t v = gen();
-        for (size_t j = 0; j < 8 && i + j < data.size(); ++j) data[i + j] = static_cast<char>(v >> (8 * j));
+        for (size_t j = 0; j < 8 && i + j < data.size(); ++j)
+          data[i + j] = static_cast<char>(v >> (8 * j));
       }
       root.replaceKey("/HetongTestPadding", q.newStream(data));
     }
     QPDFWriter w(q, path.c_str());
-    w.setObjectStreamMode(spec.layout == TestPdfSpec::Layout::kXrefStream ? qpdf_o_generate : qpdf_o_disable);
+    w.setObjectStreamMode(spec.layout == TestPdfSpec::Layout::kXrefStream ? qpdf_o_generate
+                                                                          : qpdf_o_disable);
     if (spec.layout == TestPdfSpec::Layout::kLinearized) w.setLinearization(true);
     if (!spec.encrypt_password.empty()) {
-      w.setR6EncryptionParameters(spec.encrypt_password.c_str(), spec.encrypt_password.c_str(), true, true, true, true,
-                                  true, true, qpdf_r3p_full, true);
+      w.setR6EncryptionParameters(spec.encrypt_password.c_str(), spec.encrypt_password.c_str(),
+                                  true, true, true, true, true, true, qpdf_r3p_full, true);
     }
     w.write();
   } catch (const std::exception& e) {

@@ -31,18 +31,22 @@ struct FieldInfo {
   QPDFObjGen holder;  // the object that holds the signature dictionary (itself, or the field)
 };
 
-void CollectFields(QPDFObjectHandle node, const std::string& prefix, std::vector<FieldInfo>& out, int depth) {
+void CollectFields(QPDFObjectHandle node, const std::string& prefix, std::vector<FieldInfo>& out,
+                   int depth) {
   if (depth > 32 || !node.isDictionary()) return;
   std::string name = prefix;
   if (node.getKey("/T").isString()) {
-    name = prefix.empty() ? node.getKey("/T").getUTF8Value() : prefix + "." + node.getKey("/T").getUTF8Value();
+    name = prefix.empty() ? node.getKey("/T").getUTF8Value()
+                          : prefix + "." + node.getKey("/T").getUTF8Value();
   }
   QPDFObjectHandle kids = node.getKey("/Kids");
   if (kids.isArray()) {
     bool field_kids = false;
-    for (int i = 0; i < kids.getArrayNItems(); ++i) field_kids = field_kids || kids.getArrayItem(i).hasKey("/T");
+    for (int i = 0; i < kids.getArrayNItems(); ++i)
+      field_kids = field_kids || kids.getArrayItem(i).hasKey("/T");
     if (field_kids) {
-      for (int i = 0; i < kids.getArrayNItems(); ++i) CollectFields(kids.getArrayItem(i), name, out, depth + 1);
+      for (int i = 0; i < kids.getArrayNItems(); ++i)
+        CollectFields(kids.getArrayItem(i), name, out, depth + 1);
       return;
     }
   }
@@ -57,8 +61,8 @@ std::optional<base::TimePoint> ParsePdfDate(const std::string& d) {
   // D:YYYYMMDDHHmmSSOHH'mm'
   std::string s = d.rfind("D:", 0) == 0 ? d.substr(2) : d;
   if (s.size() < 14) return std::nullopt;
-  std::string iso = s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2) + "T" + s.substr(8, 2) + ":" +
-                    s.substr(10, 2) + ":" + s.substr(12, 2);
+  std::string iso = s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2) + "T" +
+                    s.substr(8, 2) + ":" + s.substr(10, 2) + ":" + s.substr(12, 2);
   if (s.size() >= 20 && (s[14] == '+' || s[14] == '-')) {
     iso += s.substr(14, 3) + ":" + s.substr(18, 2);
   } else {
@@ -80,14 +84,16 @@ int RevisionOf(const std::vector<RevisionEnd>& revs, uint64_t offset) {
 }
 
 // Where the xref entry of `og` puts it: the offset of the object, or of its object stream.
-std::optional<uint64_t> OffsetOf(const std::map<QPDFObjGen, QPDFXRefEntry>& xref, QPDFObjGen og, bool* in_stream) {
+std::optional<uint64_t> OffsetOf(const std::map<QPDFObjGen, QPDFXRefEntry>& xref, QPDFObjGen og,
+                                 bool* in_stream) {
   auto it = xref.find(og);
   if (it == xref.end()) return std::nullopt;
   *in_stream = it->second.getType() == 2;
   if (it->second.getType() == 1) return static_cast<uint64_t>(it->second.getOffset());
   if (it->second.getType() == 2) {
     auto st = xref.find(QPDFObjGen(it->second.getObjStreamNumber(), 0));
-    if (st != xref.end() && st->second.getType() == 1) return static_cast<uint64_t>(st->second.getOffset());
+    if (st != xref.end() && st->second.getType() == 1)
+      return static_cast<uint64_t>(st->second.getOffset());
   }
   return std::nullopt;
 }
@@ -97,7 +103,8 @@ class CappedBuffer final : public Pipeline {
  public:
   explicit CappedBuffer(size_t cap) : Pipeline("capped buffer", nullptr), cap_(cap) {}
   void write(unsigned char const* data, size_t len) override {
-    if (data_.size() + len > cap_) throw std::runtime_error("a validation-data stream is too large");
+    if (data_.size() + len > cap_)
+      throw std::runtime_error("a validation-data stream is too large");
     data_.insert(data_.end(), data, data + len);
   }
   void finish() override {}
@@ -147,7 +154,8 @@ DssData ReadDss(QPDF& q, const std::vector<RevisionEnd>& revs) {
 }
 
 // CRLs and OCSP responses in Adobe's revocationInfoArchival signed attribute.
-void ReadArchival(const crypto::CmsSignerInfo& si, std::vector<Bytes>& crls, std::vector<Bytes>& ocsps) {
+void ReadArchival(const crypto::CmsSignerInfo& si, std::vector<Bytes>& crls,
+                  std::vector<Bytes>& ocsps) {
   const crypto::CmsAttribute* a = si.FindSigned(kRevocationInfoArchival);
   if (!a || a->values.empty()) return;
   der::Reader r(a->values[0]);
@@ -199,7 +207,8 @@ std::optional<bool> EssMatches(const crypto::CmsSignerInfo& si, const pki::Certi
   auto hash = id->ReadOctetString();
   if (!hash.ok()) return false;
   Bytes expected = crypto::Hash(alg, cert.der());
-  return hash->size() == expected.size() && std::equal(hash->begin(), hash->end(), expected.begin());
+  return hash->size() == expected.size() &&
+         std::equal(hash->begin(), hash->end(), expected.begin());
 }
 
 // Checks the /ByteRange against the file and binds it to the signature dictionary: returns
@@ -211,8 +220,9 @@ struct RangeResult {
   uint64_t gap_start = 0, gap_end = 0, end = 0;
 };
 
-RangeResult CheckByteRange(const std::string& path, QPDFObjectHandle br, const std::string& contents,
-                           const std::vector<RevisionEnd>& revs, uint64_t size, std::optional<uint64_t> holder_offset,
+RangeResult CheckByteRange(const std::string& path, QPDFObjectHandle br,
+                           const std::string& contents, const std::vector<RevisionEnd>& revs,
+                           uint64_t size, std::optional<uint64_t> holder_offset,
                            bool holder_in_stream) {
   RangeResult r;
   if (!br.isArray() || br.getArrayNItems() != 4) {
@@ -232,7 +242,8 @@ RangeResult CheckByteRange(const std::string& path, QPDFObjectHandle br, const s
     r.problem = "the signed bytes do not start at the beginning of the file";
     return r;
   }
-  if (v[1] <= 0 || v[2] <= v[1] || static_cast<uint64_t>(v[2]) + static_cast<uint64_t>(v[3]) > size) {
+  if (v[1] <= 0 || v[2] <= v[1] ||
+      static_cast<uint64_t>(v[2]) + static_cast<uint64_t>(v[3]) > size) {
     r.problem = "the /ByteRange does not describe two ranges inside the file";
     return r;
   }
@@ -281,7 +292,8 @@ RangeResult CheckByteRange(const std::string& path, QPDFObjectHandle br, const s
   // another field or revision.
   uint64_t rev_start = r.revision >= 2 ? revs[static_cast<size_t>(r.revision - 2)].offset : 0;
   if (holder_in_stream || !holder_offset) {
-    r.problem = "the signature dictionary is not a plain object of the file (it is in an object stream)";
+    r.problem =
+        "the signature dictionary is not a plain object of the file (it is in an object stream)";
     r.revision = 0;
     return r;
   }
@@ -290,10 +302,15 @@ RangeResult CheckByteRange(const std::string& path, QPDFObjectHandle br, const s
     r.revision = 0;
     return r;
   }
-  auto between = ReadRange(path, *holder_offset, static_cast<size_t>(std::min<uint64_t>(r.gap_start - *holder_offset, 1 << 20)));
-  std::string_view text = between.ok() ? std::string_view(reinterpret_cast<const char*>(between->data()), between->size())
-                                       : std::string_view();
-  if (!between.ok() || between->size() != r.gap_start - *holder_offset || text.find("endobj") != std::string_view::npos ||
+  auto between =
+      ReadRange(path, *holder_offset,
+                static_cast<size_t>(std::min<uint64_t>(r.gap_start - *holder_offset, 1 << 20)));
+  std::string_view text =
+      between.ok()
+          ? std::string_view(reinterpret_cast<const char*>(between->data()), between->size())
+          : std::string_view();
+  if (!between.ok() || between->size() != r.gap_start - *holder_offset ||
+      text.find("endobj") != std::string_view::npos ||
       text.find("/Contents") == std::string_view::npos) {
     r.problem = "the /ByteRange gap is not the /Contents of this signature dictionary";
     r.revision = 0;
@@ -304,14 +321,22 @@ RangeResult CheckByteRange(const std::string& path, QPDFObjectHandle br, const s
 
 SubIndication FromPath(pki::PathError e, bool has_poe) {
   switch (e) {
-    case pki::PathError::kOk: return SubIndication::kNone;
-    case pki::PathError::kNoChain: return SubIndication::kNoCertificateChainFound;
-    case pki::PathError::kExpired: return has_poe ? SubIndication::kExpired : SubIndication::kOutOfBoundsNoPoe;
-    case pki::PathError::kNotYetValid: return SubIndication::kNotYetValid;
-    case pki::PathError::kRevoked: return SubIndication::kRevoked;
-    case pki::PathError::kRevocationUnknown: return SubIndication::kTryLater;
-    case pki::PathError::kUnsupportedAlgorithm: return SubIndication::kCryptoConstraintsFailure;
-    default: return SubIndication::kChainConstraintsFailure;
+    case pki::PathError::kOk:
+      return SubIndication::kNone;
+    case pki::PathError::kNoChain:
+      return SubIndication::kNoCertificateChainFound;
+    case pki::PathError::kExpired:
+      return has_poe ? SubIndication::kExpired : SubIndication::kOutOfBoundsNoPoe;
+    case pki::PathError::kNotYetValid:
+      return SubIndication::kNotYetValid;
+    case pki::PathError::kRevoked:
+      return SubIndication::kRevoked;
+    case pki::PathError::kRevocationUnknown:
+      return SubIndication::kTryLater;
+    case pki::PathError::kUnsupportedAlgorithm:
+      return SubIndication::kCryptoConstraintsFailure;
+    default:
+      return SubIndication::kChainConstraintsFailure;
   }
 }
 
@@ -321,11 +346,14 @@ Indication IndicationFor(SubIndication s, bool has_poe) {
     case SubIndication::kHashFailure:
     case SubIndication::kSigCryptoFailure:
     case SubIndication::kSigConstraintsFailure:
-    case SubIndication::kTimestampFailure: return Indication::kTotalFailed;
+    case SubIndication::kTimestampFailure:
+      return Indication::kTotalFailed;
     case SubIndication::kRevoked:
     case SubIndication::kExpired:
-    case SubIndication::kNotYetValid: return has_poe ? Indication::kTotalFailed : Indication::kIndeterminate;
-    default: return Indication::kIndeterminate;
+    case SubIndication::kNotYetValid:
+      return has_poe ? Indication::kTotalFailed : Indication::kIndeterminate;
+    default:
+      return Indication::kIndeterminate;
   }
 }
 
@@ -378,8 +406,10 @@ std::optional<int> CertificationPermission(const std::string& path, const Candid
   (void)CatchQpdf(
       [&]() -> Status {
         QPDFObjectHandle perms = (*prefix)->qpdf().getRoot().getKey("/Perms");
-        QPDFObjectHandle docmdp = perms.isDictionary() ? perms.getKey("/DocMDP") : QPDFObjectHandle::newNull();
-        if (!docmdp.isDictionary() || !docmdp.isIndirect() || docmdp.getObjGen() != first.v_og) return OkStatus();
+        QPDFObjectHandle docmdp =
+            perms.isDictionary() ? perms.getKey("/DocMDP") : QPDFObjectHandle::newNull();
+        if (!docmdp.isDictionary() || !docmdp.isIndirect() || docmdp.getObjGen() != first.v_og)
+          return OkStatus();
         p = 2;  // the default (ISO 32000-1 Table 254)
         QPDFObjectHandle refs = docmdp.getKey("/Reference");
         for (int i = 0; refs.isArray() && i < refs.getArrayNItems(); ++i) {
@@ -388,9 +418,11 @@ std::optional<int> CertificationPermission(const std::string& path, const Candid
               ref.getKey("/TransformMethod").getName() != "/DocMDP") {
             continue;
           }
-          QPDFObjectHandle pv = ref.getKey("/TransformParams").isDictionary() ? ref.getKey("/TransformParams").getKey("/P")
-                                                                              : QPDFObjectHandle::newNull();
-          if (pv.isInteger() && pv.getIntValue() >= 1 && pv.getIntValue() <= 3) p = static_cast<int>(pv.getIntValue());
+          QPDFObjectHandle pv = ref.getKey("/TransformParams").isDictionary()
+                                    ? ref.getKey("/TransformParams").getKey("/P")
+                                    : QPDFObjectHandle::newNull();
+          if (pv.isInteger() && pv.getIntValue() >= 1 && pv.getIntValue() <= 3)
+            p = static_cast<int>(pv.getIntValue());
         }
         return OkStatus();
       },
@@ -407,7 +439,8 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
   report.size = pdf->size();
   report.revisions = static_cast<int>(pdf->revisions().size());
   report.validation_time = options.now.value_or(base::SystemClock::Get().Now());
-  HETONG_ASSIGN_OR_RETURN(Bytes whole_hash, internal::HashRanges(path, {{0, pdf->size()}}, crypto::HashAlgorithm::kSha256));
+  HETONG_ASSIGN_OR_RETURN(Bytes whole_hash, internal::HashRanges(path, {{0, pdf->size()}},
+                                                                 crypto::HashAlgorithm::kSha256));
   report.sha256 = base::HexEncode(whole_hash);
   const auto& revs = pdf->revisions();
 
@@ -421,7 +454,8 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
         QPDFObjectHandle acro = q.getRoot().getKey("/AcroForm");
         if (acro.isDictionary() && acro.getKey("/Fields").isArray()) {
           QPDFObjectHandle f = acro.getKey("/Fields");
-          for (int i = 0; i < f.getArrayNItems() && i < 100000; ++i) CollectFields(f.getArrayItem(i), "", fields, 0);
+          for (int i = 0; i < f.getArrayNItems() && i < 100000; ++i)
+            CollectFields(f.getArrayItem(i), "", fields, 0);
         }
         return OkStatus();
       },
@@ -434,12 +468,16 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
   std::optional<Modification> trailing;
   if (!revs.empty() && revs.back().offset < pdf->size()) {
     uint64_t tail = pdf->size() - revs.back().offset;
-    HETONG_ASSIGN_OR_RETURN(Bytes t, ReadRange(path, revs.back().offset, static_cast<size_t>(std::min<uint64_t>(tail, 1 << 20))));
+    HETONG_ASSIGN_OR_RETURN(Bytes t,
+                            ReadRange(path, revs.back().offset,
+                                      static_cast<size_t>(std::min<uint64_t>(tail, 1 << 20))));
     bool blank = tail <= t.size();
-    for (uint8_t c : t) blank = blank && (c == ' ' || c == '\r' || c == '\n' || c == '\t' || c == '\f' || c == 0);
+    for (uint8_t c : t)
+      blank = blank && (c == ' ' || c == '\r' || c == '\n' || c == '\t' || c == '\f' || c == 0);
     if (!blank) {
-      trailing = Modification{static_cast<int>(revs.size()) + 1, "trailing-data",
-                              std::to_string(tail) + " bytes after the last %%EOF are not part of any revision", false};
+      trailing = Modification{
+          static_cast<int>(revs.size()) + 1, "trailing-data",
+          std::to_string(tail) + " bytes after the last %%EOF are not part of any revision", false};
     }
   }
 
@@ -454,17 +492,20 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
     Status s = CatchQpdf(
         [&]() -> Status {
           QPDFObjectHandle v = f.v;
-          c.rep.sub_filter = v.getKey("/SubFilter").isName() ? v.getKey("/SubFilter").getName().substr(1) : "";
+          c.rep.sub_filter =
+              v.getKey("/SubFilter").isName() ? v.getKey("/SubFilter").getName().substr(1) : "";
           c.rep.kind = c.rep.sub_filter == "ETSI.RFC3161" ? "document-timestamp" : "signature";
           if (v.getKey("/Contents").isString()) c.contents = v.getKey("/Contents").getStringValue();
           br = v.getKey("/ByteRange");
           c.rep.reason = Str(v.getKey("/Reason"));
           c.rep.location = Str(v.getKey("/Location"));
-          if (v.getKey("/M").isString()) c.rep.claimed_time = ParsePdfDate(v.getKey("/M").getStringValue());
+          if (v.getKey("/M").isString())
+            c.rep.claimed_time = ParsePdfDate(v.getKey("/M").getStringValue());
           QPDFObjectHandle refs = v.getKey("/Reference");
           for (int i = 0; refs.isArray() && i < refs.getArrayNItems(); ++i) {
-            QPDFObjectHandle m = refs.getArrayItem(i).isDictionary() ? refs.getArrayItem(i).getKey("/TransformMethod")
-                                                                     : QPDFObjectHandle::newNull();
+            QPDFObjectHandle m = refs.getArrayItem(i).isDictionary()
+                                     ? refs.getArrayItem(i).getKey("/TransformMethod")
+                                     : QPDFObjectHandle::newNull();
             if (m.isName() && m.getName() == "/DocMDP") c.docmdp_reference = true;
           }
           return OkStatus();
@@ -482,13 +523,17 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
     c.rep.covers_whole_file = c.range.whole;
     if (!c.range.problem.empty()) {
       Fail(c.rep, SubIndication::kFormatFailure, c.range.problem);
-    } else if (!seen_ranges.insert(std::to_string(c.range.gap_start) + "/" + std::to_string(c.range.end)).second) {
-      Fail(c.rep, SubIndication::kFormatFailure, "another signature field shows the same signature (a copy)");
+    } else if (!seen_ranges
+                    .insert(std::to_string(c.range.gap_start) + "/" + std::to_string(c.range.end))
+                    .second) {
+      Fail(c.rep, SubIndication::kFormatFailure,
+           "another signature field shows the same signature (a copy)");
     }
     candidates.push_back(std::move(c));
   }
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const Candidate& a, const Candidate& b) { return a.rep.revision < b.rep.revision; });
+  std::stable_sort(
+      candidates.begin(), candidates.end(),
+      [](const Candidate& a, const Candidate& b) { return a.rep.revision < b.rep.revision; });
 
   // ---- phase 3: the certification (DocMDP), from the first signature's own revision ----
   std::optional<int> docmdp_p;
@@ -541,8 +586,8 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
         if (el.ok()) cms = ToBytes(el->tlv);
       }
       auto sd = crypto::ParseCmsSignedData(cms);
-      std::vector<std::pair<uint64_t, uint64_t>> ranges = {{0, cand.range.gap_start},
-                                                           {cand.range.gap_end, cand.range.end - cand.range.gap_end}};
+      std::vector<std::pair<uint64_t, uint64_t>> ranges = {
+          {0, cand.range.gap_start}, {cand.range.gap_end, cand.range.end - cand.range.gap_end}};
       // Certificates available for chains: the options', the CMS's and the DSS's.
       std::vector<pki::Certificate> pool = options.intermediates;
       auto add_certs = [&](const std::vector<Bytes>& ders) {
@@ -561,23 +606,28 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
       pki::CapturedRevocation dss_only(dss.crls, dss.ocsps);
       std::optional<OnlineThenEmbedded> online_first;
       if (options.online) online_first.emplace(*options.online, captured);
-      pki::RevocationChecker* checker = options.online ? static_cast<pki::RevocationChecker*>(&*online_first) : &captured;
+      pki::RevocationChecker* checker =
+          options.online ? static_cast<pki::RevocationChecker*>(&*online_first) : &captured;
 
       if (!sd.ok() || sd->signers.empty()) {
         Fail(rep, SubIndication::kFormatFailure, "the signature is not a valid CMS structure");
       } else if (rep.kind == "document-timestamp") {
         // The token's imprint is over the byte ranges.
-        auto tst = sd->content ? pki::ParseTstInfo(*sd->content) : StatusOr<pki::TstInfo>(InvalidArgumentError("no TSTInfo"));
+        auto tst = sd->content ? pki::ParseTstInfo(*sd->content)
+                               : StatusOr<pki::TstInfo>(InvalidArgumentError("no TSTInfo"));
         if (!tst.ok()) {
-          Fail(rep, SubIndication::kFormatFailure, "the document time-stamp is not a time-stamp token");
+          Fail(rep, SubIndication::kFormatFailure,
+               "the document time-stamp is not a time-stamp token");
         } else {
-          HETONG_ASSIGN_OR_RETURN(Bytes digest, internal::HashRanges(path, ranges, tst->imprint.algorithm));
+          HETONG_ASSIGN_OR_RETURN(Bytes digest,
+                                  internal::HashRanges(path, ranges, tst->imprint.algorithm));
           pki::TimestampVerifyOptions to;
           to.anchors = options.anchors;
           to.intermediates = pool;
           // Online the TSA certificate's status is required; offline the newest time-stamp's
           // cannot be in the file, so it is checked when the data is there.
-          to.revocation = options.online ? pki::RevocationPolicy::kRequire : pki::RevocationPolicy::kBestEffort;
+          to.revocation =
+              options.online ? pki::RevocationPolicy::kRequire : pki::RevocationPolicy::kBestEffort;
           to.checker = checker;
           auto check = pki::VerifyTimestampToken(cms, tst->imprint.algorithm, digest, to);
           if (!check.ok()) {
@@ -586,10 +636,13 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
             rep.digest_algorithm = std::string(crypto::HashName(tst->imprint.algorithm));
             rep.signature_algorithm = check->signature_algorithm;
             rep.proven_time = check->info.gen_time;
-            rep.timestamp = TimestampSummary{check->info.gen_time,
-                                             check->tsa_certificate ? check->tsa_certificate->subject().ToString() : "",
-                                             base::HexEncode(check->info.serial), check->info.policy, check->valid,
-                                             check->problem};
+            rep.timestamp = TimestampSummary{
+                check->info.gen_time,
+                check->tsa_certificate ? check->tsa_certificate->subject().ToString() : "",
+                base::HexEncode(check->info.serial),
+                check->info.policy,
+                check->valid,
+                check->problem};
             if (check->tsa_certificate) {
               rep.signer = check->tsa_certificate->subject().ToString();
               rep.signer_name = check->tsa_certificate->subject().common_name();
@@ -599,8 +652,9 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
               bool digest_problem = check->problem.find("other data") != std::string::npos;
               Fail(rep,
                    digest_problem ? SubIndication::kHashFailure
-                                  : (check->path_checked && !check->path.ok() ? FromPath(check->path.error, true)
-                                                                              : SubIndication::kSigCryptoFailure),
+                                  : (check->path_checked && !check->path.ok()
+                                         ? FromPath(check->path.error, true)
+                                         : SubIndication::kSigCryptoFailure),
                    "document time-stamp: " + check->problem);
             }
           }
@@ -617,9 +671,12 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
           auto sig = crypto::CmsVerifySigner(*sd, 0, digest, extra);
           std::optional<pki::Certificate> signer_cert;
           if (!sig.ok()) {
-            Fail(rep, SubIndication::kFormatFailure, "the signature is malformed: " + sig.status().message());
+            Fail(rep, SubIndication::kFormatFailure,
+                 "the signature is malformed: " + sig.status().message());
           } else {
-            if (sig->algorithm) rep.signature_algorithm = std::string(crypto::SignatureAlgorithmName(*sig->algorithm));
+            if (sig->algorithm)
+              rep.signature_algorithm =
+                  std::string(crypto::SignatureAlgorithmName(*sig->algorithm));
             if (sig->signer) {
               auto cert = pki::Certificate::Parse(sig->signer->der);
               if (cert.ok()) {
@@ -632,7 +689,8 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
             }
             ReadArchival(si, crls, ocsps);
             switch (sig->status) {
-              case crypto::CmsSignatureStatus::kValid: break;
+              case crypto::CmsSignatureStatus::kValid:
+                break;
               case crypto::CmsSignatureStatus::kDigestMismatch:
                 Fail(rep, SubIndication::kHashFailure,
                      "the document does not match the signature: it was changed after signing");
@@ -642,7 +700,8 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
                      "the signature value does not verify with the signer's certificate");
                 break;
               case crypto::CmsSignatureStatus::kSignerCertificateMissing:
-                Fail(rep, SubIndication::kNoSignerCertificateFound, "the signer's certificate is not in the signature");
+                Fail(rep, SubIndication::kNoSignerCertificateFound,
+                     "the signer's certificate is not in the signature");
                 break;
               case crypto::CmsSignatureStatus::kUnsupportedAlgorithm:
                 Fail(rep, SubIndication::kCryptoConstraintsFailure, sig->detail);
@@ -651,7 +710,8 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
             if (sig->status == crypto::CmsSignatureStatus::kValid && !signer_cert) {
               Fail(rep, SubIndication::kFormatFailure, "the signer's certificate is malformed");
             }
-            if (sig->sm2_without_z) rep.warnings.push_back("SM2 signature without Z_A (GmSSL style)");
+            if (sig->sm2_without_z)
+              rep.warnings.push_back("SM2 signature without Z_A (GmSSL style)");
           }
           // The ESS signing-certificate attribute must name the signer's certificate.
           if (signer_cert) {
@@ -659,48 +719,63 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
             has_ess = ess.has_value();
             if (ess && !*ess) {
               Fail(rep, SubIndication::kSigConstraintsFailure,
-                   "the signed signing-certificate attribute names another certificate than the signer's");
+                   "the signed signing-certificate attribute names another certificate than the "
+                   "signer's");
             }
           }
-          if (cades && !has_ess) rep.warnings.push_back("no ESS signing-certificate attribute: not PAdES baseline");
+          if (cades && !has_ess)
+            rep.warnings.push_back("no ESS signing-certificate attribute: not PAdES baseline");
           if (si.FindSigned(crypto::oid::kSigningTime) && cades) {
-            rep.warnings.push_back("a signingTime attribute is present (PAdES puts the claimed time in /M)");
+            rep.warnings.push_back(
+                "a signingTime attribute is present (PAdES puts the claimed time in /M)");
           }
           // Signature time-stamps.
-          if (const auto* ts = si.FindUnsigned(crypto::oid::kTimeStampToken); ts && rep.sub_indication == SubIndication::kNone) {
+          if (const auto* ts = si.FindUnsigned(crypto::oid::kTimeStampToken);
+              ts && rep.sub_indication == SubIndication::kNone) {
             for (const auto& token : ts->values) {
               auto tst_sd = crypto::ParseCmsSignedData(token);
-              auto tinfo = tst_sd.ok() && tst_sd->content ? pki::ParseTstInfo(*tst_sd->content)
-                                                          : StatusOr<pki::TstInfo>(InvalidArgumentError("bad token"));
+              auto tinfo = tst_sd.ok() && tst_sd->content
+                               ? pki::ParseTstInfo(*tst_sd->content)
+                               : StatusOr<pki::TstInfo>(InvalidArgumentError("bad token"));
               if (!tinfo.ok()) {
-                Fail(rep, SubIndication::kTimestampFailure, "the signature time-stamp is malformed");
+                Fail(rep, SubIndication::kTimestampFailure,
+                     "the signature time-stamp is malformed");
                 break;
               }
               pki::TimestampVerifyOptions to;
               to.anchors = options.anchors;
               to.intermediates = pool;
               // Online the TSA certificate's status is required; offline the newest time-stamp's
-          // cannot be in the file, so it is checked when the data is there.
-          to.revocation = options.online ? pki::RevocationPolicy::kRequire : pki::RevocationPolicy::kBestEffort;
+              // cannot be in the file, so it is checked when the data is there.
+              to.revocation = options.online ? pki::RevocationPolicy::kRequire
+                                             : pki::RevocationPolicy::kBestEffort;
               to.checker = checker;
-              auto check = pki::VerifyTimestampToken(token, tinfo->imprint.algorithm,
-                                                     crypto::Hash(tinfo->imprint.algorithm, si.signature), to);
+              auto check = pki::VerifyTimestampToken(
+                  token, tinfo->imprint.algorithm,
+                  crypto::Hash(tinfo->imprint.algorithm, si.signature), to);
               if (!check.ok()) {
-                Fail(rep, SubIndication::kTimestampFailure, "the signature time-stamp is malformed");
+                Fail(rep, SubIndication::kTimestampFailure,
+                     "the signature time-stamp is malformed");
                 break;
               }
-              rep.timestamp = TimestampSummary{check->info.gen_time,
-                                               check->tsa_certificate ? check->tsa_certificate->subject().ToString() : "",
-                                               base::HexEncode(check->info.serial), check->info.policy, check->valid,
-                                               check->problem};
-              if (!check->valid && check->path_checked && !check->path.ok() && check->path.error != pki::PathError::kRevoked) {
+              rep.timestamp = TimestampSummary{
+                  check->info.gen_time,
+                  check->tsa_certificate ? check->tsa_certificate->subject().ToString() : "",
+                  base::HexEncode(check->info.serial),
+                  check->info.policy,
+                  check->valid,
+                  check->problem};
+              if (!check->valid && check->path_checked && !check->path.ok() &&
+                  check->path.error != pki::PathError::kRevoked) {
                 // The token itself is sound but its TSA certificate cannot be trusted (yet): no
                 // proof of existence, which leaves the signature to be judged without one.
-                rep.warnings.push_back("the signature time-stamp cannot prove the signing time: " + check->problem);
+                rep.warnings.push_back("the signature time-stamp cannot prove the signing time: " +
+                                       check->problem);
                 continue;
               }
               if (!check->valid) {
-                Fail(rep, SubIndication::kTimestampFailure, "the signature time-stamp is not valid: " + check->problem);
+                Fail(rep, SubIndication::kTimestampFailure,
+                     "the signature time-stamp is not valid: " + check->problem);
                 break;
               }
               ts_valid = true;
@@ -716,21 +791,28 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
             vo.time = rep.proven_time.value_or(report.validation_time);
             vo.purpose = pki::KeyPurpose::kDocumentSigning;
             vo.revocation = pki::RevocationPolicy::kRequire;
-            vo.checker = options.online ? static_cast<pki::RevocationChecker*>(&*online_then_archival) : &with_archival;
-            pki::ValidationResult path_result = pki::ValidatePath(*signer_cert, pool, options.anchors, vo);
+            vo.checker = options.online
+                             ? static_cast<pki::RevocationChecker*>(&*online_then_archival)
+                             : &with_archival;
+            pki::ValidationResult path_result =
+                pki::ValidatePath(*signer_cert, pool, options.anchors, vo);
             // Long-term validation data: the DSS alone must suffice.
             if (path_result.ok() && dss.revision > rep.revision) {
               vo.checker = &dss_only;
-              embedded_data_suffices = pki::ValidatePath(*signer_cert, pool, options.anchors, vo).ok();
+              embedded_data_suffices =
+                  pki::ValidatePath(*signer_cert, pool, options.anchors, vo).ok();
             }
             for (const auto& c : path_result.chain) rep.chain.push_back(c.subject().ToString());
             for (size_t i = 0; i < path_result.revocation.size(); ++i) {
               const auto& rv = path_result.revocation[i];
-              std::string who = i < path_result.chain.size() ? path_result.chain[i].subject().common_name() : "";
+              std::string who =
+                  i < path_result.chain.size() ? path_result.chain[i].subject().common_name() : "";
               std::string st = rv.state == pki::RevocationCheck::State::kGood      ? "good"
                                : rv.state == pki::RevocationCheck::State::kRevoked ? "revoked"
                                                                                    : "unknown";
-              rep.revocation.push_back(who + ": " + st + " (" + (rv.source.empty() ? "" : rv.source + ": ") + rv.detail + ")");
+              rep.revocation.push_back(who + ": " + st + " (" +
+                                       (rv.source.empty() ? "" : rv.source + ": ") + rv.detail +
+                                       ")");
             }
             if (!path_result.ok()) {
               SubIndication sub = FromPath(path_result.error, ts_valid);
@@ -739,7 +821,9 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
                 msg += " (check online, or embed validation data: PAdES B-LT)";
               }
               if (path_result.error == pki::PathError::kNoChain && options.anchors.empty()) {
-                msg = "no trust anchors were given (--trust): the signer's certificate cannot be checked";
+                msg =
+                    "no trust anchors were given (--trust): the signer's certificate cannot be "
+                    "checked";
               }
               Fail(rep, sub, msg, ts_valid);
             }
@@ -752,7 +836,9 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
       auto mods = changes_after(rep.revision);
       if (!mods.ok()) {
         rep.sub_indication = SubIndication::kNone;
-        Fail(rep, SubIndication::kFormatFailure, "the changes made after this signature cannot be analysed: " + mods.status().message());
+        Fail(
+            rep, SubIndication::kFormatFailure,
+            "the changes made after this signature cannot be analysed: " + mods.status().message());
       } else {
         rep.modifications = *mods;
         // The certification's permissions (ISO 32000-1 §12.8.2.2): P=3 also allows annotations;
@@ -776,7 +862,8 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
             rep.sub_indication = SubIndication::kNone;
             Fail(rep, SubIndication::kSigConstraintsFailure,
                  "the document was modified after this signature: " + disallowed +
-                     (rep.certification ? " (forbidden by the certification, DocMDP P=" + std::to_string(*docmdp_p) + ")"
+                     (rep.certification ? " (forbidden by the certification, DocMDP P=" +
+                                              std::to_string(*docmdp_p) + ")"
                                         : ""));
           }
         }
@@ -785,10 +872,13 @@ StatusOr<ValidationReport> VerifyPdf(const std::string& path, const PdfVerifyOpt
     if (!dss.problem.empty()) rep.warnings.push_back(dss.problem);
     if (rep.sub_indication == SubIndication::kNone) {
       rep.indication = Indication::kTotalPassed;
-      rep.message = rep.kind == "document-timestamp" ? "the document time-stamp is valid" : "the signature is valid";
-      if (!rep.covers_whole_file) rep.message += "; later revisions add only signatures, validation data or time-stamps";
+      rep.message = rep.kind == "document-timestamp" ? "the document time-stamp is valid"
+                                                     : "the signature is valid";
+      if (!rep.covers_whole_file)
+        rep.message += "; later revisions add only signatures, validation data or time-stamps";
     }
-    if (rep.kind == "document-timestamp") doc_timestamps.push_back({rep.revision, rep.indication == Indication::kTotalPassed});
+    if (rep.kind == "document-timestamp")
+      doc_timestamps.push_back({rep.revision, rep.indication == Indication::kTotalPassed});
     // The level reached (before document time-stamps, which come later in signing order).
     if (rep.kind == "signature" && rep.indication == Indication::kTotalPassed) {
       if (!cades) {

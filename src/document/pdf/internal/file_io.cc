@@ -29,7 +29,7 @@ Status CopyFile(const std::string& from, const std::string& to) {
   int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) return base::ErrnoStatus(errno, "cannot open", from);
   // The copy gets the source's permission bits (a signed file replacing its input keeps them).
-  struct stat st{};
+  struct stat st {};
   mode_t mode = ::fstat(in, &st) == 0 ? (st.st_mode & 0777) : 0644;
   int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (out < 0) {
@@ -59,7 +59,7 @@ Status CopyFile(const std::string& from, const std::string& to) {
 StatusOr<uint64_t> AppendToFile(const std::string& path, ByteView data) {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd < 0) return base::ErrnoStatus(errno, "cannot open", path);
-  struct stat st{};
+  struct stat st {};
   ::fstat(fd, &st);
   Status s = WriteAll(fd, data.data(), data.size(), path);
   ::close(fd);
@@ -72,7 +72,8 @@ Status PatchFile(const std::string& path, uint64_t offset, ByteView data) {
   if (fd < 0) return base::ErrnoStatus(errno, "cannot open", path);
   size_t done = 0;
   while (done < data.size()) {
-    ssize_t w = ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
+    ssize_t w =
+        ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
     if (w < 0) {
       if (errno == EINTR) continue;
       int err = errno;
@@ -86,7 +87,8 @@ Status PatchFile(const std::string& path, uint64_t offset, ByteView data) {
 }
 
 Status TruncateFile(const std::string& path, uint64_t size) {
-  if (::truncate(path.c_str(), static_cast<off_t>(size)) != 0) return base::ErrnoStatus(errno, "cannot truncate", path);
+  if (::truncate(path.c_str(), static_cast<off_t>(size)) != 0)
+    return base::ErrnoStatus(errno, "cannot truncate", path);
   return OkStatus();
 }
 
@@ -101,12 +103,13 @@ Status SyncFile(const std::string& path) {
 }
 
 StatusOr<uint64_t> FileSize(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return base::ErrnoStatus(errno, "cannot stat", path);
   return static_cast<uint64_t>(st.st_size);
 }
 
-StatusOr<Bytes> HashRanges(const std::string& path, const std::vector<std::pair<uint64_t, uint64_t>>& ranges,
+StatusOr<Bytes> HashRanges(const std::string& path,
+                           const std::vector<std::pair<uint64_t, uint64_t>>& ranges,
                            crypto::HashAlgorithm alg) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return base::ErrnoStatus(errno, "cannot open", path);

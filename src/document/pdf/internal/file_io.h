@@ -20,7 +20,8 @@ Status TruncateFile(const std::string& path, uint64_t size);
 Status SyncFile(const std::string& path);
 StatusOr<uint64_t> FileSize(const std::string& path);
 // Digest of the concatenation of [offset, offset+length) ranges of the file.
-StatusOr<Bytes> HashRanges(const std::string& path, const std::vector<std::pair<uint64_t, uint64_t>>& ranges,
+StatusOr<Bytes> HashRanges(const std::string& path,
+                           const std::vector<std::pair<uint64_t, uint64_t>>& ranges,
                            crypto::HashAlgorithm alg);
 
 }  // namespace hetong::document::pdf::internal
