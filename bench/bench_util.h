@@ -50,5 +50,11 @@ void RegisterCryptoBenchmarks();
 // pki_bench.cc: OCSP responses, certificate issuance and time-stamp tokens on a real
 // instance store, beside OpenSSL's OCSP and TS APIs.
 void RegisterPkiBenchmarks();
+// pdf_bench.cc: PAdES signing and verification in process, and `hetong pdf sign` / `hetong
+// verify` as subprocesses beside podofosign and pdfsig.
+void RegisterPdfBenchmarks();
+// pdf_bench.cc: with --pdf_fixture=DIR among the arguments, writes a test PDF and the RSA
+// signer's PEM files into DIR (for bench/pdf_bench.sh) and returns 0 (or aborts); otherwise -1.
+int WritePdfFixture(int argc, char** argv);
 
 }  // namespace hetong::bench

@@ -1,10 +1,11 @@
 // hetong_bench: benchmarks of hetong's crypto primitives, each beside a peer that does the
 // same work through OpenSSL's EVP API directly, in the same run (CONVENTIONS: "compare
 // against a peer run in the same session"). The PKI and TSA benchmarks of the same binary
-// are in pki_bench.cc; main() is here.
+// are in pki_bench.cc, the PDF ones in pdf_bench.cc; main() is here.
 //
 // Benchmark names are "<operation>/<size>/<implementation>": the implementation is "hetong"
-// or starts with "openssl" (bench/report.py pairs them by the rest of the name). Peers:
+// or names the peer, here starting with "openssl" (pdf_bench.cc adds "podofosign" and
+// "pdfsig"); bench/report.py pairs them by the rest of the name. Peers:
 // - SM3, SM4-ECB/CBC/CTR, SM2 sign/verify/encrypt/decrypt: the same OpenSSL algorithm,
 //   one-shot per message (a fresh EVP context each time, as hetong's one-shot API does);
 // - SM4-GCM: AES-128-GCM ("openssl-aes128gcm"), the nearest AEAD built into OpenSSL 3.0,
@@ -32,14 +33,13 @@
 #include "base/bytes.h"
 #include "base/secret_bytes.h"
 #include "base/status.h"
+#include "bench_util.h"
 #include "crypto/hash.h"
 #include "crypto/keys.h"
 #include "crypto/signature.h"
 #include "crypto/sm2.h"
 #include "crypto/sm2_cosign.h"
 #include "crypto/sm4.h"
-
-#include "bench_util.h"
 
 namespace hetong::bench {
 namespace {
@@ -483,10 +483,12 @@ void RegisterCryptoBenchmarks() {
 }  // namespace hetong::bench
 
 int main(int argc, char** argv) {
+  if (int rc = hetong::bench::WritePdfFixture(argc, argv); rc >= 0) return rc;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   hetong::bench::RegisterCryptoBenchmarks();
   hetong::bench::RegisterPkiBenchmarks();
+  hetong::bench::RegisterPdfBenchmarks();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

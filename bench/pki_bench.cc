@@ -60,6 +60,7 @@
 #include "base/bytes.h"
 #include "base/clock.h"
 #include "base/status.h"
+#include "bench_util.h"
 #include "ca/authority.h"
 #include "crypto/certificate_info.h"
 #include "crypto/hash.h"
@@ -79,8 +80,6 @@
 #include "tsa/authority.h"
 #include "tsa/client.h"
 
-#include "bench_util.h"
-
 namespace hetong::bench {
 namespace {
 
@@ -94,13 +93,17 @@ class CaStatusLookup final : public ocsp::StatusLookup {
     HETONG_ASSIGN_OR_RETURN(ca::CertificateStatus s, ca_.StatusOf(ca_name, serial));
     Result r;
     switch (s.state) {
-      case ca::CertificateStatus::State::kGood: r.status = pki::OcspCertStatus::kGood; break;
+      case ca::CertificateStatus::State::kGood:
+        r.status = pki::OcspCertStatus::kGood;
+        break;
       case ca::CertificateStatus::State::kRevoked:
         r.status = pki::OcspCertStatus::kRevoked;
         r.revoked_at = s.revoked_at;
         r.reason = s.reason;
         break;
-      case ca::CertificateStatus::State::kUnknown: r.status = pki::OcspCertStatus::kUnknown; break;
+      case ca::CertificateStatus::State::kUnknown:
+        r.status = pki::OcspCertStatus::kUnknown;
+        break;
     }
     return r;
   }
@@ -121,7 +124,9 @@ class CountingTokenLog final : public tsa::TokenLog {
     return log_.Append(records);
   }
   StatusOr<std::optional<base::TimePoint>> LastGenTime() override { return log_.LastGenTime(); }
-  StatusOr<std::optional<tsa::TokenRecord>> Find(int64_t serial) override { return log_.Find(serial); }
+  StatusOr<std::optional<tsa::TokenRecord>> Find(int64_t serial) override {
+    return log_.Find(serial);
+  }
   int64_t commits() const { return commits_.load(); }
   int64_t records() const { return records_.load(); }
 
@@ -148,13 +153,13 @@ struct OsslIdentity {
 
 struct FamilyData {
   pki::Certificate issuer;
-  pki::Certificate ee;                 // an end-entity certificate issued by the CA
-  Bytes request_no_nonce;              // OCSP request for `ee`, SHA-1 CertID as OpenSSL sends
-  std::vector<Bytes> requests_nonce;   // the same with distinct nonces
-  std::string ee_key_id;               // key center id of a key for ca-issue
+  pki::Certificate ee;                // an end-entity certificate issued by the CA
+  Bytes request_no_nonce;             // OCSP request for `ee`, SHA-1 CertID as OpenSSL sends
+  std::vector<Bytes> requests_nonce;  // the same with distinct nonces
+  std::string ee_key_id;              // key center id of a key for ca-issue
   crypto::PublicKey ee_public_key;
   OsslIdentity ocsp_peer;
-  Bytes tsa_request;                   // TimeStampReq (SM3 for sm2, SHA-256 for rsa)
+  Bytes tsa_request;  // TimeStampReq (SM3 for sm2, SHA-256 for rsa)
 };
 
 struct Fixture {
@@ -219,8 +224,10 @@ Fixture* CreateFixture() {
   fx->device = std::make_unique<keycenter::SoftwareDevice>(fx->instance->master_key().Clone(), rng);
   fx->keys = std::make_unique<keycenter::KeyCenter>(*fx->device, *fx->key_repo, clock, rng);
   ca::CaSettings settings;
-  Must(ca::CertificateAuthority::Bootstrap(*fx->keys, *fx->ca_repo, settings, clock, rng), "CA bootstrap");
-  fx->ca = Must(ca::CertificateAuthority::Open(*fx->keys, *fx->ca_repo, settings, clock, rng), "CA open");
+  Must(ca::CertificateAuthority::Bootstrap(*fx->keys, *fx->ca_repo, settings, clock, rng),
+       "CA bootstrap");
+  fx->ca = Must(ca::CertificateAuthority::Open(*fx->keys, *fx->ca_repo, settings, clock, rng),
+                "CA open");
 
   // OCSP responder, as Platform::RefreshOcspResponders.
   fx->lookup = std::make_unique<CaStatusLookup>(*fx->ca);
@@ -228,8 +235,8 @@ Fixture* CreateFixture() {
   std::vector<ocsp::ResponderIdentity> ids;
   for (Family f : {Family::kSm2, Family::kRsa}) {
     auto issuer = Must(fx->ca->Find(CaName(f)), "issuing CA");
-    auto responder = Must(fx->ca->EnsureServiceCertificate(std::string(FamilyName(f)) + "-ocsp", CaName(f),
-                                                           pki::Profile::kOcspSigner),
+    auto responder = Must(fx->ca->EnsureServiceCertificate(std::string(FamilyName(f)) + "-ocsp",
+                                                           CaName(f), pki::Profile::kOcspSigner),
                           "OCSP responder certificate");
     auto signer = Must(fx->ca->SignerOf(responder), "OCSP signer");
     ids.push_back({issuer.record.name, issuer.cert, responder.cert, signer});
@@ -245,7 +252,8 @@ Fixture* CreateFixture() {
     signers.push_back({FamilyName(f), a.cert, Must(fx->ca->SignerOf(a), "TSA signer")});
   }
   fx->token_log = std::make_unique<CountingTokenLog>(*fx->instance);
-  fx->tsa = Must(tsa::TimeStampAuthority::Create(tsa::TsaSettings{}, std::move(signers), *fx->token_log, clock),
+  fx->tsa = Must(tsa::TimeStampAuthority::Create(tsa::TsaSettings{}, std::move(signers),
+                                                 *fx->token_log, clock),
                  "TSA");
 
   for (Family f : {Family::kSm2, Family::kRsa}) {
@@ -265,15 +273,18 @@ Fixture* CreateFixture() {
     for (size_t i = 0; i < kNonceRequests; ++i) {
       Bytes random(16);
       Must(rng.Generate(random), "nonce");
-      requests_nonce.push_back(Must(pki::BuildOcspRequest({cid}, pki::MakeOcspNonce(random)), "OCSP request"));
+      requests_nonce.push_back(
+          Must(pki::BuildOcspRequest({cid}, pki::MakeOcspNonce(random)), "OCSP request"));
     }
-    crypto::HashAlgorithm alg = f == Family::kSm2 ? crypto::HashAlgorithm::kSm3 : crypto::HashAlgorithm::kSha256;
-    auto tsq = Must(tsa::MakeRequest(alg, crypto::Hash(alg, AsBytes(std::string_view("hetong bench"))), rng),
-                    "TimeStampReq");
-    fx->family[f == Family::kSm2 ? 0 : 1] = std::make_unique<FamilyData>(FamilyData{
-        issuer, ee, request_no_nonce, std::move(requests_nonce), key.id, ee_public_key,
-        MakePeerIdentity(*fx, f, pki::Profile::kOcspSigner, "OpenSSL OCSP responder"),
-        pki::EncodeTimeStampRequest(tsq)});
+    crypto::HashAlgorithm alg =
+        f == Family::kSm2 ? crypto::HashAlgorithm::kSm3 : crypto::HashAlgorithm::kSha256;
+    auto tsq = Must(
+        tsa::MakeRequest(alg, crypto::Hash(alg, AsBytes(std::string_view("hetong bench"))), rng),
+        "TimeStampReq");
+    fx->family[f == Family::kSm2 ? 0 : 1] = std::make_unique<FamilyData>(
+        FamilyData{issuer, ee, request_no_nonce, std::move(requests_nonce), key.id, ee_public_key,
+                   MakePeerIdentity(*fx, f, pki::Profile::kOcspSigner, "OpenSSL OCSP responder"),
+                   pki::EncodeTimeStampRequest(tsq)});
   }
   fx->tsa_peer = std::make_unique<OsslIdentity>(
       MakePeerIdentity(*fx, Family::kRsa, pki::Profile::kTsa, "OpenSSL TSA"));
@@ -287,7 +298,8 @@ Fixture& Fx() {
 
 // ---- OCSP ----
 
-void OcspCheckResponse(const Bytes& der, const pki::Certificate& responder_key_holder, const char* what) {
+void OcspCheckResponse(const Bytes& der, const pki::Certificate& responder_key_holder,
+                       const char* what) {
   auto resp = Must(pki::OcspResponse::Parse(der), what);
   if (!resp.successful() || resp.responses().size() != 1 ||
       resp.responses()[0].status != pki::OcspCertStatus::kGood) {
@@ -303,7 +315,8 @@ void OcspHetong(benchmark::State& state, Family f, bool nonce) {
   {
     Bytes first = fx.ocsp->Respond(nonce ? d.requests_nonce[0] : d.request_no_nonce);
     auto resp = Must(pki::OcspResponse::Parse(first), "hetong OCSP response");
-    if (!resp.successful() || resp.responses()[0].status != pki::OcspCertStatus::kGood) Die("hetong OCSP");
+    if (!resp.successful() || resp.responses()[0].status != pki::OcspCertStatus::kGood)
+      Die("hetong OCSP");
   }
   auto before = fx.ocsp->stats();
   size_t i = 0;
@@ -315,7 +328,8 @@ void OcspHetong(benchmark::State& state, Family f, bool nonce) {
   auto after = fx.ocsp->stats();
   if (after.errors != before.errors) Die("OCSP responder errors during the run");
   uint64_t signed_responses = after.signed_responses - before.signed_responses;
-  if (nonce && signed_responses != static_cast<uint64_t>(state.iterations())) Die("OCSP: nonce responses not signed");
+  if (nonce && signed_responses != static_cast<uint64_t>(state.iterations()))
+    Die("OCSP: nonce responses not signed");
   if (!nonce && signed_responses > 1) Die("OCSP: cached responses were signed again");
   SetOps(state);
 }
@@ -341,13 +355,16 @@ Bytes OpensslOcspRespond(const OsslOcspPeer& p, const Bytes& req_der) {
   for (int i = 0; i < n; ++i) {
     OCSP_CERTID* cid = OCSP_onereq_get0_id(OCSP_request_onereq_get0(req, i));
     if (OCSP_id_issuer_cmp(p.ca_id, cid) != 0) Die("OCSP peer: foreign issuer");
-    if (!OCSP_basic_add1_status(bs, cid, V_OCSP_CERTSTATUS_GOOD, 0, nullptr, now, next)) Die("add1_status");
+    if (!OCSP_basic_add1_status(bs, cid, V_OCSP_CERTSTATUS_GOOD, 0, nullptr, now, next))
+      Die("add1_status");
   }
   if (OCSP_copy_nonce(bs, req) <= 0) Die("OCSP_copy_nonce");
   EVP_MD_CTX* mctx = EVP_MD_CTX_new();
   EVP_PKEY_CTX* pctx = nullptr;
-  MustOssl(EVP_DigestSignInit(mctx, &pctx, p.sm2 ? EVP_sm3() : EVP_sha256(), nullptr, p.key), "sign init");
-  if (p.sm2 && EVP_PKEY_CTX_set1_id(pctx, crypto::kDefaultSm2Id.data(), crypto::kDefaultSm2Id.size()) <= 0) {
+  MustOssl(EVP_DigestSignInit(mctx, &pctx, p.sm2 ? EVP_sm3() : EVP_sha256(), nullptr, p.key),
+           "sign init");
+  if (p.sm2 &&
+      EVP_PKEY_CTX_set1_id(pctx, crypto::kDefaultSm2Id.data(), crypto::kDefaultSm2Id.size()) <= 0) {
     Die("set1_id");
   }
   MustOssl(OCSP_basic_sign_ctx(bs, p.cert, mctx, nullptr, OCSP_RESPID_KEY), "OCSP_basic_sign_ctx");
@@ -377,7 +394,8 @@ OsslOcspPeer MakeOcspPeer(Family f) {
   OsslOcspPeer p{d.ocsp_peer.key.evp(), d.ocsp_peer.x509, ca_id, f == Family::kSm2};
   // The peer's answer must be one that hetong's client accepts (for SM2: signed with the
   // GM/T 0009 default ID).
-  OcspCheckResponse(OpensslOcspRespond(p, d.requests_nonce[0]), d.ocsp_peer.cert, "OpenSSL OCSP response");
+  OcspCheckResponse(OpensslOcspRespond(p, d.requests_nonce[0]), d.ocsp_peer.cert,
+                    "OpenSSL OCSP response");
   return p;
 }
 
@@ -442,7 +460,7 @@ void TsaHetong(benchmark::State& state, Family f) {
   }
 }
 
-long NextTsSerial() {  // NOLINT(google-runtime-int): OpenSSL's type
+long NextTsSerial() {                  // NOLINT(google-runtime-int): OpenSSL's type
   static std::atomic<long> serial{1};  // NOLINT(google-runtime-int)
   return serial.fetch_add(1);
 }
@@ -513,10 +531,11 @@ void RawSignOpenssl(benchmark::State& state, Family f) {
   for (auto _ : state) {
     EVP_MD_CTX* mctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX* pctx = nullptr;
-    MustOssl(EVP_DigestSignInit(mctx, &pctx, f == Family::kSm2 ? EVP_sm3() : EVP_sha256(), nullptr, key),
-             "sign init");
-    if (f == Family::kSm2 &&
-        EVP_PKEY_CTX_set1_id(pctx, crypto::kDefaultSm2Id.data(), crypto::kDefaultSm2Id.size()) <= 0) {
+    MustOssl(
+        EVP_DigestSignInit(mctx, &pctx, f == Family::kSm2 ? EVP_sm3() : EVP_sha256(), nullptr, key),
+        "sign init");
+    if (f == Family::kSm2 && EVP_PKEY_CTX_set1_id(pctx, crypto::kDefaultSm2Id.data(),
+                                                  crypto::kDefaultSm2Id.size()) <= 0) {
       Die("set1_id");
     }
     size_t len = sizeof sig;
@@ -543,13 +562,15 @@ void TsaCertParseHetong(benchmark::State& state, Family f) {
 void SqliteCommit(benchmark::State& state) {
   Fixture& fx = Fx();
   // A scratch table in the benchmark's own throw-away instance.
-  Must(fx.instance->WithConnection(
-           [](store::Connection& c) { return c.Exec("CREATE TABLE IF NOT EXISTS bench_commit (v BLOB)"); }),
+  Must(fx.instance->WithConnection([](store::Connection& c) {
+    return c.Exec("CREATE TABLE IF NOT EXISTS bench_commit (v BLOB)");
+  }),
        "create table");
   Bytes row(200, 0x33);
   for (auto _ : state) {
     Status s = fx.instance->WithConnection([&](store::Connection& c) -> Status {
-      HETONG_ASSIGN_OR_RETURN(store::Statement st, c.Prepare("INSERT INTO bench_commit (v) VALUES (?)"));
+      HETONG_ASSIGN_OR_RETURN(store::Statement st,
+                              c.Prepare("INSERT INTO bench_commit (v) VALUES (?)"));
       st.Bind(1, ByteView(row));
       return st.Run();
     });
@@ -580,7 +601,10 @@ void RegisterPkiBenchmarks() {
   // 8 threads: as many requests in flight as `hetong serve` has workers by default, more than
   // the 2 CPUs, so that the group commit has company to batch while one request waits on fsync.
   Register("tsa/sm3-sm2/hetong", TsaHetong, Family::kSm2)->Threads(1)->Threads(2)->Threads(8);
-  Register("tsa/sha256-rsa3072/hetong", TsaHetong, Family::kRsa)->Threads(1)->Threads(2)->Threads(8);
+  Register("tsa/sha256-rsa3072/hetong", TsaHetong, Family::kRsa)
+      ->Threads(1)
+      ->Threads(2)
+      ->Threads(8);
   Register("tsa/sha256-rsa3072/openssl-ts", TsaOpenssl)->Threads(1)->Threads(2)->Threads(8);
   Register("raw-sign/sm2-1KiB/openssl", RawSignOpenssl, Family::kSm2);
   Register("raw-sign/rsa3072-1KiB/openssl", RawSignOpenssl, Family::kRsa);

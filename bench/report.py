@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Prints a markdown table from hetong_bench's JSON output (Google Benchmark
---benchmark_out_format=json): for each operation, the median of hetong and of its OpenSSL
-peer, and the ratio of their median times per operation (hetong / OpenSSL: above 1 means
-hetong is slower).
+--benchmark_out_format=json): for each operation, the median of hetong and of its peer
+(OpenSSL, or for PDF files podofosign or pdfsig), and the ratio of their median times per
+operation (hetong / peer: above 1 means hetong is slower).
 
 Benchmark names are "<operation>/<size>/<implementation>"; the implementation is "hetong" or
-starts with "openssl" (e.g. "openssl-aes128gcm" when the peer is a different algorithm).
+names the peer: it starts with "openssl" (e.g. "openssl-aes128gcm" when the peer is a
+different algorithm), "podofosign" or "pdfsig".
 Google Benchmark's own suffixes are understood: "/real_time" (UseRealTime: the row shows and
 compares wall-clock time per operation, marked "wall", e.g. for benchmarks that wait on fsync)
 and "/threads:N" (the size column says how many threads; with real time, the time per
@@ -23,6 +24,9 @@ import statistics
 import sys
 
 TIME_UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+# Implementation names (prefixes) that are peers, not hetong.
+PEERS = ("openssl", "podofosign", "pdfsig")
 
 
 # Entry keys that are not user counters.
@@ -164,7 +168,7 @@ def main(argv):
     for name, entry in medians.items():
         op, size, impl = split(name)
         row = rows.setdefault((op, size), {})
-        if impl.startswith("openssl"):
+        if impl.startswith(PEERS):
             row["peer"] = (impl, entry)
         else:
             row[impl or "hetong"] = entry
@@ -178,7 +182,7 @@ def main(argv):
     if ctx.get("cpu_scaling_enabled"):
         print("Warning: CPU frequency scaling was enabled; numbers may be noisy.")
     print()
-    print("| operation | size | hetong | OpenSSL peer | peer | hetong / OpenSSL (time) "
+    print("| operation | size | hetong | peer | peer name | hetong / peer (time) "
           "| CV hetong / peer |")
     print("|---|---|---:|---:|---|---:|---:|")
     references = []

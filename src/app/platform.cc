@@ -1,7 +1,5 @@
 #include "app/platform.h"
 
-#include <regex>
-
 #include "api/pki_routes.h"
 #include "app/instance_fetcher.h"
 #include "crypto/random.h"
@@ -165,8 +163,12 @@ namespace {
 constexpr std::string_view kSignerLabel = "signer/";
 
 Status CheckSignerName(const std::string& name) {
-  static const std::regex kName("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  if (!std::regex_match(name, kName)) {
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  bool ok = !name.empty() && name.size() <= 64 && alnum(name[0]);
+  for (char c : name) ok = ok && (alnum(c) || c == '.' || c == '_' || c == '-');
+  if (!ok) {
     return InvalidArgumentError(
         "a signer name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
   }
