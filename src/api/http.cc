@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 namespace hetong::api {
@@ -149,6 +150,16 @@ void Router::HandlePrefix(std::string method, std::string prefix, Handler handle
 }
 
 HttpResponse Router::Dispatch(const HttpRequest& req) const {
+  auto started = std::chrono::steady_clock::now();
+  HttpResponse resp = Match(req);
+  if (observer_) {
+    observer_(req, resp,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+  return resp;
+}
+
+HttpResponse Router::Match(const HttpRequest& req) const {
   const Route* best = nullptr;
   std::vector<std::string> allowed;
   size_t best_len = 0;
@@ -173,19 +184,28 @@ HttpResponse Router::Dispatch(const HttpRequest& req) const {
       std::string allow;
       for (const auto& a : allowed) allow += (allow.empty() ? "" : ", ") + a;
       resp.SetHeader("Allow", allow);
+      resp.route = "(method not allowed)";
       return resp;
     }
-    return HttpResponse::Problem(404, "not-found", "Not found", "no resource at this path");
+    HttpResponse resp =
+        HttpResponse::Problem(404, "not-found", "Not found", "no resource at this path");
+    resp.route = "(unknown)";
+    return resp;
   }
   try {
-    return best->handler(req);
+    HttpResponse resp = best->handler(req);
+    if (resp.route.empty()) resp.route = best->prefix ? best->path + "*" : best->path;
+    return resp;
   } catch (const std::exception& e) {
     spdlog::error("handler for {} {} threw: {}", req.method, req.path, e.what());
   } catch (...) {
     spdlog::error("handler for {} {} threw a non-standard exception", req.method, req.path);
   }
-  return HttpResponse::Problem(500, "internal", "Internal error",
-                               "the server could not complete the request; it has been logged");
+  HttpResponse resp =
+      HttpResponse::Problem(500, "internal", "Internal error",
+                            "the server could not complete the request; it has been logged");
+  resp.route = best->prefix ? best->path + "*" : best->path;
+  return resp;
 }
 
 }  // namespace hetong::api

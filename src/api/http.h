@@ -37,6 +37,9 @@ struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // The route pattern that answered, for metrics (not sent). Set by the router, or more
+  // precisely by a handler that routes further (e.g. "/api/v1/orgs/{id}").
+  std::string route;
 
   void SetHeader(std::string name, std::string value);
   static HttpResponse Text(int status, std::string text);
@@ -65,8 +68,12 @@ class Router {
   // 404 for unknown paths, 405 (with Allow) for a known path and another method; a handler
   // that throws becomes a 500 problem (the exception text is not shown).
   HttpResponse Dispatch(const HttpRequest& request) const;
+  // Called after every dispatched request with the answer and the time it took (metrics).
+  using Observer = std::function<void(const HttpRequest&, const HttpResponse&, double seconds)>;
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
 
  private:
+  HttpResponse Match(const HttpRequest& request) const;
   struct Route {
     std::string method;
     std::string path;
@@ -74,6 +81,7 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  Observer observer_;
 };
 
 }  // namespace hetong::api

@@ -11,6 +11,7 @@
 
 #include "api/health.h"
 #include "api/pki_routes.h"
+#include "api/v1.h"
 #include "app/cli_util.h"
 #include "app/commands.h"
 #include "app/platform.h"
@@ -119,6 +120,8 @@ int Serve(const ServeOpts& o) {
         200, std::string(R"({"name":"hetong","version":")") + HETONG_VERSION + "\"}");
   });
   api::RegisterPkiRoutes(*router, p.ca(), p.ocsp());
+  api::V1Options v1_options;
+  api::RegisterV1Routes(*router, p.identity(), p.ca(), p.idempotency(), p.clock(), v1_options);
   auto tsa = p.tsa();
   if (!tsa.ok()) return Fail(tsa.status().WithContext("starting the TSA"));
   api::RegisterTsaRoute(*router, **tsa);
@@ -173,6 +176,26 @@ void RegisterInstanceCommands(CLI::App& app, int* rc) {
   serve->add_option("--listen", so->listen, "override server.listen, e.g. 127.0.0.1:8080");
   serve->add_option("--threads", so->threads, "worker threads (default server.threads, 8)");
   serve->callback([so, rc] { *rc = Serve(*so); });
+
+  // Operators review verifications and the RA queue through the API.
+  struct OperatorOpts {
+    std::string data, email;
+    bool revoke = false;
+  };
+  auto oo = std::make_shared<OperatorOpts>();
+  auto* op = app.add_subcommand(
+      "operator", "make a registered person an operator of the instance (or --revoke)");
+  op->add_option("--data", oo->data, "instance data directory")->required();
+  op->add_option("--email", oo->email, "the person's login email")->required();
+  op->add_flag("--revoke", oo->revoke, "take the operator role away");
+  op->callback([oo, rc] {
+    auto p = Platform::Open(oo->data, /*serving=*/false);
+    if (!p.ok()) return void(*rc = Fail(p.status()));
+    Status s = (*p)->identity().SetOperator(oo->email, !oo->revoke);
+    if (!s.ok()) return void(*rc = Fail(s));
+    std::printf("%s is %s an operator\n", oo->email.c_str(), oo->revoke ? "no longer" : "now");
+    *rc = kExitOk;
+  });
 }
 
 }  // namespace hetong::app

@@ -2,7 +2,10 @@
 
 #include "api/pki_routes.h"
 #include "app/instance_fetcher.h"
+#include "base/encoding.h"
+#include "crypto/hash.h"
 #include "crypto/random.h"
+#include "identity/verification.h"
 
 namespace hetong::app {
 
@@ -32,6 +35,56 @@ class CaStatusLookup final : public ocsp::StatusLookup {
 
  private:
   ca::CertificateAuthority& ca_;
+};
+
+// Gives a verified person or organisation a key in the key center (owner: the account) and a
+// certificate from the instance's issuing CA of the configured family.
+class AccountCredentialIssuer final : public identity::CredentialIssuer {
+ public:
+  AccountCredentialIssuer(keycenter::KeyCenter& keys, ca::CertificateAuthority& ca,
+                          crypto::KeySpec spec, const identity::IdentityService** service)
+      : keys_(keys), ca_(ca), spec_(spec), service_(service) {}
+
+  StatusOr<Issued> Issue(const identity::Account& a, bool sandbox) override {
+    HETONG_ASSIGN_OR_RETURN(SecretBytes number, (*service_)->IdNumberOf(a));
+    pki::DistinguishedName dn;
+    dn.Country("CN");
+    bool person = a.kind == identity::AccountKind::kPerson;
+    if (!person) {
+      dn.Organization(a.name);
+      dn.OrganizationIdentifier("USCCN-" +
+                                std::string(number.RevealString(SecretAccess::Unsafe())));
+    }
+    if (sandbox) dn.OrganizationalUnit("SANDBOX - identity not verified (demo instance)");
+    dn.CommonName(a.name);
+    if (person) {
+      // Not the identity card number itself (certificates travel inside signed files): a
+      // digest of it that anyone who knows the number can check (docs/formats/identity.md).
+      std::string msg = "hetong-id:" + std::string(number.RevealString(SecretAccess::Unsafe()));
+      Bytes digest = crypto::Sm3(AsBytes(msg));
+      std::fill(msg.begin(), msg.end(), '\0');
+      dn.SerialNumber("IDSM3-" + base::HexEncodeUpper(ByteView(digest).subspan(0, 16)));
+    }
+    HETONG_ASSIGN_OR_RETURN(keycenter::KeyRecord key,
+                            keys_.GenerateKey(spec_, "account/" + a.id, a.id));
+    HETONG_ASSIGN_OR_RETURN(crypto::PublicKey pub, keys_.PublicKeyOf(key.id));
+    pki::IssueRequest req;
+    req.profile = person ? pki::Profile::kPersonal : pki::Profile::kOrganization;
+    req.subject = dn;
+    req.subject_key = pub;
+    auto issued = ca_.IssueForKey(req, "", key.id);
+    if (!issued.ok()) {
+      (void)keys_.Retire(key.id);
+      return issued.status();
+    }
+    return Issued{key.id, issued->serial_hex};
+  }
+
+ private:
+  keycenter::KeyCenter& keys_;
+  ca::CertificateAuthority& ca_;
+  crypto::KeySpec spec_;
+  const identity::IdentityService** service_;
 };
 
 }  // namespace
@@ -92,7 +145,49 @@ StatusOr<std::unique_ptr<Platform>> Platform::Open(const std::string& dir, bool 
   opts.validity = std::chrono::minutes(*minutes);
   p->ocsp_ =
       std::make_unique<ocsp::OcspResponder>(*p->status_lookup_, base::SystemClock::Get(), opts);
+  HETONG_RETURN_IF_ERROR(p->OpenIdentity());
   return p;
+}
+
+Status Platform::OpenIdentity() {
+  const base::Config& cfg = instance_->config();
+  identity::Settings settings;
+  settings.demo = instance_->demo();
+  settings.issuer = cfg.GetOr("instance.name", "hetong");
+  HETONG_ASSIGN_OR_RETURN(int64_t iterations,
+                          cfg.GetInt("identity.password_iterations", settings.password_iterations));
+  if (iterations < 10'000 || iterations > 10'000'000) {
+    return InvalidArgumentError("identity.password_iterations must be 10000..10000000");
+  }
+  settings.password_iterations = static_cast<uint32_t>(iterations);
+  HETONG_ASSIGN_OR_RETURN(int64_t failures, cfg.GetInt("identity.max_failed_logins", 5));
+  HETONG_ASSIGN_OR_RETURN(int64_t lockout, cfg.GetInt("identity.lockout_minutes", 15));
+  HETONG_ASSIGN_OR_RETURN(int64_t ttl, cfg.GetInt("identity.session_hours", 12));
+  if (failures < 1 || failures > 100 || lockout < 1 || lockout > 1440 || ttl < 1 || ttl > 720) {
+    return InvalidArgumentError(
+        "identity.max_failed_logins (1..100), identity.lockout_minutes (1..1440) and "
+        "identity.session_hours (1..720) are out of range");
+  }
+  settings.max_failed_logins = static_cast<int>(failures);
+  settings.lockout = std::chrono::minutes(lockout);
+  settings.session_ttl = std::chrono::hours(ttl);
+  std::string alg = cfg.GetOr("identity.key_algorithm", "sm2");
+  auto spec = crypto::KeySpecFromName(alg);
+  if (!spec || (*spec != crypto::KeySpec::kSm2 && *spec != crypto::KeySpec::kRsa2048 &&
+                *spec != crypto::KeySpec::kRsa3072)) {
+    return InvalidArgumentError("identity.key_algorithm must be sm2, rsa2048 or rsa3072");
+  }
+  identity_repo_ = std::make_unique<store::SqlIdentityRepository>(*instance_);
+  idempotency_ = std::make_unique<store::SqlIdempotencyStore>(*instance_);
+  identity_ = std::make_unique<identity::IdentityService>(*identity_repo_, base::SystemClock::Get(),
+                                                          crypto::DefaultRng(),
+                                                          instance_->master_key(), settings);
+  identity_service_ = identity_.get();
+  issuer_ = std::make_unique<AccountCredentialIssuer>(*keys_, *ca_, *spec, &identity_service_);
+  identity_->SetIssuer(issuer_.get());
+  identity_->AddProvider(std::make_unique<identity::ManualProvider>());
+  if (settings.demo) identity_->AddProvider(std::make_unique<identity::SandboxProvider>(true));
+  return OkStatus();
 }
 
 StatusOr<tsa::TimeStampAuthority*> Platform::tsa() {

@@ -14,10 +14,12 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "ca/authority.h"
+#include "identity/service.h"
 #include "keycenter/key_center.h"
 #include "ocsp/responder.h"
 #include "pki/revocation.h"
 #include "store/instance.h"
+#include "store/sql_identity.h"
 #include "store/sql_repositories.h"
 #include "tsa/authority.h"
 
@@ -35,6 +37,10 @@ class Platform {
   keycenter::KeyCenter& keys() { return *keys_; }
   ca::CertificateAuthority& ca() { return *ca_; }
   ocsp::OcspResponder& ocsp() { return *ocsp_; }
+  // Persons, organisations, sessions (identity/service.h), with the instance's providers and
+  // a credential issuer that gives verified accounts a key and a certificate.
+  identity::IdentityService& identity() { return *identity_; }
+  api::IdempotencyStore& idempotency() { return *idempotency_; }
   // The TSA (created on first use: it needs the TSA certificates).
   StatusOr<tsa::TimeStampAuthority*> tsa();
   const base::Clock& clock() const { return base::SystemClock::Get(); }
@@ -74,6 +80,7 @@ class Platform {
  private:
   Platform() = default;
   static ca::CaSettings SettingsFrom(const store::Instance& instance);
+  Status OpenIdentity();
   StatusOr<keycenter::KeyRecord> SignerKey(const std::string& name);
   std::unique_ptr<store::Instance> instance_;
   std::unique_ptr<store::SqlKeyRepository> key_repo_;
@@ -84,6 +91,11 @@ class Platform {
   std::unique_ptr<ocsp::StatusLookup> status_lookup_;
   std::unique_ptr<ocsp::OcspResponder> ocsp_;
   std::unique_ptr<store::SqlTokenLog> token_log_;
+  std::unique_ptr<store::SqlIdentityRepository> identity_repo_;
+  std::unique_ptr<identity::CredentialIssuer> issuer_;
+  std::unique_ptr<identity::IdentityService> identity_;
+  const identity::IdentityService* identity_service_ = nullptr;
+  std::unique_ptr<store::SqlIdempotencyStore> idempotency_;
   std::unique_ptr<tsa::TimeStampAuthority> tsa_;
   std::mutex tsa_mu_;
   std::unique_ptr<api::Router> router_;

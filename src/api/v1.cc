@@ -1,0 +1,962 @@
+#include "api/v1.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "base/encoding.h"
+#include "crypto/hash.h"
+
+namespace hetong::api {
+
+namespace {
+
+using identity::Account;
+using identity::IdentityService;
+using nlohmann::json;
+
+constexpr std::string_view kPrefix = "/api/v1";
+constexpr size_t kMaxJsonBody = 1 << 20;  // documents are uploaded elsewhere, not as JSON
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+HttpResponse JsonResponse(int status, const json& j) { return HttpResponse::Json(status, Dump(j)); }
+
+HttpResponse BadRequest(const std::string& detail) {
+  return HttpResponse::Problem(400, "invalid-request", "Invalid request", detail);
+}
+
+// ---- request bodies ----
+
+// A JSON object body with only the allowed fields, each of its expected type.
+class Body {
+ public:
+  enum class Type { kString, kBool, kObject, kStringArray };
+  struct Field {
+    std::string_view name;
+    Type type;
+    bool required;
+  };
+
+  static StatusOr<Body> Parse(const HttpRequest& req, std::initializer_list<Field> fields) {
+    auto ct = req.Header("content-type");
+    if (!ct || ct->rfind("application/json", 0) != 0) {
+      return FailedPreconditionError("send Content-Type: application/json");
+    }
+    json j = json::parse(req.body, nullptr, false);
+    if (j.is_discarded()) return InvalidArgumentError("the body is not valid JSON");
+    if (!j.is_object()) return InvalidArgumentError("the body is a JSON object");
+    for (const auto& [k, v] : j.items()) {
+      auto f =
+          std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return x.name == k; });
+      if (f == fields.end()) return InvalidArgumentError("unknown field '" + k + "'");
+      bool ok = false;
+      switch (f->type) {
+        case Type::kString:
+          ok = v.is_string();
+          break;
+        case Type::kBool:
+          ok = v.is_boolean();
+          break;
+        case Type::kObject:
+          ok = v.is_object();
+          break;
+        case Type::kStringArray:
+          ok = v.is_array() &&
+               std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
+          break;
+      }
+      if (!ok) {
+        static constexpr const char* kNames[] = {"a string", "true or false", "an object",
+                                                 "an array of strings"};
+        return InvalidArgumentError("field '" + k + "' must be " +
+                                    kNames[static_cast<int>(f->type)]);
+      }
+    }
+    for (const auto& f : fields) {
+      if (f.required && !j.contains(f.name)) {
+        return InvalidArgumentError("field '" + std::string(f.name) + "' is required");
+      }
+    }
+    return Body(std::move(j));
+  }
+
+  bool Has(std::string_view name) const { return j_.contains(name); }
+  std::string Str(std::string_view name) const {
+    return j_.contains(name) ? j_[std::string(name)].get<std::string>() : std::string();
+  }
+  std::optional<std::string> OptStr(std::string_view name) const {
+    if (!j_.contains(name)) return std::nullopt;
+    return j_[std::string(name)].get<std::string>();
+  }
+  bool Bool(std::string_view name) const {
+    return j_.contains(name) && j_[std::string(name)].get<bool>();
+  }
+  // A secret string field, moved into SecretBytes and wiped in the parsed document.
+  SecretBytes Secret(std::string_view name) {
+    if (!j_.contains(name)) return SecretBytes();
+    auto& s = j_[std::string(name)].get_ref<std::string&>();
+    SecretBytes out = SecretBytes::Copy(s);
+    std::fill(s.begin(), s.end(), '\0');
+    return out;
+  }
+  const json& Get(std::string_view name) const { return j_[std::string(name)]; }
+
+ private:
+  explicit Body(json j) : j_(std::move(j)) {}
+  json j_;
+};
+
+HttpResponse BodyError(const Status& s) {
+  if (s.code() == StatusCode::kFailedPrecondition) {
+    return HttpResponse::Problem(415, "unsupported-media-type", "Unsupported media type",
+                                 "send Content-Type: application/json");
+  }
+  return BadRequest(s.message());
+}
+
+// ---- JSON views (never a secret) ----
+
+std::string Time(base::TimePoint t) { return base::FormatRfc3339(t); }
+
+json AccountJson(const Account& a) {
+  json j = {{"id", a.id},
+            {"kind", std::string(identity::KindName(a.kind))},
+            {"name", a.name},
+            {"status", a.status},
+            {"verification", a.verification},
+            {"created_at", Time(a.created_at)}};
+  if (a.kind == identity::AccountKind::kPerson) {
+    j["email"] = a.email;
+    j["mobile"] = a.mobile;
+    j["id_number_masked"] = a.id_masked;
+    j["totp"] = a.totp_confirmed;
+    if (a.operator_role) j["operator"] = true;
+  } else {
+    j["credit_code"] = a.id_masked;
+    j["legal_representative"] = a.legal_representative;
+    if (!a.email.empty()) j["email"] = a.email;
+  }
+  if (!a.verified_by.empty()) j["verified_by"] = a.verified_by;
+  return j;
+}
+
+json MemberJson(const identity::Member& m) {
+  return {{"org_id", m.org_id},
+          {"person_id", m.person_id},
+          {"role", std::string(identity::RoleName(m.role))},
+          {"created_at", Time(m.created_at)}};
+}
+
+json GrantJson(const identity::Grant& g) {
+  json j = {{"id", g.id},
+            {"org_id", g.org_id},
+            {"person_id", g.person_id},
+            {"contract_types", g.contract_types},
+            {"granted_by", g.granted_by},
+            {"created_at", Time(g.created_at)},
+            {"not_after", g.not_after ? json(Time(*g.not_after)) : json(nullptr)},
+            {"revoked_at", g.revoked_at ? json(Time(*g.revoked_at)) : json(nullptr)}};
+  if (g.revoked_at) j["revoked_by"] = g.revoked_by;
+  return j;
+}
+
+json VerificationJson(const identity::Verification& v) {
+  return {{"id", v.id},
+          {"account_id", v.account_id},
+          {"provider", v.provider},
+          {"state", v.state},
+          {"summary", v.summary},
+          {"reason", v.reason},
+          {"submitted_at", Time(v.submitted_at)},
+          {"decided_at", v.decided_at ? json(Time(*v.decided_at)) : json(nullptr)},
+          {"decided_by", v.decided_by}};
+}
+
+json SessionJson(const identity::LoginResult& r) {
+  return {{"token", std::string(r.token.RevealString(SecretAccess::Unsafe()))},
+          {"token_type", "Bearer"},
+          {"expires_at", Time(r.session.expires_at)},
+          {"method", r.session.method},
+          {"account", AccountJson(r.account)}};
+}
+
+// ---- paging ----
+
+struct Page {
+  int limit = 50;
+  int64_t offset = 0;
+};
+
+StatusOr<Page> PageOf(const HttpRequest& req) {
+  Page p;
+  auto q = req.QueryParams();
+  auto num = [](const std::string& s, int64_t max) -> std::optional<int64_t> {
+    if (s.empty() || s.size() > 12) return std::nullopt;
+    int64_t v = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return std::nullopt;
+      v = v * 10 + (c - '0');
+    }
+    if (v > max) return std::nullopt;
+    return v;
+  };
+  if (q.count("limit")) {
+    auto v = num(q["limit"], 100);
+    if (!v || *v < 1) return InvalidArgumentError("limit is 1..100");
+    p.limit = static_cast<int>(*v);
+  }
+  if (q.count("offset")) {
+    auto v = num(q["offset"], 1'000'000'000'000);
+    if (!v) return InvalidArgumentError("offset is a non-negative integer");
+    p.offset = *v;
+  }
+  return p;
+}
+
+// Lists fetch limit + 1 rows to know whether there is a next page.
+template <typename T, typename F>
+json PageJson(std::vector<T> rows, const Page& p, F to_json) {
+  bool more = rows.size() > static_cast<size_t>(p.limit);
+  if (more) rows.resize(static_cast<size_t>(p.limit));
+  json items = json::array();
+  for (const auto& r : rows) items.push_back(to_json(r));
+  return {{"items", items}, {"next_offset", more ? json(p.offset + p.limit) : json(nullptr)}};
+}
+
+// ---- rate limits ----
+
+// Fixed-window counters per key (client address or email), in memory: a restart forgets
+// them, which is acceptable for limits of minutes and an hour.
+class RateLimiter {
+ public:
+  RateLimiter(int limit, std::chrono::seconds window) : limit_(limit), window_(window) {}
+  // 0 when allowed, else the seconds to wait.
+  int64_t Take(const std::string& key, base::TimePoint now) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (windows_.size() > 100'000) windows_.clear();  // bounded memory under a flood
+    auto& w = windows_[key];
+    if (now - w.start >= window_) w = {now, 0};
+    if (w.count >= limit_) {
+      return std::chrono::duration_cast<std::chrono::seconds>(w.start + window_ - now).count() + 1;
+    }
+    ++w.count;
+    return 0;
+  }
+
+ private:
+  struct Window {
+    base::TimePoint start{};
+    int count = 0;
+  };
+  int limit_;
+  std::chrono::seconds window_;
+  std::mutex mu_;
+  std::map<std::string, Window> windows_;
+};
+
+HttpResponse TooMany(int64_t seconds) {
+  HttpResponse r = HttpResponse::Problem(
+      429, "rate-limited", "Too many requests",
+      "too many attempts; retry after " + std::to_string(seconds) + " seconds");
+  r.SetHeader("Retry-After", std::to_string(seconds));
+  return r;
+}
+
+// ---- routing ----
+
+struct Context {
+  const HttpRequest& req;
+  std::vector<std::string> params;  // the {..} segments, in order
+  std::optional<identity::Authenticated> who;
+};
+
+using V1Handler = std::function<HttpResponse(Context&)>;
+
+struct Route {
+  std::string method;
+  std::vector<std::string> segments;  // "{}" for a parameter
+  bool auth;
+  bool idempotent;  // honours Idempotency-Key
+  V1Handler handler;
+  std::string pattern;
+};
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+class V1 {
+ public:
+  // Null services only for listing the routes (V1RoutePatterns).
+  V1(IdentityService* id, ca::CertificateAuthority* ca, IdempotencyStore* idem,
+     const base::Clock* clock, V1Options options)
+      : id_(id),
+        ca_(ca),
+        idem_(idem),
+        clock_(clock),
+        options_(options),
+        login_limit_(options.login_per_minute, std::chrono::seconds(60)),
+        code_limit_(options.codes_per_hour, std::chrono::seconds(3600)) {}
+
+  void Add(std::string method, const std::string& pattern, bool auth, bool idempotent,
+           V1Handler h) {
+    std::vector<std::string> segs = SplitPath(pattern);
+    for (auto& s : segs) {
+      if (s.front() == '{') s = "{}";
+    }
+    routes_.push_back({std::move(method), std::move(segs), auth, idempotent, std::move(h),
+                       std::string(kPrefix) + pattern});
+  }
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+  HttpResponse Dispatch(const HttpRequest& req) {
+    if (req.body.size() > kMaxJsonBody) {
+      return HttpResponse::Problem(
+          413, "payload-too-large", "Request body too large",
+          "a JSON request body has at most " + std::to_string(kMaxJsonBody >> 10) + " KiB");
+    }
+    std::vector<std::string> segs = SplitPath(std::string_view(req.path).substr(kPrefix.size()));
+    std::string method = req.method == "HEAD" ? "GET" : req.method;
+    std::set<std::string> allowed;
+    for (const Route& r : routes_) {
+      if (r.segments.size() != segs.size()) continue;
+      std::vector<std::string> params;
+      bool match = true;
+      for (size_t i = 0; i < segs.size() && match; ++i) {
+        if (r.segments[i] == "{}") {
+          params.push_back(segs[i]);
+        } else {
+          match = r.segments[i] == segs[i];
+        }
+      }
+      if (!match) continue;
+      if (r.method != method) {
+        allowed.insert(r.method);
+        continue;
+      }
+      Context ctx{req, std::move(params), std::nullopt};
+      HttpResponse resp = Run(r, ctx);
+      resp.route = r.pattern;
+      return resp;
+    }
+    if (!allowed.empty()) {
+      HttpResponse resp = HttpResponse::Problem(405, "method-not-allowed", "Method not allowed",
+                                                "this path does not accept " + req.method);
+      std::string allow;
+      for (const auto& a : allowed) allow += (allow.empty() ? "" : ", ") + a;
+      resp.SetHeader("Allow", allow);
+      return resp;
+    }
+    return HttpResponse::Problem(404, "not-found", "Not found",
+                                 "no such API path; see /api/v1/openapi.json");
+  }
+
+  IdentityService& id() { return *id_; }
+  ca::CertificateAuthority& ca() { return *ca_; }
+  const base::Clock& clock() const { return *clock_; }
+  const V1Options& options() const { return options_; }
+  RateLimiter& login_limit() { return login_limit_; }
+  RateLimiter& code_limit() { return code_limit_; }
+
+ private:
+  HttpResponse Run(const Route& r, Context& ctx) {
+    if (r.auth) {
+      auto h = ctx.req.Header("authorization");
+      std::string token;
+      if (h && h->size() > 7 && (h->rfind("Bearer ", 0) == 0 || h->rfind("bearer ", 0) == 0)) {
+        token = h->substr(7);
+      }
+      auto who = id_->Authenticate(token);
+      if (!who.ok()) {
+        HttpResponse resp = HttpResponse::FromStatus(
+            token.empty() ? UnauthenticatedError("send Authorization: Bearer <token> (POST "
+                                                 "/api/v1/auth/login gives one)")
+                          : who.status());
+        resp.SetHeader("WWW-Authenticate", "Bearer realm=\"hetong\"");
+        return resp;
+      }
+      ctx.who = *std::move(who);
+    }
+    auto key = ctx.req.Header("idempotency-key");
+    if (!r.idempotent || !key) return r.handler(ctx);
+    if (key->empty() || key->size() > 100 ||
+        !std::all_of(key->begin(), key->end(), [](char c) { return c > 0x20 && c < 0x7f; })) {
+      return BadRequest("Idempotency-Key is 1-100 visible ASCII characters");
+    }
+    std::string scope =
+        (ctx.who ? ctx.who->account.id : "anonymous") + " " + r.method + " " + ctx.req.path;
+    std::string hash = base::HexEncode(crypto::Sm3(AsBytes(ctx.req.body)));
+    auto found = idem_->Find(scope, *key);
+    if (!found.ok()) return HttpResponse::FromStatus(found.status());
+    if (*found) {
+      if ((*found)->request_hash != hash) {
+        return HttpResponse::Problem(
+            422, "idempotency-key-reused", "Idempotency key reused",
+            "this Idempotency-Key was used with another request body; use a new key");
+      }
+      HttpResponse again = HttpResponse::Json((*found)->status, (*found)->body);
+      again.SetHeader("Idempotent-Replayed", "true");
+      return again;
+    }
+    HttpResponse resp = r.handler(ctx);
+    if (resp.status >= 200 && resp.status < 300) {
+      Status s = idem_->Save(scope, *key, {hash, resp.status, resp.body}, clock_->Now());
+      if (!s.ok()) spdlog::warn("api: could not store an idempotency key: {}", s.message());
+    }
+    return resp;
+  }
+
+  IdentityService* id_;
+  ca::CertificateAuthority* ca_;
+  IdempotencyStore* idem_;
+  const base::Clock* clock_;
+  V1Options options_;
+  RateLimiter login_limit_;
+  RateLimiter code_limit_;
+  std::vector<Route> routes_;
+};
+
+HttpResponse Fail(const Status& s) { return HttpResponse::FromStatus(s); }
+
+const std::string& Actor(const Context& c) { return c.who->account.id; }
+
+// ---- handlers ----
+
+void AddAuthRoutes(V1& v1) {
+  v1.Add("POST", "/auth/register", false, true, [&v1](Context& c) {
+    auto b = Body::Parse(c.req, {{"name", Body::Type::kString, true},
+                                 {"email", Body::Type::kString, true},
+                                 {"mobile", Body::Type::kString, false},
+                                 {"id_number", Body::Type::kString, true},
+                                 {"password", Body::Type::kString, true}});
+    if (!b.ok()) return BodyError(b.status());
+    identity::PersonRegistration r;
+    r.name = b->Str("name");
+    r.email = b->Str("email");
+    r.mobile = b->Str("mobile");
+    r.id_number = b->Secret("id_number");
+    r.password = b->Secret("password");
+    auto a = v1.id().RegisterPerson(r);
+    if (!a.ok()) return Fail(a.status());
+    return JsonResponse(201, AccountJson(*a));
+  });
+
+  v1.Add("POST", "/auth/login", false, false, [&v1](Context& c) {
+    auto b = Body::Parse(c.req, {{"email", Body::Type::kString, false},
+                                 {"password", Body::Type::kString, false},
+                                 {"totp", Body::Type::kString, false},
+                                 {"code_id", Body::Type::kString, false},
+                                 {"code", Body::Type::kString, false}});
+    if (!b.ok()) return BodyError(b.status());
+    base::TimePoint now = v1.clock().Now();
+    if (int64_t wait = v1.login_limit().Take("addr " + c.req.remote_address, now)) {
+      return TooMany(wait);
+    }
+    StatusOr<identity::LoginResult> r = InvalidArgumentError("");
+    if (b->Has("code_id")) {
+      if (!b->Has("code")) return BadRequest("field 'code' is required with 'code_id'");
+      r = v1.id().LoginWithCode(b->Str("code_id"), b->Str("code"));
+    } else {
+      if (!b->Has("email") || !b->Has("password")) {
+        return BadRequest(
+            "log in with email and password (and totp when enrolled), or with "
+            "code_id and code from POST /api/v1/auth/otp");
+      }
+      if (int64_t wait = v1.login_limit().Take("email " + b->Str("email"), now)) {
+        return TooMany(wait);
+      }
+      SecretBytes password = b->Secret("password");
+      r = v1.id().LoginWithPassword(b->Str("email"), password, b->Str("totp"));
+    }
+    if (!r.ok()) return Fail(r.status());
+    HttpResponse resp = JsonResponse(200, SessionJson(*r));
+    resp.SetHeader("Cache-Control", "no-store");
+    return resp;
+  });
+
+  v1.Add("POST", "/auth/otp", false, false, [&v1](Context& c) {
+    auto b = Body::Parse(
+        c.req, {{"email", Body::Type::kString, true}, {"channel", Body::Type::kString, false}});
+    if (!b.ok()) return BodyError(b.status());
+    if (int64_t wait = v1.code_limit().Take("addr " + c.req.remote_address, v1.clock().Now())) {
+      return TooMany(wait);
+    }
+    std::string channel = b->Has("channel") ? b->Str("channel") : "email";
+    auto id = v1.id().SendLoginCode(b->Str("email"), channel);
+    if (!id.ok()) return Fail(id.status());
+    return JsonResponse(
+        202, {{"code_id", *id},
+              {"channel", channel},
+              {"expires_in", v1.id().settings().code_ttl.count()},
+              {"note", "if the account exists, a code was sent; log in with code_id and code"}});
+  });
+
+  v1.Add("POST", "/auth/logout", true, false, [&v1](Context& c) {
+    std::string token = c.req.Header("authorization")->substr(7);
+    Status s = v1.id().Logout(token);
+    if (!s.ok()) return Fail(s);
+    HttpResponse r;
+    r.status = 204;
+    return r;
+  });
+}
+
+void AddMeRoutes(V1& v1) {
+  v1.Add("GET", "/me", true, false, [&v1](Context& c) {
+    const Account& a = c.who->account;
+    json j = AccountJson(a);
+    json orgs = json::array();
+    auto ms = v1.id().Memberships(a.id);
+    if (!ms.ok()) return Fail(ms.status());
+    for (const auto& m : *ms) orgs.push_back(MemberJson(m));
+    j["memberships"] = orgs;
+    json certs = json::array();
+    if (!a.key_id.empty()) {
+      auto cs = v1.ca().CertificatesOfKey(a.key_id);
+      if (!cs.ok()) return Fail(cs.status());
+      for (const auto& cert : *cs) {
+        certs.push_back({{"serial", cert.serial_hex},
+                         {"ca", cert.ca},
+                         {"subject", cert.subject},
+                         {"profile", cert.profile},
+                         {"not_before", Time(cert.not_before)},
+                         {"not_after", Time(cert.not_after)},
+                         {"status", cert.status},
+                         {"fingerprint", cert.fingerprint},
+                         {"pem", "-----BEGIN CERTIFICATE-----\n" + [&] {
+                            std::string b64 = base::Base64Encode(cert.der), out;
+                            for (size_t i = 0; i < b64.size(); i += 64) {
+                              out += b64.substr(i, 64) + "\n";
+                            }
+                            return out;
+                          }() + "-----END CERTIFICATE-----\n"}});
+      }
+    }
+    j["certificates"] = certs;
+    j["session"] = {{"method", c.who->session.method},
+                    {"expires_at", Time(c.who->session.expires_at)}};
+    return JsonResponse(200, j);
+  });
+
+  v1.Add("PATCH", "/me", true, false, [&v1](Context& c) {
+    auto b = Body::Parse(c.req, {{"name", Body::Type::kString, false},
+                                 {"email", Body::Type::kString, false},
+                                 {"mobile", Body::Type::kString, false}});
+    if (!b.ok()) return BodyError(b.status());
+    IdentityService::Changes ch{b->OptStr("name"), b->OptStr("email"), b->OptStr("mobile"),
+                                std::nullopt};
+    auto a = v1.id().UpdateDetails(Actor(c), Actor(c), ch);
+    if (!a.ok()) return Fail(a.status());
+    return JsonResponse(200, AccountJson(*a));
+  });
+
+  v1.Add("DELETE", "/me", true, false, [&v1](Context& c) {
+    Status s = v1.id().Deregister(Actor(c), Actor(c));
+    if (!s.ok()) return Fail(s);
+    HttpResponse r;
+    r.status = 204;
+    return r;
+  });
+
+  v1.Add("POST", "/me/password", true, false, [&v1](Context& c) {
+    auto b = Body::Parse(
+        c.req, {{"current", Body::Type::kString, true}, {"password", Body::Type::kString, true}});
+    if (!b.ok()) return BodyError(b.status());
+    SecretBytes current = b->Secret("current");
+    SecretBytes replacement = b->Secret("password");
+    auto a = v1.id().ChangePassword(Actor(c), current, replacement);
+    if (!a.ok()) return Fail(a.status());
+    HttpResponse r;
+    r.status = 204;
+    return r;
+  });
+
+  v1.Add("POST", "/me/totp", true, false, [&v1](Context& c) {
+    auto t = v1.id().BeginTotp(Actor(c));
+    if (!t.ok()) return Fail(t.status());
+    HttpResponse r = JsonResponse(
+        201, {{"secret", std::string(t->secret_base32.RevealString(SecretAccess::Unsafe()))},
+              {"otpauth_uri", t->uri},
+              {"next", "confirm with POST /api/v1/me/totp/confirm {\"code\": \"123456\"}"}});
+    r.SetHeader("Cache-Control", "no-store");
+    return r;
+  });
+
+  v1.Add("POST", "/me/totp/confirm", true, false, [&v1](Context& c) {
+    auto b = Body::Parse(c.req, {{"code", Body::Type::kString, true}});
+    if (!b.ok()) return BodyError(b.status());
+    Status s = v1.id().ConfirmTotp(Actor(c), b->Str("code"));
+    if (!s.ok()) return Fail(s);
+    HttpResponse r;
+    r.status = 204;
+    return r;
+  });
+}
+
+StatusOr<std::map<std::string, std::string>> Material(const Body& b) {
+  std::map<std::string, std::string> m;
+  if (!b.Has("material")) return m;
+  for (const auto& [k, v] : b.Get("material").items()) {
+    if (!v.is_string()) return InvalidArgumentError("material." + k + " must be a string");
+    m[k] = v.get<std::string>();
+  }
+  return m;
+}
+
+void AddVerificationRoutes(V1& v1) {
+  v1.Add("POST", "/identity/verifications", true, true, [&v1](Context& c) {
+    auto b = Body::Parse(c.req, {{"provider", Body::Type::kString, true},
+                                 {"account_id", Body::Type::kString, false},
+                                 {"material", Body::Type::kObject, false}});
+    if (!b.ok()) return BodyError(b.status());
+    auto m = Material(*b);
+    if (!m.ok()) return BadRequest(m.status().message());
+    auto v = v1.id().SubmitVerification(Actor(c), b->Str("account_id"), b->Str("provider"), *m);
+    if (!v.ok()) return Fail(v.status());
+    return JsonResponse(201, VerificationJson(*v));
+  });
+
+  v1.Add("GET", "/identity/verifications", true, false, [&v1](Context& c) {
+    auto p = PageOf(c.req);
+    if (!p.ok()) return BadRequest(p.status().message());
+    auto q = c.req.QueryParams();
+    std::string state = q.count("state") ? q["state"] : "pending";
+    if (state != "pending" && state != "approved" && state != "rejected") {
+      return BadRequest("state is pending, approved or rejected");
+    }
+    auto list = v1.id().ListVerifications(Actor(c), state, p->limit + 1, p->offset);
+    if (!list.ok()) return Fail(list.status());
+    return JsonResponse(200, PageJson(*list, *p, VerificationJson));
+  });
+
+  v1.Add("POST", "/identity/verifications/{id}/review", true, false, [&v1](Context& c) {
+    auto b = Body::Parse(
+        c.req, {{"approve", Body::Type::kBool, true}, {"reason", Body::Type::kString, false}});
+    if (!b.ok()) return BodyError(b.status());
+    auto v = v1.id().Review(Actor(c), c.params[0], b->Bool("approve"), b->Str("reason"));
+    if (!v.ok()) return Fail(v.status());
+    return JsonResponse(200, VerificationJson(*v));
+  });
+
+  v1.Add("GET", "/identity/providers", false, false, [&v1](Context&) {
+    return JsonResponse(200, {{"providers", v1.id().ProviderNames()}});
+  });
+}
+
+void AddOrgRoutes(V1& v1) {
+  v1.Add("POST", "/orgs", true, true, [&v1](Context& c) {
+    auto b = Body::Parse(c.req, {{"name", Body::Type::kString, true},
+                                 {"credit_code", Body::Type::kString, true},
+                                 {"legal_representative", Body::Type::kString, true},
+                                 {"email", Body::Type::kString, false}});
+    if (!b.ok()) return BodyError(b.status());
+    identity::OrgRegistration r{b->Str("name"), b->Str("credit_code"),
+                                b->Str("legal_representative"), b->Str("email")};
+    auto o = v1.id().RegisterOrg(Actor(c), r);
+    if (!o.ok()) return Fail(o.status());
+    return JsonResponse(201, AccountJson(*o));
+  });
+
+  v1.Add("GET", "/orgs/{id}", true, false, [&v1](Context& c) {
+    auto o = v1.id().GetOrg(Actor(c), c.params[0]);
+    if (!o.ok()) return Fail(o.status());
+    return JsonResponse(200, AccountJson(*o));
+  });
+
+  v1.Add("PATCH", "/orgs/{id}", true, false, [&v1](Context& c) {
+    auto b = Body::Parse(c.req, {{"name", Body::Type::kString, false},
+                                 {"email", Body::Type::kString, false},
+                                 {"legal_representative", Body::Type::kString, false}});
+    if (!b.ok()) return BodyError(b.status());
+    IdentityService::Changes ch{b->OptStr("name"), b->OptStr("email"), std::nullopt,
+                                b->OptStr("legal_representative")};
+    auto o = v1.id().UpdateDetails(Actor(c), c.params[0], ch);
+    if (!o.ok()) return Fail(o.status());
+    return JsonResponse(200, AccountJson(*o));
+  });
+
+  v1.Add("GET", "/orgs/{id}/members", true, false, [&v1](Context& c) {
+    auto p = PageOf(c.req);
+    if (!p.ok()) return BadRequest(p.status().message());
+    auto list = v1.id().ListMembers(Actor(c), c.params[0], p->limit + 1, p->offset);
+    if (!list.ok()) return Fail(list.status());
+    return JsonResponse(200, PageJson(*list, *p, MemberJson));
+  });
+
+  v1.Add("POST", "/orgs/{id}/members", true, true, [&v1](Context& c) {
+    auto b = Body::Parse(
+        c.req, {{"email", Body::Type::kString, true}, {"role", Body::Type::kString, true}});
+    if (!b.ok()) return BodyError(b.status());
+    auto role = identity::ParseRole(b->Str("role"));
+    if (!role.ok()) return BadRequest(role.status().message());
+    auto m = v1.id().AddMember(Actor(c), c.params[0], b->Str("email"), *role);
+    if (!m.ok()) return Fail(m.status());
+    return JsonResponse(201, MemberJson(*m));
+  });
+
+  v1.Add("DELETE", "/orgs/{id}/members/{person}", true, false, [&v1](Context& c) {
+    Status s = v1.id().RemoveMember(Actor(c), c.params[0], c.params[1]);
+    if (!s.ok()) return Fail(s);
+    HttpResponse r;
+    r.status = 204;
+    return r;
+  });
+
+  v1.Add("GET", "/orgs/{id}/grants", true, false, [&v1](Context& c) {
+    auto list = v1.id().ListGrants(Actor(c), c.params[0]);
+    if (!list.ok()) return Fail(list.status());
+    json items = json::array();
+    for (const auto& g : *list) items.push_back(GrantJson(g));
+    return JsonResponse(200, {{"items", items}, {"next_offset", nullptr}});
+  });
+
+  v1.Add("POST", "/orgs/{id}/grants", true, true, [&v1](Context& c) {
+    auto b = Body::Parse(c.req, {{"person_id", Body::Type::kString, true},
+                                 {"contract_types", Body::Type::kStringArray, false},
+                                 {"not_after", Body::Type::kString, false}});
+    if (!b.ok()) return BodyError(b.status());
+    std::optional<base::TimePoint> not_after;
+    if (b->Has("not_after")) {
+      auto t = base::ParseRfc3339(b->Str("not_after"));
+      if (!t.ok()) return BadRequest("not_after is an RFC 3339 time, e.g. 2027-01-31T23:59:59Z");
+      not_after = *t;
+    }
+    std::vector<std::string> types;
+    if (b->Has("contract_types")) types = b->Get("contract_types").get<std::vector<std::string>>();
+    auto g = v1.id().GrantSeal(Actor(c), c.params[0], b->Str("person_id"), types, not_after);
+    if (!g.ok()) return Fail(g.status());
+    return JsonResponse(201, GrantJson(*g));
+  });
+
+  v1.Add("DELETE", "/orgs/{id}/grants/{grant}", true, false, [&v1](Context& c) {
+    Status s = v1.id().RevokeGrant(Actor(c), c.params[0], c.params[1]);
+    if (!s.ok()) return Fail(s);
+    HttpResponse r;
+    r.status = 204;
+    return r;
+  });
+}
+
+json RequestJson(const ca::CertRequest& r) {
+  return {{"id", r.id},
+          {"ca", r.ca},
+          {"profile", r.profile},
+          {"subject", r.subject},
+          {"state", r.state},
+          {"requester", r.requester},
+          {"created_at", Time(r.created_at)}};
+}
+
+void AddOperatorRoutes(V1& v1) {
+  auto operator_only = [](const Context& c) -> Status {
+    if (!c.who->account.operator_role) return PermissionDeniedError("only operators do this");
+    return OkStatus();
+  };
+  auto request_id = [](const std::string& s) -> std::optional<int64_t> {
+    if (s.empty() || s.size() > 15) return std::nullopt;
+    int64_t v = 0;
+    for (char ch : s) {
+      if (ch < '0' || ch > '9') return std::nullopt;
+      v = v * 10 + (ch - '0');
+    }
+    return v;
+  };
+  // The RA queue: certificate requests submitted with `hetong ca submit` or by the platform.
+  v1.Add("GET", "/admin/ca/requests", true, false, [&v1, operator_only](Context& c) {
+    if (Status s = operator_only(c); !s.ok()) return Fail(s);
+    auto p = PageOf(c.req);
+    if (!p.ok()) return BadRequest(p.status().message());
+    auto list = v1.ca().PendingRequests(p->limit);
+    if (!list.ok()) return Fail(list.status());
+    json items = json::array();
+    for (const auto& r : *list) items.push_back(RequestJson(r));
+    return JsonResponse(200, {{"items", items}, {"next_offset", nullptr}});
+  });
+  v1.Add("POST", "/admin/ca/requests/{id}/approve", true, false,
+         [&v1, operator_only, request_id](Context& c) {
+           if (Status s = operator_only(c); !s.ok()) return Fail(s);
+           auto id = request_id(c.params[0]);
+           if (!id) return Fail(NotFoundError("no such request"));
+           auto cert = v1.ca().ApproveRequest(*id, Actor(c));
+           if (!cert.ok()) return Fail(cert.status());
+           return JsonResponse(200, {{"serial", cert->serial_hex},
+                                     {"ca", cert->ca},
+                                     {"subject", cert->subject},
+                                     {"not_after", Time(cert->not_after)}});
+         });
+  v1.Add("POST", "/admin/ca/requests/{id}/reject", true, false,
+         [&v1, operator_only, request_id](Context& c) {
+           if (Status s = operator_only(c); !s.ok()) return Fail(s);
+           auto b = Body::Parse(c.req, {{"reason", Body::Type::kString, true}});
+           if (!b.ok()) return BodyError(b.status());
+           auto id = request_id(c.params[0]);
+           if (!id) return Fail(NotFoundError("no such request"));
+           Status s = v1.ca().RejectRequest(*id, Actor(c), b->Str("reason"));
+           if (!s.ok()) return Fail(s);
+           HttpResponse r;
+           r.status = 204;
+           return r;
+         });
+
+  // The notification outbox of a recipient (operators only): how a demo instance without an
+  // SMTP or SMS gateway shows the codes it sends.
+  v1.Add("GET", "/admin/outbox", true, false, [&v1](Context& c) {
+    if (!c.who->account.operator_role) {
+      return Fail(PermissionDeniedError("only operators read the outbox"));
+    }
+    auto q = c.req.QueryParams();
+    if (!q.count("recipient")) return BadRequest("?recipient=<email or mobile> is required");
+    auto p = PageOf(c.req);
+    if (!p.ok()) return BadRequest(p.status().message());
+    auto msgs = v1.id().Outbox(q["recipient"], p->limit);
+    if (!msgs.ok()) return Fail(msgs.status());
+    json items = json::array();
+    for (const auto& m : *msgs) {
+      items.push_back({{"id", m.id},
+                       {"channel", m.channel},
+                       {"recipient", m.recipient},
+                       {"subject", m.subject},
+                       {"body", m.body},
+                       {"created_at", Time(m.created_at)}});
+    }
+    HttpResponse r = JsonResponse(200, {{"items", items}, {"next_offset", nullptr}});
+    r.SetHeader("Cache-Control", "no-store");
+    return r;
+  });
+}
+
+}  // namespace
+
+// ---- metrics ----
+
+struct Metrics::Impl {
+  struct Series {
+    uint64_t count = 0;
+    double seconds = 0;
+    uint64_t buckets[8] = {};
+  };
+  static constexpr double kBounds[8] = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5};
+  mutable std::mutex mu;
+  std::map<std::string, Series> series;  // route|method|status
+};
+
+Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
+Metrics::~Metrics() = default;
+
+void Metrics::Observe(const std::string& route, const std::string& method, int status,
+                      double seconds) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto& s = impl_->series[route + "|" + method + "|" + std::to_string(status)];
+  s.count++;
+  s.seconds += seconds;
+  for (int i = 0; i < 8; ++i) {
+    if (seconds <= Impl::kBounds[i]) s.buckets[i]++;
+  }
+}
+
+std::string Metrics::Render() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  std::string out =
+      "# HELP hetong_http_requests_total HTTP requests by route, method and status.\n"
+      "# TYPE hetong_http_requests_total counter\n";
+  auto labels = [](const std::string& key) {
+    size_t a = key.find('|'), b = key.find('|', a + 1);
+    return "route=\"" + key.substr(0, a) + "\",method=\"" + key.substr(a + 1, b - a - 1) +
+           "\",status=\"" + key.substr(b + 1) + "\"";
+  };
+  for (const auto& [k, s] : impl_->series) {
+    out += "hetong_http_requests_total{" + labels(k) + "} " + std::to_string(s.count) + "\n";
+  }
+  out +=
+      "# HELP hetong_http_request_duration_seconds Time to answer, by route, method and "
+      "status.\n"
+      "# TYPE hetong_http_request_duration_seconds histogram\n";
+  for (const auto& [k, s] : impl_->series) {
+    std::string l = labels(k);
+    for (int i = 0; i < 8; ++i) {
+      char le[32];
+      std::snprintf(le, sizeof le, "%g", Impl::kBounds[i]);
+      out += "hetong_http_request_duration_seconds_bucket{" + l + ",le=\"" + le + "\"} " +
+             std::to_string(s.buckets[i]) + "\n";
+    }
+    out += "hetong_http_request_duration_seconds_bucket{" + l + ",le=\"+Inf\"} " +
+           std::to_string(s.count) + "\n";
+    char sum[64];
+    std::snprintf(sum, sizeof sum, "%.6f", s.seconds);
+    out += "hetong_http_request_duration_seconds_sum{" + l + "} " + sum + "\n";
+    out +=
+        "hetong_http_request_duration_seconds_count{" + l + "} " + std::to_string(s.count) + "\n";
+  }
+  return out;
+}
+
+// ---- registration ----
+
+namespace {
+
+std::shared_ptr<V1> MakeV1(IdentityService* identity, ca::CertificateAuthority* ca,
+                           IdempotencyStore* idempotency, const base::Clock* clock,
+                           V1Options options) {
+  auto v1 = std::make_shared<V1>(identity, ca, idempotency, clock, options);
+  AddAuthRoutes(*v1);
+  AddMeRoutes(*v1);
+  AddVerificationRoutes(*v1);
+  AddOrgRoutes(*v1);
+  AddOperatorRoutes(*v1);
+  v1->Add("GET", "/openapi.json", false, false, [](Context&) {
+    HttpResponse r = HttpResponse::Json(200, std::string(OpenApiDocument()));
+    r.SetHeader("Cache-Control", "max-age=300, public");
+    return r;
+  });
+  return v1;
+}
+
+}  // namespace
+
+std::vector<std::string> V1RoutePatterns() {
+  std::vector<std::string> out;
+  auto v1 = MakeV1(nullptr, nullptr, nullptr, nullptr, {});
+  for (const Route& r : v1->routes()) {
+    out.push_back(r.method + " " + r.pattern);
+  }
+  return out;
+}
+
+void RegisterV1Routes(Router& router, identity::IdentityService& identity,
+                      ca::CertificateAuthority& ca, IdempotencyStore& idempotency,
+                      const base::Clock& clock, V1Options options) {
+  auto v1 = MakeV1(&identity, &ca, &idempotency, &clock, options);
+  auto metrics = std::make_shared<Metrics>();
+  router.SetObserver([metrics](const HttpRequest& req, const HttpResponse& resp, double seconds) {
+    metrics->Observe(resp.route, req.method, resp.status, seconds);
+  });
+  router.Handle("GET", "/metrics", [metrics](const HttpRequest&) {
+    return HttpResponse::Binary(200, "text/plain; version=0.0.4; charset=utf-8", metrics->Render());
+  });
+  for (const char* m : {"GET", "POST", "PATCH", "DELETE"}) {
+    router.HandlePrefix(m, std::string(kPrefix) + "/",
+                        [v1](const HttpRequest& req) { return v1->Dispatch(req); });
+  }
+}
+
+}  // namespace hetong::api

@@ -1,0 +1,80 @@
+// The REST API under /api/v1 (docs/api.md; the OpenAPI 3 document src/api/openapi.json is
+// served at /api/v1/openapi.json, and a test keeps it equal to the routes registered here).
+//
+// Conventions of every /api/v1 route:
+// - JSON bodies (Content-Type: application/json, else 415); unknown fields and wrong types
+//   are 400 problems naming the field; nothing is stored on any error;
+// - errors are RFC 9457 problem+json with a stable `type` per kind (/problems/<kind>);
+// - authentication by `Authorization: Bearer <session token>` (401 with WWW-Authenticate
+//   otherwise); the identity service authorises; another tenant's objects are 404;
+// - JSON bodies are at most 1 MiB (413 otherwise);
+// - list endpoints take ?limit= (1..100, default 50) and ?offset=, and answer
+//   {"items": [...], "next_offset": n or null};
+// - creating POSTs honour `Idempotency-Key` (1..100 visible ASCII characters): a retry with
+//   the same key and body gets the first response again, with another body a 422;
+// - login and code sending are rate-limited per client address and per email (429 with
+//   Retry-After); accounts lock after repeated wrong passwords (identity/service.h);
+// - GET /metrics gives request counts and latencies in the Prometheus text format.
+//
+// Thread-safety: the handlers are safe for concurrent use.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/http.h"
+#include "base/clock.h"
+#include "base/status.h"
+#include "ca/authority.h"
+#include "identity/service.h"
+
+namespace hetong::api {
+
+// Stored responses of idempotent POSTs (implemented in store/).
+class IdempotencyStore {
+ public:
+  struct Entry {
+    std::string request_hash;
+    int status = 0;
+    std::string body;
+  };
+  virtual ~IdempotencyStore() = default;
+  virtual StatusOr<std::optional<Entry>> Find(const std::string& scope, const std::string& key) = 0;
+  // AlreadyExists when another request stored the key first.
+  virtual Status Save(const std::string& scope, const std::string& key, const Entry& entry,
+                      base::TimePoint at) = 0;
+};
+
+// Counters for /metrics.
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+  void Observe(const std::string& route, const std::string& method, int status, double seconds);
+  std::string Render() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct V1Options {
+  bool require_envelopes = false;  // reserved: sensitive fields only inside SM2 envelopes
+  int login_per_minute = 20;       // per client address and per email
+  int codes_per_hour = 10;         // per client address
+};
+
+// The OpenAPI document served at /api/v1/openapi.json.
+std::string_view OpenApiDocument();
+
+// Registers every /api/v1 route and /metrics (and makes the router count every request).
+void RegisterV1Routes(Router& router, identity::IdentityService& identity,
+                      ca::CertificateAuthority& ca, IdempotencyStore& idempotency,
+                      const base::Clock& clock, V1Options options);
+// "METHOD /api/v1/path/{param}" of every route (the OpenAPI test compares them).
+std::vector<std::string> V1RoutePatterns();
+
+}  // namespace hetong::api

@@ -1,0 +1,354 @@
+// IdentityService on a real instance store: registration, login and lockout, sessions,
+// one-time codes, TOTP, verification (sandbox and manual review), organisations, members,
+// grants, tenant isolation, deregistration, and that secrets never reach the database in the
+// clear.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "crypto/random.h"
+#include "identity/credentials.h"
+#include "identity/service.h"
+#include "identity/verification.h"
+#include "store/instance.h"
+#include "store/sql_identity.h"
+#include "testing/testing.h"
+
+namespace hetong::store {
+namespace {
+
+using identity::IdentityService;
+using identity::Role;
+
+SecretBytes S(std::string_view s) { return SecretBytes::Copy(s); }
+
+class FakeIssuer final : public identity::CredentialIssuer {
+ public:
+  StatusOr<Issued> Issue(const identity::Account& a, bool sandbox) override {
+    issued.push_back(a.id + (sandbox ? " sandbox" : ""));
+    return Issued{"key-" + a.id, "0" + std::to_string(issued.size())};
+  }
+  std::vector<std::string> issued;
+};
+
+constexpr std::string_view kCanaryPassword = "Canary-Pass-7731";
+constexpr std::string_view kCanaryId = "11010519491231002X";
+
+class IdentityStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(Instance::Init(tmp_.File("inst"), InitOptions{}, crypto::DefaultRng()).ok());
+    inst_ = *Instance::Open(tmp_.File("inst"));
+    repo_ = std::make_unique<SqlIdentityRepository>(*inst_);
+    identity::Settings settings;
+    settings.password_iterations = 1000;  // fast tests; the default is in service.h
+    settings.demo = true;
+    svc_ = std::make_unique<IdentityService>(*repo_, clock_, crypto::DefaultRng(),
+                                             inst_->master_key(), settings);
+    svc_->AddProvider(std::make_unique<identity::ManualProvider>());
+    svc_->AddProvider(std::make_unique<identity::SandboxProvider>(true));
+    svc_->SetIssuer(&issuer_);
+  }
+
+  identity::Account Person(const std::string& email, std::string_view id_number,
+                           std::string_view password = kCanaryPassword) {
+    identity::PersonRegistration r;
+    r.name = "张三 " + email.substr(0, email.find('@'));
+    r.email = email;
+    r.mobile = "13800138000";
+    r.id_number = S(id_number);
+    r.password = S(password);
+    auto a = svc_->RegisterPerson(r);
+    EXPECT_TRUE(a.ok()) << a.status();
+    return a.ok() ? *a : identity::Account{};
+  }
+
+  identity::Account VerifiedPerson(const std::string& email, std::string_view id_number) {
+    identity::Account a = Person(email, id_number);
+    auto v = svc_->SubmitVerification(a.id, "", "sandbox", {});
+    EXPECT_TRUE(v.ok()) << v.status();
+    return *svc_->GetAccount(a.id);
+  }
+
+  identity::Account Org(const identity::Account& admin, const std::string& code) {
+    identity::OrgRegistration r{"测试有限公司 " + code.substr(0, 4), code, "李四", ""};
+    auto o = svc_->RegisterOrg(admin.id, r);
+    EXPECT_TRUE(o.ok()) << o.status();
+    return o.ok() ? *o : identity::Account{};
+  }
+
+  hetong::testing::TempDir tmp_;
+  base::FakeClock clock_{base::FromUnixSeconds(1795708450)};
+  std::unique_ptr<Instance> inst_;
+  std::unique_ptr<SqlIdentityRepository> repo_;
+  std::unique_ptr<IdentityService> svc_;
+  FakeIssuer issuer_;
+};
+
+TEST_F(IdentityStoreTest, RegistersPersonsOnceByEmailAndByIdNumber) {
+  identity::Account a = Person("Zhang@Example.cn", kCanaryId);
+  EXPECT_EQ(a.id.rfind("psn-", 0), 0u);
+  EXPECT_EQ(a.email, "zhang@example.cn");
+  EXPECT_EQ(a.id_masked, "110105********002X");
+  EXPECT_EQ(a.verification, "none");
+  EXPECT_EQ(svc_->IdNumberOf(a)->RevealString(SecretAccess::Unsafe()), kCanaryId);
+
+  identity::PersonRegistration dup;
+  dup.name = "王五";
+  dup.email = "zhang@example.cn";
+  dup.id_number = S("440524188001010014");
+  dup.password = S("another-pass-1");
+  EXPECT_EQ(svc_->RegisterPerson(dup).status().code(), StatusCode::kAlreadyExists);
+  dup.email = "wang@example.cn";
+  dup.id_number = S("11010519491231002x");  // the same number, lower-case x
+  EXPECT_EQ(svc_->RegisterPerson(dup).status().code(), StatusCode::kAlreadyExists);
+  dup.id_number = S("110105194912310021");
+  EXPECT_EQ(svc_->RegisterPerson(dup).status().code(), StatusCode::kInvalidArgument);
+  dup.id_number = S("440524188001010014");
+  dup.password = S("short");
+  EXPECT_EQ(svc_->RegisterPerson(dup).status().code(), StatusCode::kInvalidArgument);
+  // Nothing was stored by the failures.
+  EXPECT_FALSE(repo_->FindByEmail("wang@example.cn")->has_value());
+}
+
+TEST_F(IdentityStoreTest, SecretsNeverReachTheDatabaseInTheClear) {
+  identity::Account a = Person("canary@example.cn", kCanaryId);
+  ASSERT_TRUE(svc_->LoginWithPassword("canary@example.cn", S(kCanaryPassword)).ok());
+  inst_.reset();  // checkpoint the WAL into the file
+  std::string db;
+  for (const char* f : {"/inst/hetong.db", "/inst/hetong.db-wal"}) {
+    std::ifstream in(tmp_.path() + f, std::ios::binary);
+    db.append(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_NE(db.find("canary@example.cn"), std::string::npos);  // the file was read
+  EXPECT_EQ(db.find(kCanaryPassword), std::string::npos);
+  EXPECT_EQ(db.find(kCanaryId), std::string::npos);
+  EXPECT_EQ(db.find("1101051949123"), std::string::npos);
+}
+
+TEST_F(IdentityStoreTest, PasswordLoginLockoutAndSessions) {
+  identity::Account a = Person("li@example.cn", kCanaryId);
+  auto bad_email = svc_->LoginWithPassword("nobody@example.cn", S(kCanaryPassword));
+  auto bad_password = svc_->LoginWithPassword("li@example.cn", S("Wrong-Pass-1"));
+  EXPECT_EQ(bad_email.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(bad_password.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(bad_email.status().message(), bad_password.status().message());
+
+  auto ok = svc_->LoginWithPassword("LI@example.cn", S(kCanaryPassword));
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  std::string token(ok->token.RevealString(SecretAccess::Unsafe()));
+  EXPECT_EQ(svc_->Authenticate(token)->account.id, a.id);
+  EXPECT_FALSE(svc_->Authenticate(token + "x").ok());
+
+  // The successful login reset the count: five failures in a row lock the account, even for
+  // the right password.
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(svc_->LoginWithPassword("li@example.cn", S("Wrong-Pass-1")).status().code(),
+              StatusCode::kUnauthenticated);
+  }
+  auto locked = svc_->LoginWithPassword("li@example.cn", S(kCanaryPassword));
+  EXPECT_EQ(locked.status().code(), StatusCode::kResourceExhausted) << locked.status();
+  clock_.Set(clock_.Now() + std::chrono::minutes(16));
+  ASSERT_TRUE(svc_->LoginWithPassword("li@example.cn", S(kCanaryPassword)).ok());
+
+  // Sessions end on logout, on expiry, and everywhere on a password change.
+  ASSERT_TRUE(svc_->Logout(token).ok());
+  EXPECT_EQ(svc_->Authenticate(token).status().code(), StatusCode::kUnauthenticated);
+  auto s2 = *svc_->LoginWithPassword("li@example.cn", S(kCanaryPassword));
+  std::string t2(s2.token.RevealString(SecretAccess::Unsafe()));
+  clock_.Set(clock_.Now() + std::chrono::hours(13));
+  EXPECT_FALSE(svc_->Authenticate(t2).ok());
+  auto s3 = *svc_->LoginWithPassword("li@example.cn", S(kCanaryPassword));
+  std::string t3(s3.token.RevealString(SecretAccess::Unsafe()));
+  ASSERT_TRUE(svc_->ChangePassword(a.id, S(kCanaryPassword), S("New-Pass-2468")).ok());
+  EXPECT_FALSE(svc_->Authenticate(t3).ok());
+  EXPECT_TRUE(svc_->LoginWithPassword("li@example.cn", S("New-Pass-2468")).ok());
+}
+
+TEST_F(IdentityStoreTest, OneTimeCodesThroughTheOutbox) {
+  identity::Account a = Person("code@example.cn", kCanaryId);
+  auto id = svc_->SendLoginCode("code@example.cn", "email");
+  ASSERT_TRUE(id.ok()) << id.status();
+  // Rate limit per account.
+  EXPECT_EQ(svc_->SendLoginCode("code@example.cn", "email").status().code(),
+            StatusCode::kResourceExhausted);
+  auto msgs = *repo_->ListOutbox("code@example.cn", 5);
+  ASSERT_EQ(msgs.size(), 1u);
+  std::string body = msgs[0].body;
+  std::string code = body.substr(body.find("code is ") + 8, 6);
+  // An unknown email gets an id as well, which never verifies.
+  auto ghost = svc_->SendLoginCode("ghost@example.cn", "email");
+  ASSERT_TRUE(ghost.ok());
+  EXPECT_FALSE(svc_->LoginWithCode(*ghost, code).ok());
+
+  std::string wrong = code == "000000" ? "000001" : "000000";
+  EXPECT_FALSE(svc_->LoginWithCode(*id, wrong).ok());
+  auto ok = svc_->LoginWithCode(*id, code);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->account.id, a.id);
+  EXPECT_EQ(ok->session.method, "code:email");
+  EXPECT_FALSE(svc_->LoginWithCode(*id, code).ok());  // used once
+
+  // Five wrong guesses kill a code; an expired one is dead too.
+  clock_.Set(clock_.Now() + std::chrono::minutes(2));
+  auto id2 = *svc_->SendLoginCode("code@example.cn", "sms");
+  std::string code2 = (*repo_->ListOutbox("13800138000", 1))[0].body.substr(
+      (*repo_->ListOutbox("13800138000", 1))[0].body.find("code is ") + 8, 6);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_FALSE(svc_->LoginWithCode(id2, wrong == code2 ? "999999" : wrong).ok());
+  EXPECT_FALSE(svc_->LoginWithCode(id2, code2).ok());
+  clock_.Set(clock_.Now() + std::chrono::minutes(2));
+  auto id3 = *svc_->SendLoginCode("code@example.cn", "email");
+  auto m3 = (*repo_->ListOutbox("code@example.cn", 1))[0].body;
+  clock_.Set(clock_.Now() + std::chrono::minutes(6));
+  EXPECT_FALSE(svc_->LoginWithCode(id3, m3.substr(m3.find("code is ") + 8, 6)).ok());
+}
+
+TEST_F(IdentityStoreTest, TotpIsASecondFactorOnceConfirmed) {
+  identity::Account a = Person("totp@example.cn", kCanaryId);
+  auto e = svc_->BeginTotp(a.id);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->uri.rfind("otpauth://totp/hetong:totp@example.cn?secret=", 0), 0u);
+  SecretBytes raw =
+      *identity::Base32DecodeSecret(e->secret_base32.RevealString(SecretAccess::Unsafe()));
+  EXPECT_FALSE(svc_->ConfirmTotp(a.id, "000000").ok() &&
+               identity::Hotp(raw, identity::TotpStep(clock_.Now())) != "000000");
+  ASSERT_TRUE(svc_->ConfirmTotp(a.id, identity::Hotp(raw, identity::TotpStep(clock_.Now()))).ok());
+  EXPECT_EQ(svc_->LoginWithPassword("totp@example.cn", S(kCanaryPassword)).status().code(),
+            StatusCode::kUnauthenticated);
+  auto ok = svc_->LoginWithPassword("totp@example.cn", S(kCanaryPassword),
+                                    identity::Hotp(raw, identity::TotpStep(clock_.Now())));
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->session.method, "password+totp");
+}
+
+TEST_F(IdentityStoreTest, SandboxAndManualVerificationIssueCredentials) {
+  identity::Account a = Person("v1@example.cn", kCanaryId);
+  auto v = svc_->SubmitVerification(a.id, "", "sandbox", {});
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->state, "approved");
+  identity::Account after = *svc_->GetAccount(a.id);
+  EXPECT_EQ(after.verification, "verified");
+  EXPECT_EQ(after.key_id, "key-" + a.id);
+  EXPECT_EQ(issuer_.issued, std::vector<std::string>{a.id + " sandbox"});
+  EXPECT_EQ(svc_->SubmitVerification(a.id, "", "sandbox", {}).status().code(),
+            StatusCode::kFailedPrecondition);
+
+  // Manual: pending until an operator decides; the person cannot review themselves.
+  identity::Account b = Person("v2@example.cn", "440524188001010014");
+  EXPECT_EQ(svc_->SubmitVerification(b.id, "", "manual", {}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(svc_->SubmitVerification(b.id, "", "bank", {}).status().code(),
+            StatusCode::kInvalidArgument);
+  auto pending = svc_->SubmitVerification(b.id, "", "manual", {{"id_card_front", "iVBOR..."}});
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->state, "pending");
+  EXPECT_EQ(pending->summary, "id_card_front (8 bytes)");
+  EXPECT_EQ(svc_->Review(b.id, pending->id, true, "").status().code(),
+            StatusCode::kPermissionDenied);
+  ASSERT_TRUE(svc_->SetOperator("v1@example.cn", true).ok());
+  EXPECT_EQ(svc_->ListVerifications(a.id, "pending", 10, 0)->size(), 1u);
+  EXPECT_EQ(svc_->Review(a.id, pending->id, false, "").status().code(),
+            StatusCode::kInvalidArgument);
+  auto approved = svc_->Review(a.id, pending->id, true, "ID card matches");
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->decided_by, a.id);
+  EXPECT_EQ(svc_->GetAccount(b.id)->verification, "verified");
+  EXPECT_EQ(issuer_.issued.back(), b.id);  // not a sandbox certificate
+  EXPECT_EQ(svc_->Review(a.id, pending->id, true, "").status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(IdentityStoreTest, SandboxRefusesOnNonDemoInstances) {
+  identity::SandboxProvider p(false);
+  identity::Account a;
+  EXPECT_EQ(p.Check(a, S(""), {}).status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(IdentityStoreTest, OrganisationsMembersGrantsAndTenantIsolation) {
+  identity::Account unverified = Person("nov@example.cn", "440524188001010014");
+  EXPECT_EQ(svc_->RegisterOrg(unverified.id, {"某公司", "91350100M000100Y43", "李四", ""})
+                .status()
+                .code(),
+            StatusCode::kFailedPrecondition);
+  identity::Account admin = VerifiedPerson("admin@example.cn", kCanaryId);
+  identity::Account org = Org(admin, "91350100M000100Y43");
+  EXPECT_EQ(org.id.rfind("org-", 0), 0u);
+  EXPECT_EQ(
+      svc_->RegisterOrg(admin.id, {"又一个", "91350100m000100y43", "李四", ""}).status().code(),
+      StatusCode::kAlreadyExists);
+  EXPECT_EQ(**svc_->RoleOf(org.id, admin.id), Role::kAdmin);
+
+  // A second tenant with its own admin.
+  identity::Account other_admin = VerifiedPerson("other@example.cn", "110105198001010016");
+  identity::Account other = Org(other_admin, "91310000MA1FL4B24G");
+
+  identity::Account signer = Person("signer@example.cn", "110105198001010032");
+  auto m = svc_->AddMember(admin.id, org.id, "signer@example.cn", Role::kSigner);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(svc_->AddMember(admin.id, org.id, "ghost@example.cn", Role::kSigner).status().code(),
+            StatusCode::kNotFound);
+  // Members below admin cannot add members; outsiders do not even see the organisation.
+  EXPECT_EQ(svc_->AddMember(signer.id, org.id, "other@example.cn", Role::kAdmin).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      svc_->AddMember(other_admin.id, org.id, "other@example.cn", Role::kAdmin).status().code(),
+      StatusCode::kNotFound);
+  EXPECT_EQ(svc_->ListMembers(other_admin.id, org.id, 10, 0).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(svc_->GetOrg(other_admin.id, org.id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(svc_->ListMembers(signer.id, org.id, 10, 0)->size(), 2u);
+  EXPECT_EQ(svc_->ListGrants(signer.id, org.id).status().code(), StatusCode::kPermissionDenied);
+
+  // Grants need a verified organisation and a verified member.
+  EXPECT_EQ(svc_->GrantSeal(admin.id, org.id, signer.id, {}, std::nullopt).status().code(),
+            StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(svc_->SubmitVerification(admin.id, org.id, "sandbox", {}).ok());
+  EXPECT_EQ(svc_->GrantSeal(admin.id, org.id, signer.id, {}, std::nullopt).status().code(),
+            StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(svc_->SubmitVerification(signer.id, "", "sandbox", {}).ok());
+  auto g = svc_->GrantSeal(admin.id, org.id, signer.id, {"purchase"},
+                           clock_.Now() + std::chrono::hours(24));
+  ASSERT_TRUE(g.ok()) << g.status();
+  EXPECT_TRUE(svc_->ActiveGrant(org.id, signer.id, "purchase").ok());
+  EXPECT_EQ(svc_->ActiveGrant(org.id, signer.id, "loan").status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->ActiveGrant(other.id, signer.id, "purchase").status().code(),
+            StatusCode::kPermissionDenied);
+  // Another tenant's admin cannot revoke or see it.
+  EXPECT_EQ(svc_->RevokeGrant(other_admin.id, other.id, g->id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(svc_->RevokeGrant(other_admin.id, org.id, g->id).code(), StatusCode::kNotFound);
+  // Expiry, then revocation.
+  clock_.Set(clock_.Now() + std::chrono::hours(25));
+  EXPECT_FALSE(svc_->ActiveGrant(org.id, signer.id, "purchase").ok());
+  auto g2 = *svc_->GrantSeal(admin.id, org.id, signer.id, {}, std::nullopt);
+  EXPECT_TRUE(svc_->ActiveGrant(org.id, signer.id, "loan").ok());
+  ASSERT_TRUE(svc_->RevokeGrant(admin.id, org.id, g2.id).ok());
+  EXPECT_FALSE(svc_->ActiveGrant(org.id, signer.id, "loan").ok());
+  // A member who leaves loses their grants.
+  auto g3 = *svc_->GrantSeal(admin.id, org.id, signer.id, {}, std::nullopt);
+  ASSERT_TRUE(svc_->RemoveMember(admin.id, org.id, signer.id).ok());
+  EXPECT_TRUE((*repo_->GetGrant(g3.id))->revoked_at.has_value());
+  EXPECT_EQ(svc_->RemoveMember(admin.id, org.id, admin.id).code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(IdentityStoreTest, DeregistrationKeepsRecordsAndEndsAccess) {
+  identity::Account a = VerifiedPerson("bye@example.cn", kCanaryId);
+  auto s = *svc_->LoginWithPassword("bye@example.cn", S(kCanaryPassword));
+  std::string token(s.token.RevealString(SecretAccess::Unsafe()));
+  ASSERT_TRUE(svc_->Deregister(a.id, a.id).ok());
+  EXPECT_FALSE(svc_->Authenticate(token).ok());
+  EXPECT_FALSE(svc_->LoginWithPassword("bye@example.cn", S(kCanaryPassword)).ok());
+  identity::Account kept = *svc_->GetAccount(a.id);
+  EXPECT_EQ(kept.status, "deregistered");
+  EXPECT_TRUE(kept.password_hash.empty());
+  EXPECT_EQ(kept.id_masked, "110105********002X");
+  EXPECT_EQ(svc_->IdNumberOf(kept)->RevealString(SecretAccess::Unsafe()), kCanaryId);
+  EXPECT_EQ(kept.verification, "verified");
+  EXPECT_EQ(kept.key_id, "key-" + a.id);
+}
+
+}  // namespace
+}  // namespace hetong::store

@@ -1,0 +1,475 @@
+// The /api/v1 identity API against a running `hetong serve` on loopback, driven with curl:
+// persons and organisations register, verify (sandbox and manual review), get certificates
+// (SM2 and RSA instances, checked with `openssl verify`), log in with a password, a one-time
+// code and TOTP; members, roles and grants; every authenticated endpoint without a session;
+// roles and tenants; lockout; session revocation; bad input; idempotency keys; a canary
+// password and identity number never appear in responses or logs.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "identity/credentials.h"
+#include "testing/testing.h"
+
+namespace hetong {
+namespace {
+
+using nlohmann::json;
+using testing::RunCommand;
+
+constexpr const char* kCanaryPassword = "Canary-Pw-58213";
+constexpr const char* kCanaryId = "11010519491231002X";
+
+struct Reply {
+  int status = 0;
+  std::string headers;  // raw, lower-cased
+  std::string raw;
+  json body;
+};
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void StartInstance(const std::string& key_algorithm) {
+    dir_ = tmp_.File("inst");
+    int port = testing::FreePort();
+    auto init = RunCommand({testing::HetongBinary(), "init", "--data", dir_, "--demo", "--listen",
+                            "127.0.0.1:" + std::to_string(port)});
+    ASSERT_EQ(init.exit_code, 0) << init.err;
+    std::ofstream conf(dir_ + "/hetong.conf", std::ios::app);
+    conf << "\n[identity]\npassword_iterations = 10000\nkey_algorithm = " << key_algorithm << "\n";
+    conf.close();
+    log_ = tmp_.File("serve.log");
+    server_ = std::make_unique<testing::ServerProcess>(dir_, port, log_);
+    ASSERT_TRUE(server_->running());
+    base_ = server_->url();
+  }
+
+  Reply Call(const std::string& method, const std::string& path, const json& body = nullptr,
+             const std::string& token = "", std::vector<std::string> extra = {},
+             const std::string& raw_body = "") {
+    std::vector<std::string> argv = {"curl",
+                                     "-s",
+                                     "-S",
+                                     "--max-time",
+                                     "20",
+                                     "-X",
+                                     method,
+                                     "-D",
+                                     tmp_.File("h.txt"),
+                                     "-o",
+                                     tmp_.File("b.txt"),
+                                     "-w",
+                                     "%{http_code}"};
+    std::string data = raw_body.empty() && !body.is_null() ? body.dump() : raw_body;
+    if (!data.empty()) {
+      argv.insert(argv.end(), {"--data-binary", "@-"});
+      bool has_ct = false;
+      for (const auto& e : extra) has_ct = has_ct || e.rfind("Content-Type", 0) == 0;
+      if (!has_ct) argv.insert(argv.end(), {"-H", "Content-Type: application/json"});
+    }
+    if (!token.empty()) argv.insert(argv.end(), {"-H", "Authorization: Bearer " + token});
+    for (const auto& e : extra) argv.insert(argv.end(), {"-H", e});
+    argv.push_back(base_ + path);
+    auto r = RunCommand(argv, data);
+    Reply reply;
+    reply.status = std::atoi(r.out.c_str());
+    auto h = tmp_.Read("h.txt");
+    reply.headers.assign(h.begin(), h.end());
+    for (auto& c : reply.headers)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto b = tmp_.Read("b.txt");
+    reply.raw.assign(b.begin(), b.end());
+    reply.body = json::parse(reply.raw, nullptr, false);
+    responses_ += reply.raw;
+    return reply;
+  }
+
+  json Register(const std::string& name, const std::string& email, const std::string& id_number,
+                const std::string& password = kCanaryPassword) {
+    Reply r = Call("POST", "/api/v1/auth/register",
+                   {{"name", name},
+                    {"email", email},
+                    {"id_number", id_number},
+                    {"password", password},
+                    {"mobile", "13800138000"}});
+    EXPECT_EQ(r.status, 201) << r.raw;
+    return r.body;
+  }
+
+  std::string Login(const std::string& email, const std::string& password = kCanaryPassword) {
+    Reply r = Call("POST", "/api/v1/auth/login", {{"email", email}, {"password", password}});
+    EXPECT_EQ(r.status, 200) << r.raw;
+    return r.body.value("token", "");
+  }
+
+  // Registers, logs in and passes the sandbox verification; returns the token.
+  std::string VerifiedPerson(const std::string& name, const std::string& email,
+                             const std::string& id_number) {
+    Register(name, email, id_number);
+    std::string token = Login(email);
+    Reply v = Call("POST", "/api/v1/identity/verifications", {{"provider", "sandbox"}}, token);
+    EXPECT_EQ(v.status, 201) << v.raw;
+    EXPECT_EQ(v.body.value("state", ""), "approved") << v.raw;
+    return token;
+  }
+
+  std::string ServerLog() {
+    std::ifstream in(log_);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  // The certificate in /me verifies with openssl against the instance's CA chain.
+  void CheckCertificate(const json& me, const std::string& family, const std::string& expect_cn) {
+    ASSERT_EQ(me["certificates"].size(), 1u) << me.dump(1);
+    tmp_.Write("cert.pem", me["certificates"][0]["pem"].get<std::string>());
+    for (std::string ca : {family + "-root", family + "-ca"}) {
+      auto r = RunCommand(
+          {"curl", "-s", "-o", tmp_.File(ca + ".pem"), base_ + "/pki/ca/" + ca + ".pem"});
+      ASSERT_EQ(r.exit_code, 0);
+    }
+    if (family == "rsa") {
+      auto v = RunCommand({"openssl", "verify", "-CAfile", tmp_.File("rsa-root.pem"), "-untrusted",
+                           tmp_.File("rsa-ca.pem"), tmp_.File("cert.pem")});
+      EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    } else {
+      // OpenSSL 3.0 applies the SM2 ID only to the target certificate of `verify`
+      // (reference/openssl-3.0-sm-notes.md, 1f): check each link of the chain.
+      auto link1 = RunCommand({"openssl", "verify", "-CAfile", tmp_.File("sm2-root.pem"), "-vfyopt",
+                               "distid:1234567812345678", tmp_.File("sm2-ca.pem")});
+      EXPECT_EQ(link1.exit_code, 0) << link1.out << link1.err;
+      auto link2 =
+          RunCommand({"openssl", "verify", "-partial_chain", "-CAfile", tmp_.File("sm2-ca.pem"),
+                      "-vfyopt", "distid:1234567812345678", tmp_.File("cert.pem")});
+      EXPECT_EQ(link2.exit_code, 0) << link2.out << link2.err;
+    }
+    auto subj = RunCommand({"openssl", "x509", "-in", tmp_.File("cert.pem"), "-noout", "-subject",
+                            "-nameopt", "utf8,sep_comma_plus", "-text"});
+    EXPECT_NE(subj.out.find("CN=" + expect_cn), std::string::npos) << subj.out;
+    EXPECT_NE(subj.out.find("SANDBOX"), std::string::npos) << subj.out;
+    EXPECT_NE(subj.out.find(family == "sm2" ? "SM2" : "rsaEncryption"), std::string::npos);
+    EXPECT_EQ(subj.out.find(kCanaryId), std::string::npos) << "the ID number is in the certificate";
+  }
+
+  testing::TempDir tmp_;
+  std::string dir_, log_, base_;
+  std::unique_ptr<testing::ServerProcess> server_;
+  std::string responses_;  // every response body, for the canary check
+};
+
+TEST_F(ApiTest, PersonsAndOrganisationsOnAnSm2Instance) {
+  StartInstance("sm2");
+  // The OpenAPI document is served.
+  Reply doc = Call("GET", "/api/v1/openapi.json");
+  ASSERT_EQ(doc.status, 200);
+  EXPECT_EQ(doc.body["openapi"], "3.1.0");
+  EXPECT_EQ(Call("GET", "/api/v1/identity/providers").body["providers"],
+            json::array({"manual", "sandbox"}));
+
+  json alice = Register("张三", "alice@example.cn", kCanaryId);
+  EXPECT_EQ(alice["id_number_masked"], "110105********002X");
+  EXPECT_EQ(alice["verification"], "none");
+  std::string alice_token = Login("alice@example.cn");
+  ASSERT_EQ(alice_token.size(), 43u);
+
+  Reply v = Call("POST", "/api/v1/identity/verifications", {{"provider", "sandbox"}}, alice_token);
+  ASSERT_EQ(v.status, 201) << v.raw;
+  Reply me = Call("GET", "/api/v1/me", nullptr, alice_token);
+  ASSERT_EQ(me.status, 200);
+  EXPECT_EQ(me.body["verification"], "verified");
+  EXPECT_EQ(me.body["session"]["method"], "password");
+  CheckCertificate(me.body, "sm2", "张三");
+
+  // An organisation, verified, with a member who gets and loses the seal.
+  Reply org = Call("POST", "/api/v1/orgs",
+                   {{"name", "北京某某科技有限公司"},
+                    {"credit_code", "91350100M000100Y43"},
+                    {"legal_representative", "张三"}},
+                   alice_token);
+  ASSERT_EQ(org.status, 201) << org.raw;
+  std::string org_id = org.body["id"];
+  Reply ov = Call("POST", "/api/v1/identity/verifications",
+                  {{"provider", "sandbox"}, {"account_id", org_id}}, alice_token);
+  ASSERT_EQ(ov.status, 201) << ov.raw;
+
+  std::string bob_token = VerifiedPerson("李四", "bob@example.cn", "440524188001010014");
+  std::string bob_id = Call("GET", "/api/v1/me", nullptr, bob_token).body["id"];
+  Reply add = Call("POST", "/api/v1/orgs/" + org_id + "/members",
+                   {{"email", "bob@example.cn"}, {"role", "signer"}}, alice_token);
+  ASSERT_EQ(add.status, 201) << add.raw;
+  Reply members = Call("GET", "/api/v1/orgs/" + org_id + "/members?limit=1", nullptr, bob_token);
+  ASSERT_EQ(members.status, 200) << members.raw;
+  EXPECT_EQ(members.body["items"].size(), 1u);
+  EXPECT_EQ(members.body["next_offset"], 1);
+  // Bob (signer) may not grant or list grants; Alice (admin) grants him the seal.
+  EXPECT_EQ(
+      Call("POST", "/api/v1/orgs/" + org_id + "/grants", {{"person_id", bob_id}}, bob_token).status,
+      403);
+  Reply grant = Call("POST", "/api/v1/orgs/" + org_id + "/grants",
+                     {{"person_id", bob_id}, {"contract_types", {"purchase"}}}, alice_token);
+  ASSERT_EQ(grant.status, 201) << grant.raw;
+  std::string grant_id = grant.body["id"];
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/" + org_id + "/grants", nullptr, alice_token)
+                .body["items"][0]["revoked_at"],
+            nullptr);
+  EXPECT_EQ(
+      Call("DELETE", "/api/v1/orgs/" + org_id + "/grants/" + grant_id, nullptr, alice_token).status,
+      204);
+  EXPECT_NE(Call("GET", "/api/v1/orgs/" + org_id + "/grants", nullptr, alice_token)
+                .body["items"][0]["revoked_at"],
+            nullptr);
+
+  // Another tenant: its admin sees nothing of the first organisation.
+  std::string carol_token = VerifiedPerson("王五", "carol@example.cn", "110105198001010016");
+  Reply org2 = Call("POST", "/api/v1/orgs",
+                    {{"name", "上海某某有限公司"},
+                     {"credit_code", "91310000MA1FL4B24G"},
+                     {"legal_representative", "王五"}},
+                    carol_token);
+  ASSERT_EQ(org2.status, 201);
+  for (auto [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/api/v1/orgs/" + org_id},
+           {"GET", "/api/v1/orgs/" + org_id + "/members"},
+           {"GET", "/api/v1/orgs/" + org_id + "/grants"},
+           {"DELETE", "/api/v1/orgs/" + org_id + "/grants/" + grant_id},
+           {"DELETE", "/api/v1/orgs/" + org_id + "/members/" + bob_id}}) {
+    Reply r = Call(method, path, nullptr, carol_token);
+    EXPECT_EQ(r.status, 404) << method << " " << path << ": " << r.raw;
+    EXPECT_EQ(r.body["type"], "/problems/not-found");
+  }
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_id + "/members",
+                 {{"email", "carol@example.cn"}, {"role", "admin"}}, carol_token)
+                .status,
+            404);
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_id + "/grants", {{"person_id", bob_id}}, carol_token)
+                .status,
+            404);
+
+  // The canaries never left the server.
+  EXPECT_EQ(responses_.find(kCanaryPassword), std::string::npos);
+  EXPECT_EQ(responses_.find(kCanaryId), std::string::npos);
+  std::string log = ServerLog();
+  EXPECT_NE(log.find("/api/v1/auth/login"), std::string::npos);  // the log was written
+  EXPECT_EQ(log.find(kCanaryPassword), std::string::npos);
+  EXPECT_EQ(log.find(kCanaryId), std::string::npos);
+  EXPECT_EQ(log.find(alice_token), std::string::npos);
+
+  // Metrics count the requests by route.
+  Reply metrics = Call("GET", "/metrics");
+  EXPECT_NE(metrics.raw.find("hetong_http_requests_total{route=\"/api/v1/orgs/{id}/grants\","
+                             "method=\"POST\",status=\"201\"} 1"),
+            std::string::npos)
+      << metrics.raw.substr(0, 2000);
+}
+
+TEST_F(ApiTest, RsaInstanceIssuesRsaCertificates) {
+  StartInstance("rsa2048");
+  std::string token = VerifiedPerson("Zhao Liu", "zhao@example.cn", kCanaryId);
+  Reply me = Call("GET", "/api/v1/me", nullptr, token);
+  CheckCertificate(me.body, "rsa", "Zhao Liu");
+}
+
+TEST_F(ApiTest, OneTimeCodesTotpManualReviewAndSessions) {
+  StartInstance("sm2");
+  // An operator, made with the command line beside the running server.
+  std::string op_token = VerifiedPerson("Operator", "op@example.cn", "110105198001010016");
+  auto made =
+      RunCommand({testing::HetongBinary(), "operator", "--data", dir_, "--email", "op@example.cn"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+
+  Register("钱七", "qian@example.cn", kCanaryId);
+  Reply otp = Call("POST", "/api/v1/auth/otp", {{"email", "qian@example.cn"}});
+  ASSERT_EQ(otp.status, 202) << otp.raw;
+  Reply outbox = Call("GET", "/api/v1/admin/outbox?recipient=qian@example.cn", nullptr, op_token);
+  ASSERT_EQ(outbox.status, 200) << outbox.raw;
+  std::string text = outbox.body["items"][0]["body"];
+  std::string code = text.substr(text.find("code is ") + 8, 6);
+  Reply login =
+      Call("POST", "/api/v1/auth/login", {{"code_id", otp.body["code_id"]}, {"code", code}});
+  ASSERT_EQ(login.status, 200) << login.raw;
+  std::string token = login.body["token"];
+  EXPECT_EQ(login.body["method"], "code:email");
+  EXPECT_NE(login.headers.find("cache-control: no-store"), std::string::npos);
+  // Non-operators cannot read the outbox.
+  EXPECT_EQ(Call("GET", "/api/v1/admin/outbox?recipient=qian@example.cn", nullptr, token).status,
+            403);
+
+  // TOTP enrolment, then password login needs the code.
+  Reply t = Call("POST", "/api/v1/me/totp", nullptr, token);
+  ASSERT_EQ(t.status, 201) << t.raw;
+  SecretBytes secret = *identity::Base32DecodeSecret(t.body["secret"].get<std::string>());
+  auto now = std::chrono::system_clock::now();
+  std::string totp = identity::Hotp(secret, identity::TotpStep(now));
+  ASSERT_EQ(Call("POST", "/api/v1/me/totp/confirm", {{"code", totp}}, token).status, 204);
+  Reply no_totp = Call("POST", "/api/v1/auth/login",
+                       {{"email", "qian@example.cn"}, {"password", kCanaryPassword}});
+  EXPECT_EQ(no_totp.status, 401);
+  Reply with_totp = Call("POST", "/api/v1/auth/login",
+                         {{"email", "qian@example.cn"},
+                          {"password", kCanaryPassword},
+                          {"totp", identity::Hotp(secret, identity::TotpStep(now))}});
+  ASSERT_EQ(with_totp.status, 200) << with_totp.raw;
+  EXPECT_EQ(with_totp.body["method"], "password+totp");
+
+  // Manual review by the operator.
+  Reply sub =
+      Call("POST", "/api/v1/identity/verifications",
+           {{"provider", "manual"}, {"material", {{"id_card_front", "aVZCT1J3MEtHZ28="}}}}, token);
+  ASSERT_EQ(sub.status, 201) << sub.raw;
+  EXPECT_EQ(sub.body["state"], "pending");
+  EXPECT_EQ(Call("GET", "/api/v1/identity/verifications", nullptr, token).status, 403);
+  Reply queue = Call("GET", "/api/v1/identity/verifications?state=pending", nullptr, op_token);
+  ASSERT_EQ(queue.status, 200);
+  ASSERT_EQ(queue.body["items"].size(), 1u);
+  EXPECT_EQ(queue.body["items"][0]["summary"], "id_card_front (16 bytes)");
+  std::string vid = queue.body["items"][0]["id"];
+  Reply rev = Call("POST", "/api/v1/identity/verifications/" + vid + "/review",
+                   {{"approve", true}, {"reason", "photo matches"}}, op_token);
+  ASSERT_EQ(rev.status, 200) << rev.raw;
+  Reply me = Call("GET", "/api/v1/me", nullptr, token);
+  EXPECT_EQ(me.body["verification"], "verified");
+  EXPECT_EQ(me.body["verified_by"], "manual");
+  ASSERT_EQ(me.body["certificates"].size(), 1u);
+  EXPECT_EQ(me.body["certificates"][0]["subject"].get<std::string>().find("SANDBOX"),
+            std::string::npos);
+
+  // Logout ends the session; the other session lives on.
+  std::string other = with_totp.body["token"];
+  EXPECT_EQ(Call("POST", "/api/v1/auth/logout", nullptr, token).status, 204);
+  Reply gone = Call("GET", "/api/v1/me", nullptr, token);
+  EXPECT_EQ(gone.status, 401);
+  EXPECT_NE(gone.headers.find("www-authenticate: bearer"), std::string::npos);
+  EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, other).status, 200);
+  // Deregistration ends every session.
+  EXPECT_EQ(Call("DELETE", "/api/v1/me", nullptr, other).status, 204);
+  EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, other).status, 401);
+}
+
+TEST_F(ApiTest, LockoutRateLimitsAndEveryEndpointNeedsASession) {
+  StartInstance("sm2");
+  Register("孙八", "sun@example.cn", kCanaryId);
+  for (int i = 0; i < 5; ++i) {
+    Reply r = Call("POST", "/api/v1/auth/login",
+                   {{"email", "sun@example.cn"}, {"password", "Wrong-Pw-" + std::to_string(i)}});
+    EXPECT_EQ(r.status, 401) << r.raw;
+    EXPECT_EQ(r.body["type"], "/problems/unauthenticated");
+  }
+  Reply locked = Call("POST", "/api/v1/auth/login",
+                      {{"email", "sun@example.cn"}, {"password", kCanaryPassword}});
+  EXPECT_EQ(locked.status, 429) << locked.raw;
+
+  for (const auto& route : std::vector<std::pair<std::string, std::string>>{
+           {"POST", "/api/v1/auth/logout"},
+           {"GET", "/api/v1/me"},
+           {"PATCH", "/api/v1/me"},
+           {"DELETE", "/api/v1/me"},
+           {"POST", "/api/v1/me/password"},
+           {"POST", "/api/v1/me/totp"},
+           {"POST", "/api/v1/me/totp/confirm"},
+           {"POST", "/api/v1/identity/verifications"},
+           {"GET", "/api/v1/identity/verifications"},
+           {"POST", "/api/v1/identity/verifications/ver-1/review"},
+           {"POST", "/api/v1/orgs"},
+           {"GET", "/api/v1/orgs/org-1"},
+           {"PATCH", "/api/v1/orgs/org-1"},
+           {"GET", "/api/v1/orgs/org-1/members"},
+           {"POST", "/api/v1/orgs/org-1/members"},
+           {"DELETE", "/api/v1/orgs/org-1/members/psn-1"},
+           {"GET", "/api/v1/orgs/org-1/grants"},
+           {"POST", "/api/v1/orgs/org-1/grants"},
+           {"DELETE", "/api/v1/orgs/org-1/grants/grt-1"},
+           {"GET", "/api/v1/admin/outbox"},
+           {"GET", "/api/v1/admin/ca/requests"},
+           {"POST", "/api/v1/admin/ca/requests/1/approve"},
+           {"POST", "/api/v1/admin/ca/requests/1/reject"}}) {
+    Reply none = Call(route.first, route.second, json::object());
+    EXPECT_EQ(none.status, 401) << route.first << " " << route.second << ": " << none.raw;
+    Reply bogus = Call(route.first, route.second, json::object(), "bogus-token");
+    EXPECT_EQ(bogus.status, 401) << route.first << " " << route.second;
+  }
+  // A plain person is not an operator.
+  std::string token = VerifiedPerson("周九", "zhou@example.cn", "440524188001010014");
+  for (const auto& route : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/api/v1/identity/verifications"},
+           {"GET", "/api/v1/admin/ca/requests"},
+           {"POST", "/api/v1/admin/ca/requests/1/approve"}}) {
+    EXPECT_EQ(Call(route.first, route.second, nullptr, token).status, 403) << route.second;
+  }
+  // Unknown paths and methods.
+  EXPECT_EQ(Call("GET", "/api/v1/nothing", nullptr, token).status, 404);
+  Reply put = Call("PUT", "/api/v1/me", json::object(), token);
+  EXPECT_EQ(put.status, 405);
+}
+
+TEST_F(ApiTest, BadInputGetsProblemsAndStoresNothing) {
+  StartInstance("sm2");
+  json good = {{"name", "吴十"},
+               {"email", "wu@example.cn"},
+               {"id_number", kCanaryId},
+               {"password", kCanaryPassword}};
+  struct Case {
+    std::string body;
+    std::vector<std::string> headers;
+    int status;
+    std::string type;
+  };
+  json unknown = good;
+  unknown["admin"] = true;
+  json wrong_type = good;
+  wrong_type["email"] = 42;
+  json missing = good;
+  missing.erase("password");
+  json bad_id = good;
+  bad_id["id_number"] = "110105194912310021";
+  for (const Case& c : std::vector<Case>{
+           {"{\"name\": \"x\",", {}, 400, "/problems/invalid-request"},
+           {"[1, 2]", {}, 400, "/problems/invalid-request"},
+           {unknown.dump(), {}, 400, "/problems/invalid-request"},
+           {wrong_type.dump(), {}, 400, "/problems/invalid-request"},
+           {missing.dump(), {}, 400, "/problems/invalid-request"},
+           {bad_id.dump(), {}, 400, "/problems/invalid-argument"},
+           {good.dump(), {"Content-Type: text/plain"}, 415, "/problems/unsupported-media-type"}}) {
+    Reply r = Call("POST", "/api/v1/auth/register", nullptr, "", c.headers, c.body);
+    EXPECT_EQ(r.status, c.status) << c.body << ": " << r.raw;
+    EXPECT_EQ(r.body.value("type", ""), c.type) << r.raw;
+    EXPECT_NE(r.headers.find("content-type: application/problem+json"), std::string::npos);
+  }
+  // A body over the JSON limit (1 MiB) is refused.
+  std::string huge(2u << 20, 'a');
+  tmp_.Write("huge.json", "{\"name\": \"" + huge + "\"}");
+  auto big = RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                         "Content-Type: application/json", "--data-binary",
+                         "@" + tmp_.File("huge.json"), base_ + "/api/v1/auth/register"});
+  EXPECT_EQ(big.out, "413");
+  // Nothing was stored: the good registration works now, once.
+  Register("吴十", "wu@example.cn", kCanaryId);
+  Reply dup = Call("POST", "/api/v1/auth/register", good);
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(dup.body["type"], "/problems/already-exists");
+}
+
+TEST_F(ApiTest, IdempotencyKeysReplayTheFirstAnswer) {
+  StartInstance("sm2");
+  json body = {{"name", "郑一"},
+               {"email", "zheng@example.cn"},
+               {"id_number", kCanaryId},
+               {"password", kCanaryPassword}};
+  Reply first = Call("POST", "/api/v1/auth/register", body, "", {"Idempotency-Key: reg-1"});
+  ASSERT_EQ(first.status, 201) << first.raw;
+  Reply again = Call("POST", "/api/v1/auth/register", body, "", {"Idempotency-Key: reg-1"});
+  EXPECT_EQ(again.status, 201) << again.raw;
+  EXPECT_EQ(again.body["id"], first.body["id"]);
+  EXPECT_NE(again.headers.find("idempotent-replayed: true"), std::string::npos);
+  body["email"] = "other@example.cn";
+  Reply reused = Call("POST", "/api/v1/auth/register", body, "", {"Idempotency-Key: reg-1"});
+  EXPECT_EQ(reused.status, 422);
+  EXPECT_EQ(reused.body["type"], "/problems/idempotency-key-reused");
+  // The replayed registration stored nothing twice: without the key it is a conflict.
+  body["email"] = "zheng@example.cn";
+  EXPECT_EQ(Call("POST", "/api/v1/auth/register", body).status, 409);
+}
+
+}  // namespace
+}  // namespace hetong
