@@ -12,6 +12,8 @@
 
 #include "base/encoding.h"
 #include "crypto/hash.h"
+#include "identity/certificate_auth.h"
+#include "identity/intent.h"
 
 namespace hetong::api {
 
@@ -307,9 +309,12 @@ std::vector<std::string> SplitPath(std::string_view path) {
 class V1 {
  public:
   // Null services only for listing the routes (V1RoutePatterns).
-  V1(IdentityService* id, ca::CertificateAuthority* ca, IdempotencyStore* idem,
-     const base::Clock* clock, V1Options options)
+  V1(IdentityService* id, identity::SigningService* signing,
+     identity::CertificateAuthenticator* cert_auth, ca::CertificateAuthority* ca,
+     IdempotencyStore* idem, const base::Clock* clock, V1Options options)
       : id_(id),
+        signing_(signing),
+        cert_auth_(cert_auth),
         ca_(ca),
         idem_(idem),
         clock_(clock),
@@ -372,6 +377,8 @@ class V1 {
   }
 
   IdentityService& id() { return *id_; }
+  identity::SigningService& signing() { return *signing_; }
+  identity::CertificateAuthenticator& cert_auth() { return *cert_auth_; }
   ca::CertificateAuthority& ca() { return *ca_; }
   const base::Clock& clock() const { return *clock_; }
   const V1Options& options() const { return options_; }
@@ -427,6 +434,8 @@ class V1 {
   }
 
   IdentityService* id_;
+  identity::SigningService* signing_;
+  identity::CertificateAuthenticator* cert_auth_;
   ca::CertificateAuthority* ca_;
   IdempotencyStore* idem_;
   const base::Clock* clock_;
@@ -466,14 +475,25 @@ void AddAuthRoutes(V1& v1) {
                                  {"password", Body::Type::kString, false},
                                  {"totp", Body::Type::kString, false},
                                  {"code_id", Body::Type::kString, false},
-                                 {"code", Body::Type::kString, false}});
+                                 {"code", Body::Type::kString, false},
+                                 {"challenge_id", Body::Type::kString, false},
+                                 {"nonce", Body::Type::kString, false},
+                                 {"certificate", Body::Type::kString, false},
+                                 {"signature", Body::Type::kString, false}});
     if (!b.ok()) return BodyError(b.status());
     base::TimePoint now = v1.clock().Now();
     if (int64_t wait = v1.login_limit().Take("addr " + c.req.remote_address, now)) {
       return TooMany(wait);
     }
     StatusOr<identity::LoginResult> r = InvalidArgumentError("");
-    if (b->Has("code_id")) {
+    if (b->Has("challenge_id")) {
+      if (!b->Has("nonce") || !b->Has("certificate") || !b->Has("signature")) {
+        return BadRequest(
+            "a certificate login sends challenge_id, nonce, certificate and signature");
+      }
+      r = v1.cert_auth().Login(b->Str("challenge_id"), b->Str("nonce"), b->Str("certificate"),
+                               b->Str("signature"));
+    } else if (b->Has("code_id")) {
       if (!b->Has("code")) return BadRequest("field 'code' is required with 'code_id'");
       r = v1.id().LoginWithCode(b->Str("code_id"), b->Str("code"));
     } else {
@@ -492,6 +512,18 @@ void AddAuthRoutes(V1& v1) {
     HttpResponse resp = JsonResponse(200, SessionJson(*r));
     resp.SetHeader("Cache-Control", "no-store");
     return resp;
+  });
+
+  v1.Add("POST", "/auth/challenge", false, false, [&v1](Context& c) {
+    if (int64_t wait = v1.login_limit().Take("addr " + c.req.remote_address, v1.clock().Now())) {
+      return TooMany(wait);
+    }
+    auto ch = v1.cert_auth().NewChallenge();
+    if (!ch.ok()) return Fail(ch.status());
+    return JsonResponse(201, {{"challenge_id", ch->id},
+                              {"nonce", ch->nonce},
+                              {"to_sign", ch->to_sign},
+                              {"expires_at", Time(ch->expires_at)}});
   });
 
   v1.Add("POST", "/auth/otp", false, false, [&v1](Context& c) {
@@ -845,6 +877,108 @@ void AddOperatorRoutes(V1& v1) {
   });
 }
 
+json SignatureJson(const identity::PersonSignature& p) {
+  return {{"id", p.record.id},
+          {"account_id", p.record.account_id},
+          {"key_id", p.record.key_id},
+          {"signer_id", p.record.signer_id},
+          {"algorithm", p.algorithm},
+          {"data_digest", p.record.data_digest},
+          {"signature", base::Base64Encode(p.record.signature)},
+          {"created_at", Time(p.record.created_at)}};
+}
+
+StatusOr<Bytes> DataField(const Body& b) {
+  auto data = base::Base64Decode(b.Str("data"));
+  if (!data.ok()) return InvalidArgumentError("data is base64");
+  if (data->empty() || data->size() > 64 * 1024) {
+    return InvalidArgumentError(
+        "data is 1 byte to 64 KiB: what is signed (e.g. the DER of CMS signed attributes), "
+        "not a whole document");
+  }
+  return data;
+}
+
+void AddSigningRoutes(V1& v1) {
+  v1.Add("POST", "/intents/code", true, false, [&v1](Context& c) {
+    auto b = Body::Parse(
+        c.req, {{"digest", Body::Type::kString, true}, {"channel", Body::Type::kString, false}});
+    if (!b.ok()) return BodyError(b.status());
+    auto id = v1.signing().SendIntentCode(Actor(c), b->Str("digest"),
+                                          b->Has("channel") ? b->Str("channel") : "email");
+    if (!id.ok()) return Fail(id.status());
+    return JsonResponse(202,
+                        {{"code_id", *id}, {"expires_in", v1.id().settings().code_ttl.count()}});
+  });
+
+  v1.Add("POST", "/intents", true, false, [&v1](Context& c) {
+    auto b = Body::Parse(c.req, {{"digest", Body::Type::kString, true},
+                                 {"method", Body::Type::kString, true},
+                                 {"password", Body::Type::kString, false},
+                                 {"totp", Body::Type::kString, false},
+                                 {"code_id", Body::Type::kString, false},
+                                 {"code", Body::Type::kString, false}});
+    if (!b.ok()) return BodyError(b.status());
+    identity::IntentConfirmation conf;
+    conf.method = b->Str("method");
+    conf.password = b->Secret("password");
+    conf.totp = b->Str("totp");
+    conf.code_id = b->Str("code_id");
+    conf.code = b->Str("code");
+    auto i = v1.signing().ConfirmIntent(Actor(c), b->Str("digest"), std::move(conf));
+    if (!i.ok()) return Fail(i.status());
+    HttpResponse r =
+        JsonResponse(201, {{"intent_id", i->id},
+                           {"intent", std::string(i->token.RevealString(SecretAccess::Unsafe()))},
+                           {"expires_at", Time(i->expires_at)}});
+    r.SetHeader("Cache-Control", "no-store");
+    return r;
+  });
+
+  v1.Add("POST", "/me/signatures", true, false, [&v1](Context& c) {
+    auto b = Body::Parse(
+        c.req, {{"data", Body::Type::kString, true}, {"intent", Body::Type::kString, true}});
+    if (!b.ok()) return BodyError(b.status());
+    auto data = DataField(*b);
+    if (!data.ok()) return BadRequest(data.status().message());
+    auto s = v1.signing().SignAsPerson(Actor(c), *data, b->Str("intent"));
+    if (!s.ok()) return Fail(s.status());
+    return JsonResponse(201, SignatureJson(*s));
+  });
+
+  v1.Add("GET", "/me/signatures", true, false, [&v1](Context& c) {
+    auto p = PageOf(c.req);
+    if (!p.ok()) return BadRequest(p.status().message());
+    auto list = v1.signing().Records(Actor(c), Actor(c), p->limit);
+    if (!list.ok()) return Fail(list.status());
+    json items = json::array();
+    for (const auto& r : *list) {
+      items.push_back({{"id", r.id},
+                       {"key_id", r.key_id},
+                       {"signer_id", r.signer_id},
+                       {"data_digest", r.data_digest},
+                       {"intent_id", r.intent_id},
+                       {"created_at", Time(r.created_at)}});
+    }
+    return JsonResponse(200, {{"items", items}, {"next_offset", nullptr}});
+  });
+
+  v1.Add("POST", "/orgs/{id}/signatures", true, false, [&v1](Context& c) {
+    auto b = Body::Parse(c.req, {{"data", Body::Type::kString, true},
+                                 {"intent", Body::Type::kString, true},
+                                 {"contract_type", Body::Type::kString, false}});
+    if (!b.ok()) return BodyError(b.status());
+    auto data = DataField(*b);
+    if (!data.ok()) return BadRequest(data.status().message());
+    auto s = v1.signing().SignForOrg(Actor(c), c.params[0], *data, b->Str("intent"),
+                                     b->Str("contract_type"));
+    if (!s.ok()) return Fail(s.status());
+    json org = SignatureJson(s->org);
+    org["grant_id"] = s->org.record.grant_id;
+    return JsonResponse(201, {{"person", SignatureJson(s->person)}, {"org", org}});
+  });
+}
+
 }  // namespace
 
 // ---- metrics ----
@@ -914,15 +1048,17 @@ std::string Metrics::Render() const {
 
 namespace {
 
-std::shared_ptr<V1> MakeV1(IdentityService* identity, ca::CertificateAuthority* ca,
-                           IdempotencyStore* idempotency, const base::Clock* clock,
-                           V1Options options) {
-  auto v1 = std::make_shared<V1>(identity, ca, idempotency, clock, options);
+std::shared_ptr<V1> MakeV1(IdentityService* identity, identity::SigningService* signing,
+                           identity::CertificateAuthenticator* cert_auth,
+                           ca::CertificateAuthority* ca, IdempotencyStore* idempotency,
+                           const base::Clock* clock, V1Options options) {
+  auto v1 = std::make_shared<V1>(identity, signing, cert_auth, ca, idempotency, clock, options);
   AddAuthRoutes(*v1);
   AddMeRoutes(*v1);
   AddVerificationRoutes(*v1);
   AddOrgRoutes(*v1);
   AddOperatorRoutes(*v1);
+  AddSigningRoutes(*v1);
   v1->Add("GET", "/openapi.json", false, false, [](Context&) {
     HttpResponse r = HttpResponse::Json(200, std::string(OpenApiDocument()));
     r.SetHeader("Cache-Control", "max-age=300, public");
@@ -935,7 +1071,7 @@ std::shared_ptr<V1> MakeV1(IdentityService* identity, ca::CertificateAuthority* 
 
 std::vector<std::string> V1RoutePatterns() {
   std::vector<std::string> out;
-  auto v1 = MakeV1(nullptr, nullptr, nullptr, nullptr, {});
+  auto v1 = MakeV1(nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, {});
   for (const Route& r : v1->routes()) {
     out.push_back(r.method + " " + r.pattern);
   }
@@ -943,9 +1079,10 @@ std::vector<std::string> V1RoutePatterns() {
 }
 
 void RegisterV1Routes(Router& router, identity::IdentityService& identity,
-                      ca::CertificateAuthority& ca, IdempotencyStore& idempotency,
-                      const base::Clock& clock, V1Options options) {
-  auto v1 = MakeV1(&identity, &ca, &idempotency, &clock, options);
+                      identity::SigningService& signing,
+                      identity::CertificateAuthenticator& cert_auth, ca::CertificateAuthority& ca,
+                      IdempotencyStore& idempotency, const base::Clock& clock, V1Options options) {
+  auto v1 = MakeV1(&identity, &signing, &cert_auth, &ca, &idempotency, &clock, options);
   auto metrics = std::make_shared<Metrics>();
   router.SetObserver([metrics](const HttpRequest& req, const HttpResponse& resp, double seconds) {
     metrics->Observe(resp.route, req.method, resp.status, seconds);

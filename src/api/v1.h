@@ -29,6 +29,8 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "ca/authority.h"
+#include "identity/certificate_auth.h"
+#include "identity/intent.h"
 #include "identity/service.h"
 
 namespace hetong::api {
@@ -72,8 +74,9 @@ std::string_view OpenApiDocument();
 
 // Registers every /api/v1 route and /metrics (and makes the router count every request).
 void RegisterV1Routes(Router& router, identity::IdentityService& identity,
-                      ca::CertificateAuthority& ca, IdempotencyStore& idempotency,
-                      const base::Clock& clock, V1Options options);
+                      identity::SigningService& signing,
+                      identity::CertificateAuthenticator& cert_auth, ca::CertificateAuthority& ca,
+                      IdempotencyStore& idempotency, const base::Clock& clock, V1Options options);
 // "METHOD /api/v1/path/{param}" of every route (the OpenAPI test compares them).
 std::vector<std::string> V1RoutePatterns();
 

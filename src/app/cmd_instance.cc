@@ -16,6 +16,7 @@
 #include "app/commands.h"
 #include "app/platform.h"
 #include "app/version.h"
+#include "base/file.h"
 #include "base/log.h"
 #include "crypto/random.h"
 #include "server/http_server.h"
@@ -79,6 +80,58 @@ class Maintenance {
   std::thread thread_;
 };
 
+bool IsLoopback(const std::string& address) {
+  return address.rfind("127.", 0) == 0 || address == "::1";
+}
+
+// server.tls: off (plain HTTP, loopback only), instance (a certificate from the instance's RSA
+// CA for the host of instance.public_url, made and renewed at start-up) or files
+// (server.tls_cert and server.tls_key, PEM, from the operator).
+Status ConfigureTls(Platform& p, server::ServerOptions& opts) {
+  const base::Config& cfg = p.instance().config();
+  std::string mode = cfg.GetOr("server.tls", "off");
+  if (mode == "off") {
+    if (!IsLoopback(opts.address)) {
+      return FailedPreconditionError(
+          "plain HTTP is only served on loopback (127.0.0.1 or ::1); set server.tls = instance "
+          "or server.tls = files to listen on " +
+          opts.address);
+    }
+    return OkStatus();
+  }
+  if (mode == "files") {
+    std::string cert = cfg.GetOr("server.tls_cert", "");
+    std::string key = cfg.GetOr("server.tls_key", "");
+    if (cert.empty() || key.empty()) {
+      return InvalidArgumentError("server.tls = files needs server.tls_cert and server.tls_key");
+    }
+    HETONG_ASSIGN_OR_RETURN(opts.tls_cert_chain_pem, base::ReadFileToString(cert));
+    HETONG_ASSIGN_OR_RETURN(std::string key_pem, base::ReadFileToString(key));
+    opts.tls_key_pem = std::make_shared<const SecretBytes>(SecretBytes::Copy(key_pem));
+    std::fill(key_pem.begin(), key_pem.end(), '\0');
+    return OkStatus();
+  }
+  if (mode != "instance") return InvalidArgumentError("server.tls must be off, instance or files");
+  // The names: the host of the public URL, and the listen address when it is a specific one.
+  std::string url = cfg.GetOr("instance.public_url", "");
+  std::string host = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
+  host = host.substr(0, host.find('/'));
+  if (!host.empty() && host.front() == '[') {
+    host = host.substr(1, host.find(']') - 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  std::vector<std::string> names;
+  if (!host.empty()) names.push_back(host);
+  if (opts.address != "0.0.0.0" && opts.address != "::" && opts.address != host) {
+    names.push_back(opts.address);
+  }
+  HETONG_ASSIGN_OR_RETURN(Platform::TlsMaterial tls, p.InstanceTlsCredentials(names));
+  opts.tls_cert_chain_pem = tls.chain_pem;
+  opts.tls_key_pem = tls.key_pem;
+  return OkStatus();
+}
+
 int Serve(const ServeOpts& o) {
   sigset_t signals = BlockShutdownSignals();
   auto platform = Platform::Open(o.data, true);
@@ -106,6 +159,7 @@ int Serve(const ServeOpts& o) {
   base_opts.max_body_bytes = static_cast<size_t>(*max_body) << 20;
   auto opts = server::ParseListen(listen, base_opts);
   if (!opts.ok()) return Fail(opts.status());
+  if (Status s = ConfigureTls(p, *opts); !s.ok()) return Fail(s);
 
   auto health = std::make_shared<api::Health>();
   store::Instance* instance = &p.instance();
@@ -121,7 +175,8 @@ int Serve(const ServeOpts& o) {
   });
   api::RegisterPkiRoutes(*router, p.ca(), p.ocsp());
   api::V1Options v1_options;
-  api::RegisterV1Routes(*router, p.identity(), p.ca(), p.idempotency(), p.clock(), v1_options);
+  api::RegisterV1Routes(*router, p.identity(), p.signing(), p.certificate_auth(), p.ca(),
+                        p.idempotency(), p.clock(), v1_options);
   auto tsa = p.tsa();
   if (!tsa.ok()) return Fail(tsa.status().WithContext("starting the TSA"));
   api::RegisterTsaRoute(*router, **tsa);
@@ -131,9 +186,9 @@ int Serve(const ServeOpts& o) {
   auto srv = server::HttpServer::Start(*opts, router);
   if (!srv.ok()) return Fail(srv.status());
   Maintenance maintenance(p);
-  spdlog::info("hetong {} serving instance {} on http://{}:{} (demo: {})", HETONG_VERSION,
-               p.instance().instance_id(), opts->address, (*srv)->port(),
-               p.instance().demo() ? "yes" : "no");
+  spdlog::info("hetong {} serving instance {} on {}://{}:{} (demo: {})", HETONG_VERSION,
+               p.instance().instance_id(), opts->tls_cert_chain_pem.empty() ? "http" : "https",
+               opts->address, (*srv)->port(), p.instance().demo() ? "yes" : "no");
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -1,8 +1,12 @@
 #include "app/platform.h"
 
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
 #include "api/pki_routes.h"
 #include "app/instance_fetcher.h"
 #include "base/encoding.h"
+#include "base/file.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
 #include "identity/verification.h"
@@ -70,6 +74,7 @@ class AccountCredentialIssuer final : public identity::CredentialIssuer {
     HETONG_ASSIGN_OR_RETURN(crypto::PublicKey pub, keys_.PublicKeyOf(key.id));
     pki::IssueRequest req;
     req.profile = person ? pki::Profile::kPersonal : pki::Profile::kOrganization;
+    req.demo = sandbox;  // the demo policy as well as the SANDBOX unit
     req.subject = dn;
     req.subject_key = pub;
     auto issued = ca_.IssueForKey(req, "", key.id);
@@ -149,6 +154,64 @@ StatusOr<std::unique_ptr<Platform>> Platform::Open(const std::string& dir, bool 
   return p;
 }
 
+StatusOr<Platform::TlsMaterial> Platform::InstanceTlsCredentials(
+    const std::vector<std::string>& names) {
+  if (names.empty()) return InvalidArgumentError("a TLS certificate needs a host name or address");
+  std::string key_path = instance_->dir() + "/keys/tls.key";
+  std::string cert_path = instance_->dir() + "/keys/tls.crt";
+  SecretBytes key_pem;
+  if (auto existing = base::ReadFileToString(key_path); existing.ok()) {
+    key_pem = SecretBytes::Copy(*existing);
+    std::fill(existing->begin(), existing->end(), '\0');
+  } else {
+    HETONG_ASSIGN_OR_RETURN(crypto::PrivateKey k,
+                            crypto::PrivateKey::Generate(crypto::KeySpec::kEcdsaP256));
+    HETONG_ASSIGN_OR_RETURN(key_pem, k.ToPkcs8Pem());
+    HETONG_RETURN_IF_ERROR(
+        base::WriteFileAtomic(key_path, key_pem.Reveal(SecretAccess::Unsafe()), 0600));
+    spdlog::info("tls: made a new server key in {}", key_path);
+  }
+  HETONG_ASSIGN_OR_RETURN(
+      crypto::PrivateKey key,
+      crypto::PrivateKey::FromPem(key_pem.RevealString(SecretAccess::Unsafe())));
+  crypto::PublicKey pub = key.public_key();
+  std::vector<std::string> dns, ips;
+  for (const auto& n : names) {
+    bool ip = !n.empty() && n.find_first_not_of("0123456789.") == std::string::npos;
+    (ip ? ips : dns).push_back(n);
+  }
+  // Reuse the certificate while it is for this key and these names and not near its end.
+  bool fresh = false;
+  if (auto der = base::ReadFileToString(cert_path); der.ok()) {
+    auto cert = pki::Certificate::Parse(AsBytes(*der));
+    if (cert.ok() && cert->public_key().Equals(pub) && cert->dns_names() == dns &&
+        cert->ip_addresses() == ips &&
+        cert->not_after() - clock().Now() > std::chrono::hours(24 * 30)) {
+      fresh = true;
+    }
+  }
+  if (!fresh) {
+    pki::IssueRequest req;
+    req.profile = pki::Profile::kTls;
+    req.subject.Country("CN")
+        .Organization(instance_->config().GetOr("instance.name", "hetong"))
+        .CommonName(names.front());
+    req.subject_key = pub;
+    req.dns_names = dns;
+    req.ip_addresses = ips;
+    HETONG_ASSIGN_OR_RETURN(ca::IssuedCertificate issued, ca_->IssueForKey(req, "rsa-ca", ""));
+    HETONG_ASSIGN_OR_RETURN(pki::Certificate cert, pki::Certificate::Parse(issued.der));
+    std::string pem = cert.ToPem();
+    HETONG_RETURN_IF_ERROR(base::WriteFileAtomic(cert_path, AsBytes(pem), 0644));
+    spdlog::info("tls: issued the server certificate {} for {}", issued.serial_hex,
+                 fmt::join(names, ", "));
+  }
+  HETONG_ASSIGN_OR_RETURN(std::string leaf, base::ReadFileToString(cert_path));
+  HETONG_ASSIGN_OR_RETURN(ca::Authority issuing, ca_->Find("rsa-ca"));
+  return TlsMaterial{leaf + issuing.cert.ToPem(),
+                     std::make_shared<const SecretBytes>(std::move(key_pem))};
+}
+
 Status Platform::OpenIdentity() {
   const base::Config& cfg = instance_->config();
   identity::Settings settings;
@@ -187,6 +250,22 @@ Status Platform::OpenIdentity() {
   identity_->SetIssuer(issuer_.get());
   identity_->AddProvider(std::make_unique<identity::ManualProvider>());
   if (settings.demo) identity_->AddProvider(std::make_unique<identity::SandboxProvider>(true));
+  // Certificate authentication trusts the external CAs imported as anchors, not the
+  // instance's own roots (whose user keys the platform holds).
+  ca::CertificateAuthority* ca = ca_.get();
+  cert_auth_ = std::make_unique<identity::CertificateAuthenticator>(
+      *identity_, *identity_repo_,
+      [ca] {
+        std::vector<pki::Certificate> anchors;
+        for (const auto& a : ca->authorities()) {
+          if (a.record.role == "anchor") anchors.push_back(a.cert);
+        }
+        return anchors;
+      },
+      instance_->instance_id(), base::SystemClock::Get(), crypto::DefaultRng());
+  identity_->AddProvider(std::make_unique<identity::CertificateProvider>(*cert_auth_));
+  signing_ = std::make_unique<identity::SigningService>(
+      *identity_, *identity_repo_, *keys_, base::SystemClock::Get(), crypto::DefaultRng());
   return OkStatus();
 }
 

@@ -14,6 +14,8 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "ca/authority.h"
+#include "identity/certificate_auth.h"
+#include "identity/intent.h"
 #include "identity/service.h"
 #include "keycenter/key_center.h"
 #include "ocsp/responder.h"
@@ -40,10 +42,22 @@ class Platform {
   // Persons, organisations, sessions (identity/service.h), with the instance's providers and
   // a credential issuer that gives verified accounts a key and a certificate.
   identity::IdentityService& identity() { return *identity_; }
+  identity::SigningService& signing() { return *signing_; }
+  identity::CertificateAuthenticator& certificate_auth() { return *cert_auth_; }
   api::IdempotencyStore& idempotency() { return *idempotency_; }
   // The TSA (created on first use: it needs the TSA certificates).
   StatusOr<tsa::TimeStampAuthority*> tsa();
   const base::Clock& clock() const { return base::SystemClock::Get(); }
+
+  // The HTTPS server's certificate chain and key for `server.tls = instance`: an ECDSA P-256
+  // key in DIR/keys/tls.key (0600, made once) and a certificate of the TLS profile from the
+  // RSA issuing CA in DIR/keys/tls.crt, issued again when missing, within 30 days of its end,
+  // or when `names` (DNS names and IP addresses) changed.
+  struct TlsMaterial {
+    std::string chain_pem;
+    std::shared_ptr<const SecretBytes> key_pem;
+  };
+  StatusOr<TlsMaterial> InstanceTlsCredentials(const std::vector<std::string>& names);
 
   // Installs the OCSP responder certificate of every issuing CA; with `renew`, first makes
   // sure each is current (issuing a new one when it is near its end or revoked).
@@ -95,6 +109,8 @@ class Platform {
   std::unique_ptr<identity::CredentialIssuer> issuer_;
   std::unique_ptr<identity::IdentityService> identity_;
   const identity::IdentityService* identity_service_ = nullptr;
+  std::unique_ptr<identity::SigningService> signing_;
+  std::unique_ptr<identity::CertificateAuthenticator> cert_auth_;
   std::unique_ptr<store::SqlIdempotencyStore> idempotency_;
   std::unique_ptr<tsa::TimeStampAuthority> tsa_;
   std::mutex tsa_mu_;

@@ -59,6 +59,7 @@ struct Account {
   std::string verified_by;            // provider name
   std::string key_id;                 // key center key issued after verification
   std::string cert_serial;            // hex serial of its current certificate
+  std::string login_cert;  // SHA-256 (hex) of an external certificate for challenge login
   int failed_logins = 0;
   std::optional<base::TimePoint> locked_until;
   base::TimePoint created_at{};
@@ -129,6 +130,32 @@ struct OutboxMessage {
   base::TimePoint created_at{};
 };
 
+// A signing intent: the person confirmed, by password, one-time code or TOTP, that they want
+// the data with this SM3 digest signed. Valid for minutes, used once.
+struct Intent {
+  std::string id;  // "int-" + 24 hex
+  std::string account_id;
+  std::string binding;  // "sm3:" + hex digest of the data to sign
+  std::string method;   // password | code:email | code:sms | totp
+  std::string token_hash;
+  base::TimePoint created_at{};
+  base::TimePoint expires_at{};
+  std::optional<base::TimePoint> used_at;
+};
+
+// What was signed with an account's key (evidence for part 2: contracts and the log).
+struct SignatureRecord {
+  std::string id;          // "sig-" + 24 hex
+  std::string account_id;  // whose key signed (a person or an organisation)
+  std::string key_id;
+  std::string signer_id;    // the person who acted (the same as account_id for a person)
+  std::string data_digest;  // "sm3:" + hex
+  std::string intent_id;    // the person's intent
+  std::string grant_id;     // for an organisation's signature: the grant used
+  Bytes signature;
+  base::TimePoint created_at{};
+};
+
 class IdentityRepository {
  public:
   virtual ~IdentityRepository() = default;
@@ -140,6 +167,7 @@ class IdentityRepository {
   virtual StatusOr<std::optional<Account>> GetAccount(const std::string& id) = 0;
   virtual StatusOr<std::optional<Account>> FindByEmail(const std::string& email) = 0;
   virtual StatusOr<std::optional<Account>> FindByIdIndex(const std::string& index) = 0;
+  virtual StatusOr<std::optional<Account>> FindByLoginCert(const std::string& fingerprint) = 0;
   // Sessions.
   virtual Status InsertSession(const Session& s) = 0;
   virtual StatusOr<std::optional<Session>> GetSession(const std::string& token_hash) = 0;
@@ -170,6 +198,14 @@ class IdentityRepository {
   virtual StatusOr<std::optional<OneTimeCode>> GetCode(const std::string& id) = 0;
   virtual StatusOr<std::vector<OutboxMessage>> ListOutbox(const std::string& recipient,
                                                           int limit) = 0;
+  // Intents. MarkIntentUsed fails with FailedPrecondition when it was already used (atomic:
+  // two requests racing with one intent cannot both win).
+  virtual Status InsertIntent(const Intent& i) = 0;
+  virtual StatusOr<std::optional<Intent>> FindIntent(const std::string& token_hash) = 0;
+  virtual Status MarkIntentUsed(const std::string& id, base::TimePoint at) = 0;
+  virtual Status InsertSignatureRecord(const SignatureRecord& r) = 0;
+  virtual StatusOr<std::vector<SignatureRecord>> ListSignatureRecords(const std::string& account_id,
+                                                                      int limit) = 0;
 };
 
 }  // namespace hetong::identity

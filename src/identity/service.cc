@@ -360,14 +360,26 @@ StatusOr<std::string> IdentityService::SendLoginCode(const std::string& email,
     return InvalidArgumentError("a code is sent by email or sms");
   }
   HETONG_ASSIGN_OR_RETURN(std::string e, NormaliseEmail(email));
-  HETONG_ASSIGN_OR_RETURN(std::string id, NewId("otc-"));
   HETONG_ASSIGN_OR_RETURN(auto a, repo_.FindByEmail(e));
   // The answer is the same whether the account exists: a code id that never verifies.
-  if (!a || a->kind != AccountKind::kPerson || !Active(*a)) return id;
-  if (channel == "sms" && a->mobile.empty()) return id;
+  if (!a || a->kind != AccountKind::kPerson || !Active(*a) ||
+      (channel == "sms" && a->mobile.empty())) {
+    return NewId("otc-");
+  }
+  return SendCode(*a, channel, "login");
+}
+
+StatusOr<std::string> IdentityService::SendCode(const Account& a, const std::string& channel,
+                                                const std::string& purpose) {
+  if (channel != "email" && channel != "sms") {
+    return InvalidArgumentError("a code is sent by email or sms");
+  }
+  if (channel == "sms" && a.mobile.empty()) {
+    return FailedPreconditionError("the account has no mobile number for an SMS code");
+  }
+  HETONG_ASSIGN_OR_RETURN(std::string id, NewId("otc-"));
   // One code per interval per account: the outbox holds the previous one's time.
-  HETONG_ASSIGN_OR_RETURN(auto recent,
-                          repo_.ListOutbox(channel == "sms" ? a->mobile : a->email, 1));
+  HETONG_ASSIGN_OR_RETURN(auto recent, repo_.ListOutbox(channel == "sms" ? a.mobile : a.email, 1));
   base::TimePoint now = clock_.Now();
   if (!recent.empty() && now - recent.front().created_at < settings_.code_interval) {
     return ResourceExhaustedError("a code was sent less than " +
@@ -380,30 +392,33 @@ StatusOr<std::string> IdentityService::SendLoginCode(const std::string& email,
   code = std::string(6 - code.size(), '0') + code;
   OneTimeCode c;
   c.id = id;
-  c.account_id = a->id;
+  c.account_id = a.id;
   c.channel = channel;
-  c.purpose = "login";
+  c.purpose = purpose;
   c.code_hash = TokenHash(c.id + ":" + code);
   c.expires_at = now + settings_.code_ttl;
+  bool login = purpose == "login";
   OutboxMessage m;
   HETONG_ASSIGN_OR_RETURN(m.id, NewId("msg-"));
   m.channel = channel;
-  m.recipient = channel == "sms" ? a->mobile : a->email;
-  m.subject = settings_.issuer + " login code";
-  m.body = "Your " + settings_.issuer + " login code is " + code + ". It expires in " +
-           std::to_string(settings_.code_ttl.count() / 60) +
-           " minutes. If you did not ask for it, ignore this message.";
+  m.recipient = channel == "sms" ? a.mobile : a.email;
+  m.subject = settings_.issuer + (login ? " login code" : " signing confirmation code");
+  m.body = "Your " + settings_.issuer + (login ? " login code" : " code to confirm a signature") +
+           " is " + code + ". It expires in " + std::to_string(settings_.code_ttl.count() / 60) +
+           " minutes. If you did not ask for it, ignore this message" +
+           (login ? "." : " and change your password.");
   m.created_at = now;
   std::fill(code.begin(), code.end(), '\0');
   HETONG_RETURN_IF_ERROR(repo_.InsertCode(c, m));
   return id;
 }
 
-StatusOr<LoginResult> IdentityService::LoginWithCode(const std::string& code_id,
-                                                     const std::string& code) {
+StatusOr<OneTimeCode> IdentityService::ConsumeCode(const std::string& code_id,
+                                                   const std::string& code,
+                                                   const std::string& purpose) {
   auto fail = [] { return UnauthenticatedError("the code is wrong or has expired"); };
   HETONG_ASSIGN_OR_RETURN(auto c, repo_.GetCode(code_id));
-  if (!c || c->purpose != "login" || c->used || c->attempts >= settings_.code_attempts ||
+  if (!c || c->purpose != purpose || c->used || c->attempts >= settings_.code_attempts ||
       c->expires_at <= clock_.Now()) {
     return fail();
   }
@@ -414,9 +429,46 @@ StatusOr<LoginResult> IdentityService::LoginWithCode(const std::string& code_id,
   }
   c->used = true;
   HETONG_RETURN_IF_ERROR(repo_.UpdateCode(*c));
-  HETONG_ASSIGN_OR_RETURN(Account a, MustGet(c->account_id));
-  if (!Active(a)) return fail();
-  return StartSession(std::move(a), "code:" + c->channel);
+  return *std::move(c);
+}
+
+StatusOr<LoginResult> IdentityService::LoginWithCode(const std::string& code_id,
+                                                     const std::string& code) {
+  HETONG_ASSIGN_OR_RETURN(OneTimeCode c, ConsumeCode(code_id, code, "login"));
+  HETONG_ASSIGN_OR_RETURN(Account a, MustGet(c.account_id));
+  if (!Active(a)) return UnauthenticatedError("the code is wrong or has expired");
+  return StartSession(std::move(a), "code:" + c.channel);
+}
+
+Status IdentityService::CheckPassword(const std::string& actor, const SecretBytes& password) {
+  HETONG_ASSIGN_OR_RETURN(Account a, Actor(actor));
+  if (a.locked_until && *a.locked_until > clock_.Now()) {
+    return ResourceExhaustedError("too many wrong passwords: the account is locked until " +
+                                  base::FormatRfc3339(*a.locked_until));
+  }
+  HETONG_ASSIGN_OR_RETURN(bool ok, VerifyPassword(password, a.password_hash));
+  if (!ok) {
+    HETONG_RETURN_IF_ERROR(RecordFailure(std::move(a)));
+    return PermissionDeniedError("the password is wrong");
+  }
+  if (a.failed_logins != 0) {
+    a.failed_logins = 0;
+    HETONG_RETURN_IF_ERROR(repo_.UpdateAccount(a));
+  }
+  return OkStatus();
+}
+
+Status IdentityService::CheckTotp(const std::string& actor, const std::string& code) {
+  HETONG_ASSIGN_OR_RETURN(Account a, Actor(actor));
+  if (!a.totp_confirmed) return FailedPreconditionError("no authenticator is enrolled");
+  HETONG_ASSIGN_OR_RETURN(SecretBytes secret, Unseal(a.totp_sealed, a.id + ":totp"));
+  HETONG_ASSIGN_OR_RETURN(SecretBytes raw,
+                          Base32DecodeSecret(secret.RevealString(SecretAccess::Unsafe())));
+  if (TotpMatch(raw, code, clock_.Now()) < 0) {
+    HETONG_RETURN_IF_ERROR(RecordFailure(std::move(a)));
+    return PermissionDeniedError("the authenticator code is wrong");
+  }
+  return OkStatus();
 }
 
 StatusOr<TotpEnrollment> IdentityService::BeginTotp(const std::string& actor) {
@@ -448,6 +500,11 @@ Status IdentityService::ConfirmTotp(const std::string& actor, const std::string&
   a.totp_confirmed = true;
   a.updated_at = clock_.Now();
   return repo_.UpdateAccount(a);
+}
+
+StatusOr<LoginResult> IdentityService::StartCertificateSession(const Account& a) {
+  if (!Active(a)) return UnauthenticatedError("the account is deregistered");
+  return StartSession(a, "certificate");
 }
 
 StatusOr<Authenticated> IdentityService::Authenticate(const std::string& token) {
@@ -527,6 +584,7 @@ StatusOr<Verification> IdentityService::SubmitVerification(
   }
   HETONG_RETURN_IF_ERROR(repo_.InsertVerification(v));
   if (out.state == "approved") {
+    if (!out.login_cert.empty()) a.login_cert = out.login_cert;
     HETONG_RETURN_IF_ERROR(Approve(a, v, v.decided_by));
   } else {
     a.verification = out.state == "pending" ? "pending" : "rejected";

@@ -40,8 +40,9 @@ struct Settings {
 class VerificationProvider {
  public:
   struct Outcome {
-    std::string state;   // approved | rejected | pending
-    std::string reason;  // shown to the user and the operator; no secrets
+    std::string state;       // approved | rejected | pending
+    std::string reason;      // shown to the user and the operator; no secrets
+    std::string login_cert;  // approved by certificate: its fingerprint, for challenge login
   };
   virtual ~VerificationProvider() = default;
   virtual std::string name() const = 0;
@@ -135,6 +136,8 @@ class IdentityService {
   StatusOr<TotpEnrollment> BeginTotp(const std::string& actor);
   Status ConfirmTotp(const std::string& actor, const std::string& code);
   StatusOr<Authenticated> Authenticate(const std::string& token);
+  // A session for an account authenticated by certificate (certificate_auth.h).
+  StatusOr<LoginResult> StartCertificateSession(const Account& a);
   Status Logout(const std::string& token);
   Status LogoutEverywhere(const std::string& actor);
 
@@ -178,6 +181,17 @@ class IdentityService {
   StatusOr<std::vector<OutboxMessage>> Outbox(const std::string& recipient, int limit) {
     return repo_.ListOutbox(recipient, limit);
   }
+
+  // Building blocks of signing intent (intent.h). A wrong password or TOTP code counts
+  // towards the lockout like a failed login.
+  Status CheckPassword(const std::string& actor, const SecretBytes& password);
+  Status CheckTotp(const std::string& actor, const std::string& code);
+  // Sends a 6-digit code for `purpose` ("login" or "intent:<binding>") through the outbox.
+  StatusOr<std::string> SendCode(const Account& a, const std::string& channel,
+                                 const std::string& purpose);
+  // Checks and spends a code of `purpose`; Unauthenticated when wrong, used or expired.
+  StatusOr<OneTimeCode> ConsumeCode(const std::string& code_id, const std::string& code,
+                                    const std::string& purpose);
 
   // Unseals an account's identity number (for providers and the certificate issuer).
   StatusOr<SecretBytes> IdNumberOf(const Account& a) const;

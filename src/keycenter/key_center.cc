@@ -82,19 +82,44 @@ StatusOr<std::shared_ptr<const crypto::Signer>> KeyCenter::SignerFor(const std::
     if (it != signers_.end()) return it->second;
   }
   HETONG_ASSIGN_OR_RETURN(KeyRecord r, repo_.Get(id));
+  if (r.owner != "platform") {
+    return PermissionDeniedError("key " + id +
+                                 " belongs to an account: it signs only with its owner's "
+                                 "activation (signing intent)");
+  }
+  return LoadSigner(r);
+}
+
+StatusOr<std::shared_ptr<const crypto::Signer>> KeyCenter::LoadSigner(const KeyRecord& r) {
   if (r.status != "active")
-    return FailedPreconditionError("key " + id + " is " + r.status + ", not active");
+    return FailedPreconditionError("key " + r.id + " is " + r.status + ", not active");
   HETONG_ASSIGN_OR_RETURN(crypto::PublicKey pub, crypto::PublicKey::FromSpkiDer(r.public_key_der));
   HETONG_ASSIGN_OR_RETURN(
       std::unique_ptr<crypto::Signer> signer,
-      device_.Load(id, r.wrapped, crypto::DefaultSignatureAlgorithm(pub.type())));
+      device_.Load(r.id, r.wrapped, crypto::DefaultSignatureAlgorithm(pub.type())));
   if (!signer->public_key().Equals(pub)) {
-    return DataLossError("key " + id + ": the stored key does not match its public key");
+    return DataLossError("key " + r.id + ": the stored key does not match its public key");
   }
   std::shared_ptr<const crypto::Signer> shared(std::move(signer));
-  std::lock_guard<std::mutex> lock(mu_);
-  signers_.emplace(id, shared);
+  // Only platform keys are cached: an account's key is unwrapped for each activated use.
+  if (r.owner == "platform") {
+    std::lock_guard<std::mutex> lock(mu_);
+    signers_.emplace(r.id, shared);
+  }
   return shared;
+}
+
+StatusOr<Bytes> KeyCenter::SignActivated(const std::string& id, ByteView message,
+                                         const std::string& proof, ActivationGate& gate) {
+  HETONG_ASSIGN_OR_RETURN(KeyRecord r, repo_.Get(id));
+  if (r.owner == "platform") {
+    return InvalidArgumentError("platform keys are not activated by their owners");
+  }
+  if (r.status != "active")
+    return FailedPreconditionError("key " + r.id + " is " + r.status + ", not active");
+  HETONG_RETURN_IF_ERROR(gate.Activate(r, message, proof));
+  HETONG_ASSIGN_OR_RETURN(auto signer, LoadSigner(r));
+  return signer->Sign(message);
 }
 
 Status KeyCenter::Retire(const std::string& id) {

@@ -79,6 +79,16 @@ class SoftwareDevice final : public CryptoDevice {
   Rng& rng_;
 };
 
+// Signature activation (the SAM idea of EN 419 241-1): a key owned by a person or an
+// organisation signs only after its gate has checked, and consumed, a proof that the owner
+// wants this very message signed now (identity/intent.h: a fresh signing-intent token for a
+// person's key; a grant holder's verified signature for an organisation's key).
+class ActivationGate {
+ public:
+  virtual ~ActivationGate() = default;
+  virtual Status Activate(const KeyRecord& key, ByteView message, const std::string& proof) = 0;
+};
+
 class KeyCenter {
  public:
   KeyCenter(CryptoDevice& device, KeyRepository& repository, const base::Clock& clock, Rng& rng)
@@ -90,12 +100,19 @@ class KeyCenter {
                                 const std::string& owner);
   StatusOr<KeyRecord> GetKey(const std::string& id);
   StatusOr<crypto::PublicKey> PublicKeyOf(const std::string& id);
-  // A shared signer for an active key, with the key type's default algorithm (SM2: default ID).
+  // A shared signer for an active platform key (owner "platform"), with the key type's
+  // default algorithm (SM2: default ID). Keys of persons and organisations are refused: they
+  // sign only through SignActivated.
   StatusOr<std::shared_ptr<const crypto::Signer>> SignerFor(const std::string& id);
+  // Signs `message` with an active key of a person or organisation once `gate` has accepted
+  // `proof` for it. Returns the signature (DER for SM2/ECDSA).
+  StatusOr<Bytes> SignActivated(const std::string& id, ByteView message, const std::string& proof,
+                                ActivationGate& gate);
   Status Retire(const std::string& id);
 
  private:
   StatusOr<std::string> NewKeyId();
+  StatusOr<std::shared_ptr<const crypto::Signer>> LoadSigner(const KeyRecord& r);
   CryptoDevice& device_;
   KeyRepository& repo_;
   const base::Clock& clock_;

@@ -81,5 +81,51 @@ TEST(KeyCenterTest, GenerateStoreWrappedAndSign) {
   EXPECT_EQ(kc.SignerFor(a.id).status().code(), StatusCode::kDataLoss);
 }
 
+// A gate that accepts one proof, once, for one message.
+class OnceGate final : public ActivationGate {
+ public:
+  Status Activate(const KeyRecord& key, ByteView message, const std::string& proof) override {
+    calls++;
+    if (used || proof != "proof-for-" + key.owner || ToString(message) != "contract") {
+      return PermissionDeniedError("no fresh signing intent");
+    }
+    used = true;
+    return OkStatus();
+  }
+  int calls = 0;
+  bool used = false;
+};
+
+TEST(KeyCenterTest, AccountKeysSignOnlyThroughTheirGate) {
+  MemoryKeyRepository repo;
+  SoftwareDevice device(*crypto::RandomSecret(crypto::DefaultRng(), 32), crypto::DefaultRng());
+  base::FakeClock clock(base::FromUnixSeconds(1795708450));
+  KeyCenter kc(device, repo, clock, crypto::DefaultRng());
+  auto rec = *kc.GenerateKey(crypto::KeySpec::kSm2, "account/psn-1", "psn-1");
+  // No plain signer for an account's key.
+  EXPECT_EQ(kc.SignerFor(rec.id).status().code(), StatusCode::kPermissionDenied);
+  OnceGate gate;
+  EXPECT_EQ(kc.SignActivated(rec.id, AsBytes("contract"), "proof-for-psn-2", gate).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(kc.SignActivated(rec.id, AsBytes("other"), "proof-for-psn-1", gate).status().code(),
+            StatusCode::kPermissionDenied);
+  auto sig = kc.SignActivated(rec.id, AsBytes("contract"), "proof-for-psn-1", gate);
+  ASSERT_TRUE(sig.ok()) << sig.status();
+  EXPECT_TRUE(crypto::VerifySignature(*kc.PublicKeyOf(rec.id), crypto::SignatureAlgorithm::kSm2Sm3,
+                                      AsBytes("contract"), *sig)
+                  .ok());
+  // The proof is spent.
+  EXPECT_FALSE(kc.SignActivated(rec.id, AsBytes("contract"), "proof-for-psn-1", gate).ok());
+  // Platform keys do not take this path; retired keys do not reach the gate.
+  auto platform = *kc.GenerateKey(crypto::KeySpec::kSm2, "ca/x", "platform");
+  EXPECT_EQ(kc.SignActivated(platform.id, AsBytes("contract"), "", gate).status().code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(kc.Retire(rec.id).ok());
+  int before = gate.calls;
+  EXPECT_EQ(kc.SignActivated(rec.id, AsBytes("contract"), "proof-for-psn-1", gate).status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(gate.calls, before);
+}
+
 }  // namespace
 }  // namespace hetong::keycenter

@@ -12,7 +12,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <charconv>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -59,8 +62,9 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   std::once_flag stop_once;
+  std::optional<asio::ssl::context> tls;  // HTTPS when set
   std::mutex sessions_mu;
-  std::set<std::shared_ptr<beast::tcp_stream>> sessions;  // for shutdown
+  std::map<const void*, std::function<void()>> sessions;  // connection -> cancel, for shutdown
   std::atomic<int> busy{0};
   uint16_t bound_port = 0;
 
@@ -74,13 +78,64 @@ struct HttpServer::Impl {
         spdlog::warn("accept failed: {}", ec.message());
         continue;
       }
-      auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+      std::string remote;
       {
-        std::lock_guard<std::mutex> lock(sessions_mu);
-        sessions.insert(stream);
+        boost::system::error_code rec;
+        auto ep = socket.remote_endpoint(rec);
+        if (!rec) remote = ep.address().to_string();
       }
-      asio::co_spawn(ioc, Session(stream), asio::detached);
+      if (tls) {
+        auto stream =
+            std::make_shared<beast::ssl_stream<beast::tcp_stream>>(std::move(socket), *tls);
+        Track(stream.get(), [stream] {
+          boost::system::error_code cec;
+          beast::get_lowest_layer(*stream).socket().cancel(cec);
+        });
+        asio::co_spawn(ioc, TlsSession(stream, remote), asio::detached);
+      } else {
+        auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+        Track(stream.get(), [stream] {
+          boost::system::error_code cec;
+          stream->socket().cancel(cec);
+        });
+        asio::co_spawn(ioc, PlainSession(stream, remote), asio::detached);
+      }
     }
+  }
+
+  void Track(const void* key, std::function<void()> cancel) {
+    std::lock_guard<std::mutex> lock(sessions_mu);
+    sessions.emplace(key, std::move(cancel));
+  }
+  void Untrack(const void* key) {
+    std::lock_guard<std::mutex> lock(sessions_mu);
+    sessions.erase(key);
+  }
+
+  asio::awaitable<void> PlainSession(std::shared_ptr<beast::tcp_stream> stream,
+                                     std::string remote) {
+    co_await Serve(*stream, remote);
+    boost::system::error_code ignored;
+    stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream->close();
+    Untrack(stream.get());
+  }
+
+  asio::awaitable<void> TlsSession(std::shared_ptr<beast::ssl_stream<beast::tcp_stream>> stream,
+                                   std::string remote) {
+    boost::system::error_code ec;
+    beast::get_lowest_layer(*stream).expires_after(options.read_timeout);
+    co_await stream->async_handshake(asio::ssl::stream_base::server,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      spdlog::debug("tls handshake with {} failed: {}", remote, ec.message());
+    } else {
+      co_await Serve(*stream, remote);
+      beast::get_lowest_layer(*stream).expires_after(std::chrono::seconds(2));
+      co_await stream->async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    beast::get_lowest_layer(*stream).close();
+    Untrack(stream.get());
   }
 
   HttpRequest Convert(const http::request<http::string_body>& req, const std::string& remote) {
@@ -100,21 +155,17 @@ struct HttpServer::Impl {
     return out;
   }
 
-  asio::awaitable<void> Session(std::shared_ptr<beast::tcp_stream> stream) {
+  // Requests and responses on one connection, plain or TLS, until it closes.
+  template <typename Stream>
+  asio::awaitable<void> Serve(Stream& stream, const std::string& remote) {
     beast::flat_buffer buffer;
-    std::string remote;
-    {
-      boost::system::error_code ec;
-      auto ep = stream->socket().remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string();
-    }
     while (!stopping) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(options.max_body_bytes);
       parser.header_limit(64 * 1024);
-      stream->expires_after(options.read_timeout);
+      beast::get_lowest_layer(stream).expires_after(options.read_timeout);
       boost::system::error_code ec;
-      co_await http::async_read(*stream, buffer, parser,
+      co_await http::async_read(stream, buffer, parser,
                                 asio::redirect_error(asio::use_awaitable, ec));
       if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
           ec == beast::error::timeout || ec == asio::error::eof ||
@@ -157,8 +208,8 @@ struct HttpServer::Impl {
       res.keep_alive(keep_alive);
       res.prepare_payload();
       if (head) res.body().clear();
-      stream->expires_after(options.read_timeout);
-      co_await http::async_write(*stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+      co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
       auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count() /
@@ -169,11 +220,6 @@ struct HttpServer::Impl {
       }
       if (ec || !keep_alive) break;
     }
-    boost::system::error_code ignored;
-    stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream->close();
-    std::lock_guard<std::mutex> lock(sessions_mu);
-    sessions.erase(stream);
   }
 };
 
@@ -190,6 +236,33 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& opt
   impl->options = options;
   impl->router = std::move(router);
   boost::system::error_code ec;
+  if (!options.tls_cert_chain_pem.empty()) {
+    if (!options.tls_key_pem || options.tls_key_pem->empty()) {
+      return InvalidArgumentError("TLS needs the server's private key as well as its certificate");
+    }
+    impl->tls.emplace(asio::ssl::context::tls_server);
+    auto& ctx = *impl->tls;
+    // TLS 1.3 only.
+    ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_tlsv1_2 |
+                        asio::ssl::context::single_dh_use,
+                    ec);
+    if (!ec) {
+      ctx.use_certificate_chain(asio::buffer(options.tls_cert_chain_pem), ec);
+    }
+    if (ec) {
+      return InvalidArgumentError("the TLS certificate chain is not usable: " + ec.message());
+    }
+    auto key = options.tls_key_pem->RevealString(SecretAccess::Unsafe());
+    ctx.use_private_key(asio::buffer(key.data(), key.size()), asio::ssl::context::pem, ec);
+    if (ec) {
+      return InvalidArgumentError(
+          "the TLS private key is not usable or does not match the "
+          "certificate: " +
+          ec.message());
+    }
+  }
   auto address = asio::ip::make_address(options.address, ec);
   if (ec) return InvalidArgumentError("bad listen address '" + options.address + "'");
   tcp::endpoint endpoint(address, options.port);
@@ -223,7 +296,7 @@ void HttpServer::Stop() {
       // Idle connections (waiting for a request) are cancelled now; busy ones finish their
       // current request and then close because `stopping` is set.
       std::lock_guard<std::mutex> lock(impl->sessions_mu);
-      for (const auto& s : impl->sessions) s->socket().cancel(ec);
+      for (const auto& [key, cancel] : impl->sessions) cancel();
     });
     // After the grace period, cut whatever is left.
     auto timer = std::make_shared<asio::steady_timer>(impl->ioc, impl->options.shutdown_grace);

@@ -6,6 +6,9 @@
 // signing), so the thread count is sized for that. Every request is logged (method, path,
 // status, bytes, milliseconds; never bodies or credentials).
 //
+// With a certificate and key in the options it speaks HTTPS only (TLS 1.3); the TLS handshake
+// runs under the read timeout.
+//
 // Stop() is graceful: the listener closes, requests in flight complete, idle keep-alive
 // connections are closed, and after `shutdown_grace` anything left is cut.
 //
@@ -18,6 +21,7 @@
 #include <string>
 
 #include "api/http.h"  // Router
+#include "base/secret_bytes.h"
 #include "base/status.h"
 
 namespace hetong::server {
@@ -29,6 +33,10 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds shutdown_grace{10};
   int threads = 8;
+  // HTTPS (TLS 1.3 only) when set: the certificate chain (leaf first) and its private key, both
+  // PEM. OpenSSL 3.0 has no SM2 TLS or TLCP: the server certificate is RSA or ECDSA.
+  std::string tls_cert_chain_pem;
+  std::shared_ptr<const SecretBytes> tls_key_pem;
 };
 
 // "127.0.0.1:8080" -> address and port.

@@ -8,12 +8,18 @@
 #include <fstream>
 #include <iterator>
 
+#include "base/encoding.h"
+#include "crypto/hash.h"
 #include "crypto/random.h"
+#include "crypto/signature.h"
 #include "identity/credentials.h"
+#include "identity/intent.h"
 #include "identity/service.h"
 #include "identity/verification.h"
+#include "keycenter/key_center.h"
 #include "store/instance.h"
 #include "store/sql_identity.h"
+#include "store/sql_repositories.h"
 #include "testing/testing.h"
 
 namespace hetong::store {
@@ -348,6 +354,155 @@ TEST_F(IdentityStoreTest, DeregistrationKeepsRecordsAndEndsAccess) {
   EXPECT_EQ(svc_->IdNumberOf(kept)->RevealString(SecretAccess::Unsafe()), kCanaryId);
   EXPECT_EQ(kept.verification, "verified");
   EXPECT_EQ(kept.key_id, "key-" + a.id);
+}
+
+// An issuer that gives each verified account a real key in a real key center.
+class KeyIssuer final : public identity::CredentialIssuer {
+ public:
+  explicit KeyIssuer(keycenter::KeyCenter& keys) : keys_(keys) {}
+  StatusOr<Issued> Issue(const identity::Account& a, bool) override {
+    HETONG_ASSIGN_OR_RETURN(auto rec,
+                            keys_.GenerateKey(crypto::KeySpec::kSm2, "account/" + a.id, a.id));
+    return Issued{rec.id, "01"};
+  }
+
+ private:
+  keycenter::KeyCenter& keys_;
+};
+
+class SigningTest : public IdentityStoreTest {
+ protected:
+  void SetUp() override {
+    IdentityStoreTest::SetUp();
+    key_repo_ = std::make_unique<SqlKeyRepository>(*inst_);
+    device_ = std::make_unique<keycenter::SoftwareDevice>(inst_->master_key().Clone(),
+                                                          crypto::DefaultRng());
+    keys_ =
+        std::make_unique<keycenter::KeyCenter>(*device_, *key_repo_, clock_, crypto::DefaultRng());
+    key_issuer_ = std::make_unique<KeyIssuer>(*keys_);
+    svc_->SetIssuer(key_issuer_.get());
+    signing_ = std::make_unique<identity::SigningService>(*svc_, *repo_, *keys_, clock_,
+                                                          crypto::DefaultRng());
+  }
+
+  std::string Intent(const std::string& actor, ByteView data) {
+    identity::IntentConfirmation c;
+    c.method = "password";
+    c.password = S(kCanaryPassword);
+    auto i = signing_->ConfirmIntent(actor, base::HexEncode(crypto::Sm3(data)), std::move(c));
+    EXPECT_TRUE(i.ok()) << i.status();
+    return i.ok() ? std::string(i->token.RevealString(SecretAccess::Unsafe())) : "";
+  }
+
+  bool Verifies(const std::string& account_id, ByteView data, ByteView sig) {
+    auto a = *svc_->GetAccount(account_id);
+    return crypto::VerifySignature(*keys_->PublicKeyOf(a.key_id),
+                                   crypto::SignatureAlgorithm::kSm2Sm3, data, sig)
+        .ok();
+  }
+
+  std::unique_ptr<SqlKeyRepository> key_repo_;
+  std::unique_ptr<keycenter::SoftwareDevice> device_;
+  std::unique_ptr<keycenter::KeyCenter> keys_;
+  std::unique_ptr<KeyIssuer> key_issuer_;
+  std::unique_ptr<identity::SigningService> signing_;
+};
+
+TEST_F(SigningTest, APersonsKeySignsOnlyUnderAFreshIntentForThatData) {
+  identity::Account a = VerifiedPerson("s1@example.cn", kCanaryId);
+  identity::Account b = VerifiedPerson("s2@example.cn", "440524188001010014");
+  Bytes data = ToBytes("signed attributes of contract 1");
+  // No intent, a bogus one, or one for other data: no signature.
+  EXPECT_EQ(signing_->SignAsPerson(a.id, data, "").status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(signing_->SignAsPerson(a.id, data, "bogus").status().code(),
+            StatusCode::kPermissionDenied);
+  std::string other = Intent(a.id, ToBytes("other data"));
+  EXPECT_EQ(signing_->SignAsPerson(a.id, data, other).status().code(),
+            StatusCode::kPermissionDenied);
+  // Another person's intent does not open this key.
+  std::string bs = Intent(b.id, data);
+  EXPECT_EQ(signing_->SignAsPerson(a.id, data, bs).status().code(), StatusCode::kPermissionDenied);
+  // A wrong password gives no intent and counts towards the lockout.
+  identity::IntentConfirmation wrong;
+  wrong.method = "password";
+  wrong.password = S("Wrong-Pass-0");
+  EXPECT_EQ(signing_->ConfirmIntent(a.id, base::HexEncode(crypto::Sm3(data)), std::move(wrong))
+                .status()
+                .code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->GetAccount(a.id)->failed_logins, 1);
+
+  std::string intent = Intent(a.id, data);
+  auto sig = signing_->SignAsPerson(a.id, data, intent);
+  ASSERT_TRUE(sig.ok()) << sig.status();
+  EXPECT_EQ(sig->algorithm, "SM2-with-SM3");
+  EXPECT_TRUE(Verifies(a.id, data, sig->record.signature));
+  // Used once.
+  EXPECT_EQ(signing_->SignAsPerson(a.id, data, intent).status().code(),
+            StatusCode::kPermissionDenied);
+  // Expired after five minutes.
+  std::string late = Intent(a.id, data);
+  clock_.Set(clock_.Now() + std::chrono::minutes(6));
+  EXPECT_EQ(signing_->SignAsPerson(a.id, data, late).status().code(),
+            StatusCode::kPermissionDenied);
+  // A one-time code confirms too, bound to the digest.
+  auto code_id = signing_->SendIntentCode(a.id, base::HexEncode(crypto::Sm3(data)), "email");
+  ASSERT_TRUE(code_id.ok()) << code_id.status();
+  std::string body = (*repo_->ListOutbox("s1@example.cn", 1))[0].body;
+  identity::IntentConfirmation by_code;
+  by_code.method = "code";
+  by_code.code_id = *code_id;
+  by_code.code = body.substr(body.find("is ") + 3, 6);
+  auto ci = signing_->ConfirmIntent(a.id, base::HexEncode(crypto::Sm3(data)), std::move(by_code));
+  ASSERT_TRUE(ci.ok()) << ci.status();
+  EXPECT_TRUE(
+      signing_
+          ->SignAsPerson(a.id, data, std::string(ci->token.RevealString(SecretAccess::Unsafe())))
+          .ok());
+  EXPECT_EQ(repo_->ListSignatureRecords(a.id, 10)->size(), 2u);
+  // The key center refuses a plain signer for an account's key.
+  EXPECT_EQ(keys_->SignerFor(svc_->GetAccount(a.id)->key_id).status().code(),
+            StatusCode::kPermissionDenied);
+}
+
+TEST_F(SigningTest, AnOrganisationSignsOnlyForAMemberWithAnActiveGrant) {
+  identity::Account admin = VerifiedPerson("boss@example.cn", kCanaryId);
+  identity::Account org = Org(admin, "91350100M000100Y43");
+  ASSERT_TRUE(svc_->SubmitVerification(admin.id, org.id, "sandbox", {}).ok());
+  identity::Account member = VerifiedPerson("clerk@example.cn", "440524188001010014");
+  ASSERT_TRUE(svc_->AddMember(admin.id, org.id, "clerk@example.cn", Role::kSigner).ok());
+  identity::Account outsider = VerifiedPerson("out@example.cn", "110105198001010016");
+  Bytes data = ToBytes("purchase contract 7");
+
+  // No grant yet: nothing is signed, and the intent is not spent.
+  std::string intent = Intent(member.id, data);
+  EXPECT_EQ(signing_->SignForOrg(member.id, org.id, data, intent, "purchase").status().code(),
+            StatusCode::kPermissionDenied);
+  auto grant = *svc_->GrantSeal(admin.id, org.id, member.id, {"purchase"}, std::nullopt);
+  // Wrong contract type.
+  EXPECT_EQ(signing_->SignForOrg(member.id, org.id, data, intent, "loan").status().code(),
+            StatusCode::kPermissionDenied);
+  // Outsiders do not see the organisation.
+  std::string out_intent = Intent(outsider.id, data);
+  EXPECT_EQ(signing_->SignForOrg(outsider.id, org.id, data, out_intent, "purchase").status().code(),
+            StatusCode::kNotFound);
+
+  auto both = signing_->SignForOrg(member.id, org.id, data, intent, "purchase");
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_TRUE(Verifies(member.id, data, both->person.record.signature));
+  EXPECT_TRUE(Verifies(org.id, data, both->org.record.signature));
+  EXPECT_EQ(both->org.record.grant_id, grant.id);
+  EXPECT_EQ(both->org.record.signer_id, member.id);
+  EXPECT_EQ(both->org.record.intent_id, both->person.record.intent_id);
+  // The member cannot use the organisation's key by themselves.
+  std::string direct = Intent(member.id, data);
+  EXPECT_EQ(keys_->SignerFor(svc_->GetAccount(org.id)->key_id).status().code(),
+            StatusCode::kPermissionDenied);
+  // After revocation the grant no longer works.
+  ASSERT_TRUE(svc_->RevokeGrant(admin.id, org.id, grant.id).ok());
+  EXPECT_EQ(signing_->SignForOrg(member.id, org.id, data, direct, "purchase").status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(repo_->ListSignatureRecords(org.id, 10)->size(), 1u);
 }
 
 }  // namespace

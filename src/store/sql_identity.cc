@@ -65,7 +65,7 @@ constexpr std::string_view kAccountColumns =
     "id, kind, name, login_email, email, mobile, id_masked, id_sealed, id_index, "
     "legal_representative, password_hash, totp_sealed, totp_confirmed, operator_role, status, "
     "verification, verified_by, key_id, cert_serial, failed_logins, locked_until, created_at, "
-    "updated_at";
+    "updated_at, login_cert";
 
 Account AccountFrom(Statement& st) {
   Account a;
@@ -91,6 +91,7 @@ Account AccountFrom(Statement& st) {
   a.locked_until = OptParseT(st, 20);
   a.created_at = ParseT(st.ColumnText(21));
   a.updated_at = ParseT(st.ColumnText(22));
+  a.login_cert = st.ColumnText(23);
   return a;
 }
 
@@ -120,7 +121,8 @@ Args AccountValues(const Account& a) {
           int64_t(a.failed_logins),
           OptT(a.locked_until),
           T(a.created_at),
-          T(a.updated_at)};
+          T(a.updated_at),
+          a.login_cert};
 }
 
 Status InsertAccountOn(Connection& conn, const Account& a) {
@@ -128,7 +130,7 @@ Status InsertAccountOn(Connection& conn, const Account& a) {
   for (auto& v : AccountValues(a)) args.push_back(std::move(v));
   std::string sql = "INSERT INTO accounts (" + std::string(kAccountColumns) +
                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "?, ?)";
+                    "?, ?, ?)";
   Status s = Run(conn, sql, args);
   if (s.code() == StatusCode::kAlreadyExists) {
     return AlreadyExistsError(a.kind == identity::AccountKind::kPerson
@@ -273,7 +275,7 @@ Status SqlIdentityRepository::UpdateAccount(const Account& a) {
         "id_masked = ?, id_sealed = ?, id_index = ?, legal_representative = ?, "
         "password_hash = ?, totp_sealed = ?, totp_confirmed = ?, operator_role = ?, status = ?, "
         "verification = ?, verified_by = ?, key_id = ?, cert_serial = ?, failed_logins = ?, "
-        "locked_until = ?, created_at = ?, updated_at = ? WHERE id = ?";
+        "locked_until = ?, created_at = ?, updated_at = ?, login_cert = ? WHERE id = ?";
     Status s = Run(conn, sql, args);
     if (s.code() == StatusCode::kAlreadyExists) {
       return AlreadyExistsError("another account has this email");
@@ -296,6 +298,17 @@ StatusOr<std::optional<Account>> SqlIdentityRepository::FindByEmail(const std::s
     return QueryOne<Account>(
         conn, "SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE login_email = ?",
         {email}, AccountFrom);
+  });
+}
+
+StatusOr<std::optional<Account>> SqlIdentityRepository::FindByLoginCert(
+    const std::string& fingerprint) {
+  if (fingerprint.empty()) return std::optional<Account>();
+  return instance_.WithConnection([&](Connection& conn) {
+    return QueryOne<Account>(conn,
+                             "SELECT " + std::string(kAccountColumns) +
+                                 " FROM accounts WHERE login_cert = ? AND status = 'active'",
+                             {fingerprint}, AccountFrom);
   });
 }
 
@@ -487,10 +500,13 @@ Status SqlIdentityRepository::InsertCode(const OneTimeCode& c, const OutboxMessa
                                "?, ?)",
                                {c.id, c.account_id, c.channel, c.purpose, c.code_hash,
                                 T(c.expires_at), int64_t(c.attempts), int64_t(c.used)}));
-    HETONG_RETURN_IF_ERROR(Run(conn,
-                               "INSERT INTO outbox (id, channel, recipient, subject, body, "
-                               "created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                               {m.id, m.channel, m.recipient, m.subject, m.body, T(m.created_at)}));
+    if (!m.id.empty()) {  // challenges have no message
+      HETONG_RETURN_IF_ERROR(
+          Run(conn,
+              "INSERT INTO outbox (id, channel, recipient, subject, body, "
+              "created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+              {m.id, m.channel, m.recipient, m.subject, m.body, T(m.created_at)}));
+    }
     return tx.Commit();
   });
 }
@@ -521,6 +537,85 @@ StatusOr<std::vector<OutboxMessage>> SqlIdentityRepository::ListOutbox(const std
                                 "outbox WHERE recipient = ? ORDER BY created_at DESC, id DESC "
                                 "LIMIT ?",
                                 {recipient, int64_t(limit)}, MessageFrom);
+  });
+}
+
+// ---- intents and signature records ----
+
+Status SqlIdentityRepository::InsertIntent(const identity::Intent& i) {
+  return instance_.WithConnection([&](Connection& conn) {
+    return Run(conn,
+               "INSERT INTO intents (id, account_id, binding, method, token_hash, created_at, "
+               "expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               {i.id, i.account_id, i.binding, i.method, i.token_hash, T(i.created_at),
+                T(i.expires_at), OptT(i.used_at)});
+  });
+}
+
+StatusOr<std::optional<identity::Intent>> SqlIdentityRepository::FindIntent(
+    const std::string& token_hash) {
+  return instance_.WithConnection([&](Connection& conn) {
+    return QueryOne<identity::Intent>(
+        conn,
+        "SELECT id, account_id, binding, method, token_hash, created_at, expires_at, used_at "
+        "FROM intents WHERE token_hash = ?",
+        {token_hash}, [](Statement& st) {
+          identity::Intent i;
+          i.id = st.ColumnText(0);
+          i.account_id = st.ColumnText(1);
+          i.binding = st.ColumnText(2);
+          i.method = st.ColumnText(3);
+          i.token_hash = st.ColumnText(4);
+          i.created_at = ParseT(st.ColumnText(5));
+          i.expires_at = ParseT(st.ColumnText(6));
+          i.used_at = OptParseT(st, 7);
+          return i;
+        });
+  });
+}
+
+Status SqlIdentityRepository::MarkIntentUsed(const std::string& id, base::TimePoint at) {
+  return instance_.WithConnection([&](Connection& conn) -> Status {
+    HETONG_RETURN_IF_ERROR(
+        Run(conn, "UPDATE intents SET used_at = ? WHERE id = ? AND used_at IS NULL", {T(at), id}));
+    if (conn.ChangedRows() != 1) {
+      return FailedPreconditionError("this signing intent was already used");
+    }
+    return OkStatus();
+  });
+}
+
+Status SqlIdentityRepository::InsertSignatureRecord(const identity::SignatureRecord& r) {
+  return instance_.WithConnection([&](Connection& conn) {
+    return Run(conn,
+               "INSERT INTO signature_records (id, account_id, key_id, signer_id, data_digest, "
+               "intent_id, grant_id, signature, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               {r.id, r.account_id, r.key_id, r.signer_id, r.data_digest, r.intent_id, r.grant_id,
+                r.signature, T(r.created_at)});
+  });
+}
+
+StatusOr<std::vector<identity::SignatureRecord>> SqlIdentityRepository::ListSignatureRecords(
+    const std::string& account_id, int limit) {
+  return instance_.WithConnection([&](Connection& conn) {
+    return Query<identity::SignatureRecord>(
+        conn,
+        "SELECT id, account_id, key_id, signer_id, data_digest, intent_id, grant_id, signature, "
+        "created_at FROM signature_records WHERE account_id = ? ORDER BY created_at DESC, id "
+        "DESC LIMIT ?",
+        {account_id, int64_t(limit)}, [](Statement& st) {
+          identity::SignatureRecord r;
+          r.id = st.ColumnText(0);
+          r.account_id = st.ColumnText(1);
+          r.key_id = st.ColumnText(2);
+          r.signer_id = st.ColumnText(3);
+          r.data_digest = st.ColumnText(4);
+          r.intent_id = st.ColumnText(5);
+          r.grant_id = st.ColumnText(6);
+          r.signature = st.ColumnBlob(7);
+          r.created_at = ParseT(st.ColumnText(8));
+          return r;
+        });
   });
 }
 

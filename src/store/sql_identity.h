@@ -19,6 +19,8 @@ class SqlIdentityRepository final : public identity::IdentityRepository {
   StatusOr<std::optional<identity::Account>> GetAccount(const std::string& id) override;
   StatusOr<std::optional<identity::Account>> FindByEmail(const std::string& email) override;
   StatusOr<std::optional<identity::Account>> FindByIdIndex(const std::string& index) override;
+  StatusOr<std::optional<identity::Account>> FindByLoginCert(
+      const std::string& fingerprint) override;
   Status InsertSession(const identity::Session& s) override;
   StatusOr<std::optional<identity::Session>> GetSession(const std::string& token_hash) override;
   Status RevokeSession(const std::string& token_hash, base::TimePoint at) override;
@@ -45,6 +47,12 @@ class SqlIdentityRepository final : public identity::IdentityRepository {
   StatusOr<std::optional<identity::OneTimeCode>> GetCode(const std::string& id) override;
   StatusOr<std::vector<identity::OutboxMessage>> ListOutbox(const std::string& recipient,
                                                             int limit) override;
+  Status InsertIntent(const identity::Intent& i) override;
+  StatusOr<std::optional<identity::Intent>> FindIntent(const std::string& token_hash) override;
+  Status MarkIntentUsed(const std::string& id, base::TimePoint at) override;
+  Status InsertSignatureRecord(const identity::SignatureRecord& r) override;
+  StatusOr<std::vector<identity::SignatureRecord>> ListSignatureRecords(
+      const std::string& account_id, int limit) override;
 
  private:
   Instance& instance_;

@@ -211,8 +211,9 @@ int FreePort() {
   return port;
 }
 
-ServerProcess::ServerProcess(const std::string& data_dir, int port, const std::string& log_file)
-    : port_(port) {
+ServerProcess::ServerProcess(const std::string& data_dir, int port, const std::string& log_file,
+                             bool https)
+    : port_(port), https_(https) {
   std::string cmd = "exec \"" + HetongBinary() + "\" serve --data \"" + data_dir +
                     "\" --listen 127.0.0.1:" + std::to_string(port) + " > \"" + log_file +
                     "\" 2>&1";
@@ -224,8 +225,8 @@ ServerProcess::ServerProcess(const std::string& data_dir, int port, const std::s
   if (posix_spawnp(&pid, "sh", nullptr, nullptr, argv.data(), environ) != 0) return;
   pid_ = pid;
   for (int i = 0; i < 200; ++i) {
-    auto r = RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2",
-                         url() + "/healthz"});
+    auto r = RunCommand({"curl", "-s", "-k", "-o", "/dev/null", "-w", "%{http_code}", "--max-time",
+                         "2", url() + "/healthz"});
     if (r.out == "200") {
       ready_ = true;
       return;

@@ -62,11 +62,15 @@ int FreePort();
 // `hetong serve` on an instance directory, started and stopped by the test.
 class ServerProcess {
  public:
-  // Starts `hetong serve --data dir --listen 127.0.0.1:port` and waits until /healthz answers.
-  ServerProcess(const std::string& data_dir, int port, const std::string& log_file);
+  // Starts `hetong serve --data dir --listen 127.0.0.1:port` and waits until /healthz answers
+  // (over HTTPS, without checking the certificate, when `https`).
+  ServerProcess(const std::string& data_dir, int port, const std::string& log_file,
+                bool https = false);
   ~ServerProcess();  // SIGTERM, then wait
   bool running() const { return pid_ > 0 && ready_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return (https_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(port_);
+  }
   // Sends SIGTERM and waits; returns the exit status (or -1).
   int Stop();
   // SIGKILL (crash tests).
@@ -75,6 +79,7 @@ class ServerProcess {
  private:
   int pid_ = -1;
   int port_;
+  bool https_ = false;
   bool ready_ = false;
 };
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
@@ -32,7 +33,8 @@ struct Reply {
 
 class ApiTest : public ::testing::Test {
  protected:
-  void StartInstance(const std::string& key_algorithm) {
+  void StartInstance(const std::string& key_algorithm, bool tls = false,
+                     const std::function<void()>& before_serve = nullptr) {
     dir_ = tmp_.File("inst");
     int port = testing::FreePort();
     auto init = RunCommand({testing::HetongBinary(), "init", "--data", dir_, "--demo", "--listen",
@@ -40,9 +42,11 @@ class ApiTest : public ::testing::Test {
     ASSERT_EQ(init.exit_code, 0) << init.err;
     std::ofstream conf(dir_ + "/hetong.conf", std::ios::app);
     conf << "\n[identity]\npassword_iterations = 10000\nkey_algorithm = " << key_algorithm << "\n";
+    if (tls) conf << "\n[server]\ntls = instance\n";
     conf.close();
+    if (before_serve) before_serve();
     log_ = tmp_.File("serve.log");
-    server_ = std::make_unique<testing::ServerProcess>(dir_, port, log_);
+    server_ = std::make_unique<testing::ServerProcess>(dir_, port, log_, tls);
     ASSERT_TRUE(server_->running());
     base_ = server_->url();
   }
@@ -63,6 +67,7 @@ class ApiTest : public ::testing::Test {
                                      tmp_.File("b.txt"),
                                      "-w",
                                      "%{http_code}"};
+    if (!cacert_.empty()) argv.insert(argv.end(), {"--cacert", cacert_});
     std::string data = raw_body.empty() && !body.is_null() ? body.dump() : raw_body;
     if (!data.empty()) {
       argv.insert(argv.end(), {"--data-binary", "@-"});
@@ -157,6 +162,7 @@ class ApiTest : public ::testing::Test {
   std::string dir_, log_, base_;
   std::unique_ptr<testing::ServerProcess> server_;
   std::string responses_;  // every response body, for the canary check
+  std::string cacert_;     // for HTTPS
 };
 
 TEST_F(ApiTest, PersonsAndOrganisationsOnAnSm2Instance) {
@@ -166,7 +172,7 @@ TEST_F(ApiTest, PersonsAndOrganisationsOnAnSm2Instance) {
   ASSERT_EQ(doc.status, 200);
   EXPECT_EQ(doc.body["openapi"], "3.1.0");
   EXPECT_EQ(Call("GET", "/api/v1/identity/providers").body["providers"],
-            json::array({"manual", "sandbox"}));
+            json::array({"manual", "sandbox", "certificate"}));
 
   json alice = Register("张三", "alice@example.cn", kCanaryId);
   EXPECT_EQ(alice["id_number_masked"], "110105********002X");
@@ -383,7 +389,12 @@ TEST_F(ApiTest, LockoutRateLimitsAndEveryEndpointNeedsASession) {
            {"GET", "/api/v1/admin/outbox"},
            {"GET", "/api/v1/admin/ca/requests"},
            {"POST", "/api/v1/admin/ca/requests/1/approve"},
-           {"POST", "/api/v1/admin/ca/requests/1/reject"}}) {
+           {"POST", "/api/v1/admin/ca/requests/1/reject"},
+           {"POST", "/api/v1/intents"},
+           {"POST", "/api/v1/intents/code"},
+           {"POST", "/api/v1/me/signatures"},
+           {"GET", "/api/v1/me/signatures"},
+           {"POST", "/api/v1/orgs/org-1/signatures"}}) {
     Reply none = Call(route.first, route.second, json::object());
     EXPECT_EQ(none.status, 401) << route.first << " " << route.second << ": " << none.raw;
     Reply bogus = Call(route.first, route.second, json::object(), "bogus-token");
@@ -469,6 +480,222 @@ TEST_F(ApiTest, IdempotencyKeysReplayTheFirstAnswer) {
   // The replayed registration stored nothing twice: without the key it is a conflict.
   body["email"] = "zheng@example.cn";
   EXPECT_EQ(Call("POST", "/api/v1/auth/register", body).status, 409);
+}
+
+std::string Sm3Hex(const std::string& data) {
+  auto r = RunCommand({"openssl", "dgst", "-sm3", "-r"}, data);
+  return r.out.substr(0, 64);
+}
+
+std::string B64(const std::string& data) {
+  auto r = RunCommand({"openssl", "base64", "-A"}, data);
+  return r.out;
+}
+
+TEST_F(ApiTest, HeldKeysSignOnlyWithAFreshIntentAndOrganisationsThroughGrants) {
+  StartInstance("sm2");
+  std::string boss = VerifiedPerson("赵总", "boss@example.cn", kCanaryId);
+  Reply org = Call("POST", "/api/v1/orgs",
+                   {{"name", "某某贸易有限公司"},
+                    {"credit_code", "91350100M000100Y43"},
+                    {"legal_representative", "赵总"}},
+                   boss);
+  ASSERT_EQ(org.status, 201) << org.raw;
+  std::string org_id = org.body["id"];
+  ASSERT_EQ(Call("POST", "/api/v1/identity/verifications",
+                 {{"provider", "sandbox"}, {"account_id", org_id}}, boss)
+                .status,
+            201);
+  std::string clerk = VerifiedPerson("钱会计", "clerk@example.cn", "440524188001010014");
+  std::string clerk_id = Call("GET", "/api/v1/me", nullptr, clerk).body["id"];
+  ASSERT_EQ(Call("POST", "/api/v1/orgs/" + org_id + "/members",
+                 {{"email", "clerk@example.cn"}, {"role", "signer"}}, boss)
+                .status,
+            201);
+
+  std::string data = "signed attributes of contract 42";
+  // Without an intent the key does not sign.
+  Reply none = Call("POST", "/api/v1/me/signatures", {{"data", B64(data)}, {"intent", "x"}}, clerk);
+  EXPECT_EQ(none.status, 403) << none.raw;
+  Reply wrong =
+      Call("POST", "/api/v1/intents",
+           {{"digest", Sm3Hex(data)}, {"method", "password"}, {"password", "Nope-1234"}}, clerk);
+  EXPECT_EQ(wrong.status, 403) << wrong.raw;
+  Reply intent = Call(
+      "POST", "/api/v1/intents",
+      {{"digest", Sm3Hex(data)}, {"method", "password"}, {"password", kCanaryPassword}}, clerk);
+  ASSERT_EQ(intent.status, 201) << intent.raw;
+  EXPECT_NE(intent.headers.find("cache-control: no-store"), std::string::npos);
+  // The intent is for this data only.
+  EXPECT_EQ(Call("POST", "/api/v1/me/signatures",
+                 {{"data", B64("other data")}, {"intent", intent.body["intent"]}}, clerk)
+                .status,
+            403);
+  Reply sig = Call("POST", "/api/v1/me/signatures",
+                   {{"data", B64(data)}, {"intent", intent.body["intent"]}}, clerk);
+  ASSERT_EQ(sig.status, 201) << sig.raw;
+  EXPECT_EQ(sig.body["algorithm"], "SM2-with-SM3");
+  // openssl checks it with the certificate's key and the default SM2 ID.
+  Reply me = Call("GET", "/api/v1/me", nullptr, clerk);
+  tmp_.Write("clerk.pem", me.body["certificates"][0]["pem"].get<std::string>());
+  auto pub = RunCommand({"openssl", "x509", "-in", tmp_.File("clerk.pem"), "-noout", "-pubkey"});
+  tmp_.Write("clerk.pub", pub.out);
+  tmp_.Write("data.bin", data);
+  auto der =
+      RunCommand({"openssl", "base64", "-d", "-A"}, sig.body["signature"].get<std::string>());
+  tmp_.Write("sig.der", der.out);
+  auto v = RunCommand({"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", tmp_.File("clerk.pub"),
+                       "-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678", "-in",
+                       tmp_.File("data.bin"), "-sigfile", tmp_.File("sig.der")});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  // Spent.
+  EXPECT_EQ(Call("POST", "/api/v1/me/signatures",
+                 {{"data", B64(data)}, {"intent", intent.body["intent"]}}, clerk)
+                .status,
+            403);
+
+  // For the organisation: only with an active grant.
+  Reply i2 = Call("POST", "/api/v1/intents",
+                  {{"digest", Sm3Hex(data)}, {"method", "password"}, {"password", kCanaryPassword}},
+                  clerk);
+  ASSERT_EQ(i2.status, 201);
+  json org_req = {{"data", B64(data)}, {"intent", i2.body["intent"]}, {"contract_type", "sale"}};
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_id + "/signatures", org_req, clerk).status, 403);
+  Reply grant = Call("POST", "/api/v1/orgs/" + org_id + "/grants", {{"person_id", clerk_id}}, boss);
+  ASSERT_EQ(grant.status, 201) << grant.raw;
+  Reply both = Call("POST", "/api/v1/orgs/" + org_id + "/signatures", org_req, clerk);
+  ASSERT_EQ(both.status, 201) << both.raw;
+  EXPECT_EQ(both.body["org"]["grant_id"], grant.body["id"]);
+  EXPECT_EQ(both.body["org"]["signer_id"], clerk_id);
+  EXPECT_EQ(both.body["person"]["account_id"], clerk_id);
+  ASSERT_EQ(
+      Call("DELETE", "/api/v1/orgs/" + org_id + "/grants/" + grant.body["id"].get<std::string>(),
+           nullptr, boss)
+          .status,
+      204);
+  Reply i3 = Call("POST", "/api/v1/intents",
+                  {{"digest", Sm3Hex(data)}, {"method", "password"}, {"password", kCanaryPassword}},
+                  clerk);
+  org_req["intent"] = i3.body["intent"];
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_id + "/signatures", org_req, clerk).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/me/signatures", nullptr, clerk).body["items"].size(), 2u);
+}
+
+TEST_F(ApiTest, HttpsWithACertificateFromTheInstanceCa) {
+  StartInstance("sm2", /*tls=*/true);
+  ASSERT_EQ(base_.rfind("https://", 0), 0u);
+  // The root comes from the instance itself, then every call checks the server's certificate.
+  auto root = RunCommand(
+      {"curl", "-s", "-k", "-o", tmp_.File("rsa-root.pem"), base_ + "/pki/ca/rsa-root.pem"});
+  ASSERT_EQ(root.exit_code, 0);
+  cacert_ = tmp_.File("rsa-root.pem");
+  Reply health = Call("GET", "/healthz");
+  EXPECT_EQ(health.status, 200) << health.raw;
+  json alice = Register("张三", "tls@example.cn", kCanaryId);
+  EXPECT_EQ(alice["id_number_masked"], "110105********002X");
+  EXPECT_EQ(Login("tls@example.cn").size(), 43u);
+  // TLS 1.3 only: a client limited to TLS 1.2 is refused.
+  auto old = RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", cacert_,
+                         "--tls-max", "1.2", base_ + "/healthz"});
+  EXPECT_NE(old.exit_code, 0);
+  auto s_client =
+      RunCommand({"openssl", "s_client", "-connect", base_.substr(std::string("https://").size()),
+                  "-CAfile", cacert_, "-verify_return_error", "-brief"},
+                 "");
+  EXPECT_NE(s_client.err.find("TLSv1.3"), std::string::npos) << s_client.err;
+  EXPECT_NE(s_client.err.find("Verification: OK"), std::string::npos) << s_client.err;
+  // Plain HTTP on the same port gets nothing.
+  auto plain = RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+                           "http://" + base_.substr(8) + "/healthz"});
+  EXPECT_NE(plain.out, "200");
+}
+
+TEST_F(ApiTest, PlainHttpIsRefusedOffLoopback) {
+  dir_ = tmp_.File("inst");
+  auto init = RunCommand({testing::HetongBinary(), "init", "--data", dir_, "--demo"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  auto serve = RunCommand({testing::HetongBinary(), "serve", "--data", dir_, "--listen",
+                           "0.0.0.0:" + std::to_string(testing::FreePort())});
+  EXPECT_EQ(serve.exit_code, 2);
+  EXPECT_NE(serve.err.find("plain HTTP is only served on loopback"), std::string::npos)
+      << serve.err;
+}
+
+TEST_F(ApiTest, CertificateFromAnExternalCaVerifiesAndLogsIn) {
+  // An external CA (made with openssl) that the operator trusts, and a person's certificate.
+  auto sh = [&](const std::string& cmd) {
+    auto r = RunCommand({"sh", "-c", "cd " + tmp_.path() + " && " + cmd});
+    ASSERT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
+  };
+  sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ext.key "
+     "-out ext.pem -days 30 -subj '/C=CN/O=External CA/CN=External Root' "
+     "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign");
+  sh("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout user.key -out "
+     "user.csr -subj '/C=CN/CN=王五' -utf8");
+  sh("printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n' > ext.cnf && "
+     "openssl x509 -req -in user.csr -CA ext.pem -CAkey ext.key -CAcreateserial -days 10 "
+     "-extfile ext.cnf -out user.pem");
+  StartInstance("sm2", false, [&] {
+    auto imp = RunCommand({testing::HetongBinary(), "ca", "import-anchor", "--data", dir_, "--cert",
+                           tmp_.File("ext.pem"), "--name", "external-root"});
+    ASSERT_EQ(imp.exit_code, 0) << imp.err;
+  });
+  auto sign = [&](const json& ch) {
+    tmp_.Write("tosign.txt", ch["to_sign"].get<std::string>());
+    sh("openssl dgst -sha256 -sign user.key -out sig.der tosign.txt");
+    auto b64 = RunCommand({"openssl", "base64", "-A", "-in", tmp_.File("sig.der")});
+    return b64.out;
+  };
+  std::string user_pem = RunCommand({"cat", tmp_.File("user.pem")}).out;
+
+  Register("王五", "wangwu@example.cn", kCanaryId);
+  std::string token = Login("wangwu@example.cn");
+  Reply ch = Call("POST", "/api/v1/auth/challenge");
+  ASSERT_EQ(ch.status, 201) << ch.raw;
+  EXPECT_NE(ch.body["to_sign"].get<std::string>().find(ch.body["nonce"].get<std::string>()),
+            std::string::npos);
+  Reply v = Call("POST", "/api/v1/identity/verifications",
+                 {{"provider", "certificate"},
+                  {"material",
+                   {{"challenge_id", ch.body["challenge_id"]},
+                    {"nonce", ch.body["nonce"]},
+                    {"certificate", user_pem},
+                    {"signature", sign(ch.body)}}}},
+                 token);
+  ASSERT_EQ(v.status, 201) << v.raw;
+  EXPECT_EQ(v.body["state"], "approved") << v.raw;
+
+  // Log in with the certificate: a fresh challenge, signed.
+  Reply ch2 = Call("POST", "/api/v1/auth/challenge");
+  json login = {{"challenge_id", ch2.body["challenge_id"]},
+                {"nonce", ch2.body["nonce"]},
+                {"certificate", user_pem},
+                {"signature", sign(ch2.body)}};
+  Reply in = Call("POST", "/api/v1/auth/login", login);
+  ASSERT_EQ(in.status, 200) << in.raw;
+  EXPECT_EQ(in.body["method"], "certificate");
+  EXPECT_EQ(in.body["account"]["email"], "wangwu@example.cn");
+  // The same answer again (a replay) is refused: the challenge is spent.
+  EXPECT_EQ(Call("POST", "/api/v1/auth/login", login).status, 401);
+  // A signature over another challenge does not fit this one.
+  Reply ch3 = Call("POST", "/api/v1/auth/challenge");
+  json wrong = login;
+  wrong["challenge_id"] = ch3.body["challenge_id"];
+  wrong["nonce"] = ch3.body["nonce"];
+  EXPECT_EQ(Call("POST", "/api/v1/auth/login", wrong).status, 401);
+  // A certificate the instance does not trust (self-signed) is refused.
+  sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout self.key "
+     "-out self.pem -days 5 -subj '/C=CN/CN=王五' -utf8");
+  Reply ch4 = Call("POST", "/api/v1/auth/challenge");
+  tmp_.Write("tosign.txt", ch4.body["to_sign"].get<std::string>());
+  sh("openssl dgst -sha256 -sign self.key -out sig.der tosign.txt");
+  Reply self = Call(
+      "POST", "/api/v1/auth/login",
+      {{"challenge_id", ch4.body["challenge_id"]},
+       {"nonce", ch4.body["nonce"]},
+       {"certificate", RunCommand({"cat", tmp_.File("self.pem")}).out},
+       {"signature", RunCommand({"openssl", "base64", "-A", "-in", tmp_.File("sig.der")}).out}});
+  EXPECT_EQ(self.status, 401) << self.raw;
 }
 
 }  // namespace
