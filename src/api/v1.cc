@@ -899,6 +899,46 @@ StatusOr<Bytes> DataField(const Body& b) {
   return data;
 }
 
+// Renewal, rotation and revocation of the key an account holds in the key center, for
+// persons ("/me/...") and organisations ("/orgs/{id}/...").
+void AddKeyRoutes(V1& v1) {
+  for (const bool org : {false, true}) {
+    std::string base = org ? "/orgs/{id}" : "/me";
+    auto account = [org](const Context& c) { return org ? c.params[0] : Actor(c); };
+    auto answer = [](const Account& a) {
+      json j = AccountJson(a);
+      j["key_id"] = a.key_id;
+      j["certificate_serial"] = a.cert_serial;
+      return JsonResponse(200, j);
+    };
+    v1.Add("POST", base + "/certificate/renew", true, false, [&v1, account, answer](Context& c) {
+      auto b = Body::Parse(c.req, {{"password", Body::Type::kString, true}});
+      if (!b.ok()) return BodyError(b.status());
+      SecretBytes password = b->Secret("password");
+      auto a = v1.id().RenewCertificate(Actor(c), account(c), password);
+      if (!a.ok()) return Fail(a.status());
+      return answer(*a);
+    });
+    v1.Add("POST", base + "/key/rotate", true, false, [&v1, account, answer](Context& c) {
+      auto b = Body::Parse(c.req, {{"password", Body::Type::kString, true}});
+      if (!b.ok()) return BodyError(b.status());
+      SecretBytes password = b->Secret("password");
+      auto a = v1.id().RotateKey(Actor(c), account(c), password);
+      if (!a.ok()) return Fail(a.status());
+      return answer(*a);
+    });
+    v1.Add("POST", base + "/key/revoke", true, false, [&v1, account, answer](Context& c) {
+      auto b = Body::Parse(
+          c.req, {{"password", Body::Type::kString, true}, {"reason", Body::Type::kString, true}});
+      if (!b.ok()) return BodyError(b.status());
+      SecretBytes password = b->Secret("password");
+      auto a = v1.id().RevokeKey(Actor(c), account(c), password, b->Str("reason"));
+      if (!a.ok()) return Fail(a.status());
+      return answer(*a);
+    });
+  }
+}
+
 void AddSigningRoutes(V1& v1) {
   v1.Add("POST", "/intents/code", true, false, [&v1](Context& c) {
     auto b = Body::Parse(
@@ -1059,6 +1099,7 @@ std::shared_ptr<V1> MakeV1(IdentityService* identity, identity::SigningService* 
   AddOrgRoutes(*v1);
   AddOperatorRoutes(*v1);
   AddSigningRoutes(*v1);
+  AddKeyRoutes(*v1);
   v1->Add("GET", "/openapi.json", false, false, [](Context&) {
     HttpResponse r = HttpResponse::Json(200, std::string(OpenApiDocument()));
     r.SetHeader("Cache-Control", "max-age=300, public");

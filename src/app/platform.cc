@@ -3,6 +3,8 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "api/pki_routes.h"
 #include "app/instance_fetcher.h"
 #include "base/encoding.h"
@@ -10,6 +12,7 @@
 #include "crypto/hash.h"
 #include "crypto/random.h"
 #include "identity/verification.h"
+#include "pki/oids.h"
 
 namespace hetong::app {
 
@@ -40,6 +43,35 @@ class CaStatusLookup final : public ocsp::StatusLookup {
  private:
   ca::CertificateAuthority& ca_;
 };
+
+// A new certificate for a held key, with the subject and profile of its latest one.
+StatusOr<ca::IssuedCertificate> RenewKeyCertificate(ca::CertificateAuthority& ca,
+                                                    keycenter::KeyCenter& keys,
+                                                    const std::string& key_id) {
+  HETONG_ASSIGN_OR_RETURN(auto certs, ca.CertificatesOfKey(key_id));
+  if (certs.empty()) return FailedPreconditionError("the key has no certificate to renew");
+  HETONG_ASSIGN_OR_RETURN(pki::Certificate last, pki::Certificate::Parse(certs.front().der));
+  auto profile = pki::ProfileFromName(certs.front().profile);
+  if (!profile) return InternalError("unknown profile of the key's certificate");
+  HETONG_ASSIGN_OR_RETURN(crypto::PublicKey pub, keys.PublicKeyOf(key_id));
+  pki::IssueRequest req;
+  req.profile = *profile;
+  req.subject = last.subject();
+  req.subject_key = pub;
+  req.demo = std::find(last.policies().begin(), last.policies().end(), pki::oid::kPolicyDemo) !=
+             last.policies().end();
+  return ca.IssueForKey(req, certs.front().ca, key_id);
+}
+
+// Revokes every valid certificate of a held key and retires the key.
+Status RevokeAndRetire(ca::CertificateAuthority& ca, keycenter::KeyCenter& keys,
+                       const std::string& key_id, pki::CrlReason reason) {
+  HETONG_ASSIGN_OR_RETURN(auto certs, ca.CertificatesOfKey(key_id));
+  for (const auto& c : certs) {
+    if (c.status == "valid") HETONG_RETURN_IF_ERROR(ca.Revoke(c.serial_hex, reason));
+  }
+  return keys.Retire(key_id);
+}
 
 // Gives a verified person or organisation a key in the key center (owner: the account) and a
 // certificate from the instance's issuing CA of the configured family.
@@ -83,6 +115,15 @@ class AccountCredentialIssuer final : public identity::CredentialIssuer {
       return issued.status();
     }
     return Issued{key.id, issued->serial_hex};
+  }
+
+  StatusOr<Issued> Renew(const identity::Account& a) override {
+    HETONG_ASSIGN_OR_RETURN(ca::IssuedCertificate c, RenewKeyCertificate(ca_, keys_, a.key_id));
+    return Issued{a.key_id, c.serial_hex};
+  }
+
+  Status Revoke(const identity::Account& a, int reason) override {
+    return RevokeAndRetire(ca_, keys_, a.key_id, static_cast<pki::CrlReason>(reason));
   }
 
  private:
@@ -402,26 +443,13 @@ StatusOr<Platform::SigningIdentity> Platform::RenewSigner(const std::string& nam
   HETONG_ASSIGN_OR_RETURN(auto certs, ca_->CertificatesOfKey(key.id));
   if (certs.empty())
     return FailedPreconditionError("the signer '" + name + "' has no certificate to renew");
-  HETONG_ASSIGN_OR_RETURN(pki::Certificate last, pki::Certificate::Parse(certs.front().der));
-  auto profile = pki::ProfileFromName(certs.front().profile);
-  if (!profile) return InternalError("unknown profile of the signer's certificate");
-  HETONG_ASSIGN_OR_RETURN(crypto::PublicKey pub, keys_->PublicKeyOf(key.id));
-  pki::IssueRequest req;
-  req.profile = *profile;
-  req.subject = last.subject();
-  req.subject_key = pub;
-  HETONG_RETURN_IF_ERROR(ca_->IssueForKey(req, certs.front().ca, key.id).status());
+  HETONG_RETURN_IF_ERROR(RenewKeyCertificate(*ca_, *keys_, key.id).status());
   return FindSigner(name);
 }
 
 Status Platform::RetireSigner(const std::string& name) {
   HETONG_ASSIGN_OR_RETURN(keycenter::KeyRecord key, SignerKey(name));
-  HETONG_ASSIGN_OR_RETURN(auto certs, ca_->CertificatesOfKey(key.id));
-  for (const auto& c : certs) {
-    if (c.status == "valid")
-      HETONG_RETURN_IF_ERROR(ca_->Revoke(c.serial_hex, pki::CrlReason::kCessationOfOperation));
-  }
-  return keys_->Retire(key.id);
+  return RevokeAndRetire(*ca_, *keys_, key.id, pki::CrlReason::kCessationOfOperation);
 }
 
 StatusOr<Platform::SigningIdentity> Platform::FindSigner(const std::string& name) {

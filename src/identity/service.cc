@@ -268,6 +268,11 @@ Status IdentityService::Deregister(const std::string& actor, const std::string& 
       HETONG_RETURN_IF_ERROR(repo_.UpdateGrant(g));
     }
   }
+  // The key stops signing; its certificates are revoked (cessationOfOperation) and kept.
+  if (!a.key_id.empty() && issuer_) {
+    HETONG_RETURN_IF_ERROR(issuer_->Revoke(a, 5 /* cessationOfOperation */));
+    a.key_id.clear();
+  }
   a.status = "deregistered";
   a.password_hash.clear();
   a.totp_sealed.clear();
@@ -277,6 +282,78 @@ Status IdentityService::Deregister(const std::string& actor, const std::string& 
   HETONG_RETURN_IF_ERROR(repo_.RevokeSessionsOf(a.id, now));
   spdlog::info("identity: {} deregistered {}", me.id, a.id);
   return OkStatus();
+}
+
+StatusOr<Account> IdentityService::KeyOwner(const std::string& actor, const std::string& account_id,
+                                            const SecretBytes& password) {
+  HETONG_ASSIGN_OR_RETURN(Account me, Actor(actor));
+  HETONG_ASSIGN_OR_RETURN(Account a, MustGet(account_id.empty() ? actor : account_id));
+  if (a.kind == AccountKind::kPerson) {
+    if (a.id != me.id) return NotFoundError("no such account");
+  } else {
+    HETONG_RETURN_IF_ERROR(RequireRole(actor, a.id, Role::kAdmin));
+  }
+  if (!Active(a)) return FailedPreconditionError("the account is deregistered");
+  if (a.verification != "verified") {
+    return FailedPreconditionError("the account has not passed real-name verification");
+  }
+  if (!issuer_) return FailedPreconditionError("this instance issues no credentials");
+  HETONG_RETURN_IF_ERROR(CheckPassword(actor, password));
+  return a;
+}
+
+StatusOr<Account> IdentityService::RenewCertificate(const std::string& actor,
+                                                    const std::string& account_id,
+                                                    const SecretBytes& password) {
+  HETONG_ASSIGN_OR_RETURN(Account a, KeyOwner(actor, account_id, password));
+  if (a.key_id.empty()) return FailedPreconditionError("the account has no key; rotate to get one");
+  HETONG_ASSIGN_OR_RETURN(CredentialIssuer::Issued issued, issuer_->Renew(a));
+  a.cert_serial = issued.cert_serial;
+  a.updated_at = clock_.Now();
+  HETONG_RETURN_IF_ERROR(repo_.UpdateAccount(a));
+  spdlog::info("identity: {} renewed the certificate of {} ({})", actor, a.id, a.cert_serial);
+  return a;
+}
+
+StatusOr<Account> IdentityService::RotateKey(const std::string& actor,
+                                             const std::string& account_id,
+                                             const SecretBytes& password) {
+  HETONG_ASSIGN_OR_RETURN(Account a, KeyOwner(actor, account_id, password));
+  if (!a.key_id.empty()) {
+    HETONG_RETURN_IF_ERROR(issuer_->Revoke(a, 4 /* superseded */));
+  }
+  HETONG_ASSIGN_OR_RETURN(CredentialIssuer::Issued issued,
+                          issuer_->Issue(a, a.verified_by == "sandbox"));
+  a.key_id = issued.key_id;
+  a.cert_serial = issued.cert_serial;
+  a.updated_at = clock_.Now();
+  HETONG_RETURN_IF_ERROR(repo_.UpdateAccount(a));
+  spdlog::info("identity: {} rotated the key of {} (now {})", actor, a.id, a.key_id);
+  return a;
+}
+
+StatusOr<Account> IdentityService::RevokeKey(const std::string& actor,
+                                             const std::string& account_id,
+                                             const SecretBytes& password,
+                                             const std::string& reason) {
+  static const std::map<std::string, int> kReasons = {{"key_compromise", 1},
+                                                      {"affiliation_changed", 3},
+                                                      {"superseded", 4},
+                                                      {"cessation_of_operation", 5}};
+  auto r = kReasons.find(reason);
+  if (r == kReasons.end()) {
+    return InvalidArgumentError(
+        "reason is key_compromise, affiliation_changed, superseded or cessation_of_operation");
+  }
+  HETONG_ASSIGN_OR_RETURN(Account a, KeyOwner(actor, account_id, password));
+  if (a.key_id.empty()) return FailedPreconditionError("the account has no key to revoke");
+  HETONG_RETURN_IF_ERROR(issuer_->Revoke(a, r->second));
+  spdlog::warn("identity: {} revoked the key {} of {} ({})", actor, a.key_id, a.id, reason);
+  a.key_id.clear();
+  a.cert_serial.clear();
+  a.updated_at = clock_.Now();
+  HETONG_RETURN_IF_ERROR(repo_.UpdateAccount(a));
+  return a;
 }
 
 Status IdentityService::SetOperator(const std::string& email, bool op) {

@@ -62,6 +62,10 @@ class CredentialIssuer {
   virtual ~CredentialIssuer() = default;
   // `sandbox`: verified by the sandbox provider; the certificate's subject must say so.
   virtual StatusOr<Issued> Issue(const Account& account, bool sandbox) = 0;
+  // A new certificate for the account's current key (same subject), e.g. before expiry.
+  virtual StatusOr<Issued> Renew(const Account& account) = 0;
+  // Revokes the certificates of the account's key (RFC 5280 reason code) and retires the key.
+  virtual Status Revoke(const Account& account, int reason) = 0;
 };
 
 struct PersonRegistration {
@@ -123,6 +127,17 @@ class IdentityService {
   // identity number, verification records, certificates) and removes the ability to log in
   // or sign: password hash and TOTP secret erased, sessions revoked, grants revoked.
   Status Deregister(const std::string& actor, const std::string& account_id);
+  // Key management by the owner: a person for themselves, an admin for an organisation,
+  // each confirmed with the acting person's password. Renewal keeps the key; rotation
+  // revokes the old certificates (superseded), retires the old key and issues a new key and
+  // certificate; revocation (key_compromise, superseded, affiliation_changed,
+  // cessation_of_operation) leaves the account without a key until it rotates.
+  StatusOr<Account> RenewCertificate(const std::string& actor, const std::string& account_id,
+                                     const SecretBytes& password);
+  StatusOr<Account> RotateKey(const std::string& actor, const std::string& account_id,
+                              const SecretBytes& password);
+  StatusOr<Account> RevokeKey(const std::string& actor, const std::string& account_id,
+                              const SecretBytes& password, const std::string& reason);
   // Makes a person an operator (the `hetong operator` command).
   Status SetOperator(const std::string& email, bool op);
 
@@ -207,6 +222,9 @@ class IdentityService {
   StatusOr<LoginResult> StartSession(Account a, const std::string& method);
   Status RecordFailure(Account a);
   Status Approve(Account a, Verification v, const std::string& decided_by);
+  // The account a key-management call acts on, after the role and password checks.
+  StatusOr<Account> KeyOwner(const std::string& actor, const std::string& account_id,
+                             const SecretBytes& password);
 
   IdentityRepository& repo_;
   const base::Clock& clock_;

@@ -36,7 +36,15 @@ class FakeIssuer final : public identity::CredentialIssuer {
     issued.push_back(a.id + (sandbox ? " sandbox" : ""));
     return Issued{"key-" + a.id, "0" + std::to_string(issued.size())};
   }
+  StatusOr<Issued> Renew(const identity::Account& a) override {
+    return Issued{a.key_id, "renewed"};
+  }
+  Status Revoke(const identity::Account& a, int reason) override {
+    revoked.push_back(a.key_id + " " + std::to_string(reason));
+    return OkStatus();
+  }
   std::vector<std::string> issued;
+  std::vector<std::string> revoked;
 };
 
 constexpr std::string_view kCanaryPassword = "Canary-Pass-7731";
@@ -353,7 +361,9 @@ TEST_F(IdentityStoreTest, DeregistrationKeepsRecordsAndEndsAccess) {
   EXPECT_EQ(kept.id_masked, "110105********002X");
   EXPECT_EQ(svc_->IdNumberOf(kept)->RevealString(SecretAccess::Unsafe()), kCanaryId);
   EXPECT_EQ(kept.verification, "verified");
-  EXPECT_EQ(kept.key_id, "key-" + a.id);
+  // The key stops: its certificates are revoked (cessationOfOperation, 5) and it is retired.
+  EXPECT_TRUE(kept.key_id.empty());
+  EXPECT_EQ(issuer_.revoked, std::vector<std::string>{"key-" + a.id + " 5"});
 }
 
 // An issuer that gives each verified account a real key in a real key center.
@@ -365,6 +375,8 @@ class KeyIssuer final : public identity::CredentialIssuer {
                             keys_.GenerateKey(crypto::KeySpec::kSm2, "account/" + a.id, a.id));
     return Issued{rec.id, "01"};
   }
+  StatusOr<Issued> Renew(const identity::Account& a) override { return Issued{a.key_id, "02"}; }
+  Status Revoke(const identity::Account& a, int) override { return keys_.Retire(a.key_id); }
 
  private:
   keycenter::KeyCenter& keys_;
@@ -503,6 +515,40 @@ TEST_F(SigningTest, AnOrganisationSignsOnlyForAMemberWithAnActiveGrant) {
   EXPECT_EQ(signing_->SignForOrg(member.id, org.id, data, direct, "purchase").status().code(),
             StatusCode::kPermissionDenied);
   EXPECT_EQ(repo_->ListSignatureRecords(org.id, 10)->size(), 1u);
+}
+
+TEST_F(SigningTest, KeysAreRenewedRotatedAndRevokedByTheirOwners) {
+  identity::Account a = VerifiedPerson("keys@example.cn", kCanaryId);
+  identity::Account other = VerifiedPerson("other@example.cn", "440524188001010014");
+  std::string first_key = a.key_id;
+  EXPECT_EQ(svc_->RotateKey(a.id, "", S("Wrong-Pass-1")).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->RotateKey(other.id, a.id, S(kCanaryPassword)).status().code(),
+            StatusCode::kNotFound);
+  auto renewed = svc_->RenewCertificate(a.id, "", S(kCanaryPassword));
+  ASSERT_TRUE(renewed.ok()) << renewed.status();
+  EXPECT_EQ(renewed->key_id, first_key);
+  EXPECT_EQ(renewed->cert_serial, "02");
+  auto rotated = svc_->RotateKey(a.id, "", S(kCanaryPassword));
+  ASSERT_TRUE(rotated.ok()) << rotated.status();
+  EXPECT_NE(rotated->key_id, first_key);
+  EXPECT_EQ((*key_repo_->Get(first_key)).status, "retired");
+  // The new key signs; then it is revoked and nothing signs until the next rotation.
+  Bytes data = ToBytes("after rotation");
+  EXPECT_TRUE(signing_->SignAsPerson(a.id, data, Intent(a.id, data)).ok());
+  EXPECT_EQ(svc_->RevokeKey(a.id, "", S(kCanaryPassword), "lost").status().code(),
+            StatusCode::kInvalidArgument);
+  auto revoked = svc_->RevokeKey(a.id, "", S(kCanaryPassword), "key_compromise");
+  ASSERT_TRUE(revoked.ok()) << revoked.status();
+  EXPECT_TRUE(revoked->key_id.empty());
+  identity::IntentConfirmation c;
+  c.method = "password";
+  c.password = S(kCanaryPassword);
+  EXPECT_EQ(signing_->ConfirmIntent(a.id, base::HexEncode(crypto::Sm3(data)), std::move(c))
+                .status()
+                .code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(svc_->RotateKey(a.id, "", S(kCanaryPassword))->key_id.empty());
 }
 
 }  // namespace

@@ -394,7 +394,9 @@ TEST_F(ApiTest, LockoutRateLimitsAndEveryEndpointNeedsASession) {
            {"POST", "/api/v1/intents/code"},
            {"POST", "/api/v1/me/signatures"},
            {"GET", "/api/v1/me/signatures"},
-           {"POST", "/api/v1/orgs/org-1/signatures"}}) {
+           {"POST", "/api/v1/orgs/org-1/signatures"},
+           {"POST", "/api/v1/me/key/rotate"},
+           {"POST", "/api/v1/orgs/org-1/key/revoke"}}) {
     Reply none = Call(route.first, route.second, json::object());
     EXPECT_EQ(none.status, 401) << route.first << " " << route.second << ": " << none.raw;
     Reply bogus = Call(route.first, route.second, json::object(), "bogus-token");
@@ -579,6 +581,33 @@ TEST_F(ApiTest, HeldKeysSignOnlyWithAFreshIntentAndOrganisationsThroughGrants) {
   org_req["intent"] = i3.body["intent"];
   EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_id + "/signatures", org_req, clerk).status, 403);
   EXPECT_EQ(Call("GET", "/api/v1/me/signatures", nullptr, clerk).body["items"].size(), 2u);
+
+  // Key management: the clerk rotates, then revokes; the admin renews the organisation's.
+  EXPECT_EQ(Call("POST", "/api/v1/me/key/rotate", {{"password", "Nope-1234"}}, clerk).status, 403);
+  Reply rotated = Call("POST", "/api/v1/me/key/rotate", {{"password", kCanaryPassword}}, clerk);
+  ASSERT_EQ(rotated.status, 200) << rotated.raw;
+  Reply certs = Call("GET", "/api/v1/me", nullptr, clerk);
+  int valid = 0, revoked = 0;
+  for (const auto& cert : certs.body["certificates"]) {
+    (cert["status"] == "valid" ? valid : revoked) += 1;
+  }
+  EXPECT_EQ(valid, 1) << certs.raw;
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_id + "/certificate/renew",
+                 {{"password", kCanaryPassword}}, clerk)
+                .status,
+            403);  // a signer, not an admin
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_id + "/certificate/renew",
+                 {{"password", kCanaryPassword}}, boss)
+                .status,
+            200);
+  Reply rv = Call("POST", "/api/v1/me/key/revoke",
+                  {{"password", kCanaryPassword}, {"reason", "key_compromise"}}, clerk);
+  ASSERT_EQ(rv.status, 200) << rv.raw;
+  EXPECT_EQ(rv.body["key_id"], "");
+  Reply after = Call(
+      "POST", "/api/v1/intents",
+      {{"digest", Sm3Hex(data)}, {"method", "password"}, {"password", kCanaryPassword}}, clerk);
+  EXPECT_EQ(after.status, 422) << after.raw;
 }
 
 TEST_F(ApiTest, HttpsWithACertificateFromTheInstanceCa) {
