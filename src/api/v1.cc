@@ -383,6 +383,30 @@ class V1 {
   const base::Clock& clock() const { return *clock_; }
   const V1Options& options() const { return options_; }
   RateLimiter& login_limit() { return login_limit_; }
+
+  // A sensitive field: `<name>_envelope` (base64 of an SM2 envelope addressed to the
+  // platform's encryption certificate) or, unless envelopes are required, `<name>` in the clear.
+  StatusOr<SecretBytes> Sensitive(Body& b, const std::string& name) {
+    std::string env_name = name + "_envelope";
+    if (b.Has(env_name)) {
+      if (b.Has(name))
+        return InvalidArgumentError("send " + name + " or " + env_name + ", not both");
+      auto der = base::Base64Decode(b.Str(env_name));
+      if (!der.ok()) return InvalidArgumentError(env_name + " is base64");
+      if (!options_.open_envelope) return InvalidArgumentError("this instance opens no envelopes");
+      auto opened = options_.open_envelope(*der);
+      if (!opened.ok()) return InvalidArgumentError(env_name + ": " + opened.status().message());
+      return opened;
+    }
+    if (!b.Has(name))
+      return InvalidArgumentError("field '" + name + "' (or " + env_name + ") is required");
+    if (options_.require_envelopes) {
+      return InvalidArgumentError("this instance takes " + name +
+                                  " only inside an SM2 envelope: send " + env_name +
+                                  " (GET /api/v1/encryption-certificate)");
+    }
+    return b.Secret(name);
+  }
   RateLimiter& code_limit() { return code_limit_; }
 
  private:
@@ -456,14 +480,17 @@ void AddAuthRoutes(V1& v1) {
     auto b = Body::Parse(c.req, {{"name", Body::Type::kString, true},
                                  {"email", Body::Type::kString, true},
                                  {"mobile", Body::Type::kString, false},
-                                 {"id_number", Body::Type::kString, true},
+                                 {"id_number", Body::Type::kString, false},
+                                 {"id_number_envelope", Body::Type::kString, false},
                                  {"password", Body::Type::kString, true}});
     if (!b.ok()) return BodyError(b.status());
     identity::PersonRegistration r;
     r.name = b->Str("name");
     r.email = b->Str("email");
     r.mobile = b->Str("mobile");
-    r.id_number = b->Secret("id_number");
+    auto id_number = v1.Sensitive(*b, "id_number");
+    if (!id_number.ok()) return BadRequest(id_number.status().message());
+    r.id_number = *std::move(id_number);
     r.password = b->Secret("password");
     auto a = v1.id().RegisterPerson(r);
     if (!a.ok()) return Fail(a.status());
@@ -659,10 +686,28 @@ void AddVerificationRoutes(V1& v1) {
   v1.Add("POST", "/identity/verifications", true, true, [&v1](Context& c) {
     auto b = Body::Parse(c.req, {{"provider", Body::Type::kString, true},
                                  {"account_id", Body::Type::kString, false},
-                                 {"material", Body::Type::kObject, false}});
+                                 {"material", Body::Type::kObject, false},
+                                 {"material_envelope", Body::Type::kString, false}});
     if (!b.ok()) return BodyError(b.status());
     auto m = Material(*b);
     if (!m.ok()) return BadRequest(m.status().message());
+    if (b->Has("material_envelope")) {
+      // The material as a JSON object of strings, inside an envelope.
+      if (b->Has("material")) return BadRequest("send material or material_envelope, not both");
+      auto opened = v1.Sensitive(*b, "material");
+      if (!opened.ok()) return BadRequest(opened.status().message());
+      json j = json::parse(opened->RevealString(SecretAccess::Unsafe()), nullptr, false);
+      if (!j.is_object()) return BadRequest("material_envelope holds a JSON object of strings");
+      for (const auto& [k, val] : j.items()) {
+        if (!val.is_string()) return BadRequest("material." + k + " must be a string");
+        (*m)[k] = val.get<std::string>();
+      }
+    } else if (b->Has("material") && !b->Get("material").empty() &&
+               v1.options().require_envelopes) {
+      return BadRequest(
+          "this instance takes verification material only inside an SM2 envelope: send "
+          "material_envelope (GET /api/v1/encryption-certificate)");
+    }
     auto v = v1.id().SubmitVerification(Actor(c), b->Str("account_id"), b->Str("provider"), *m);
     if (!v.ok()) return Fail(v.status());
     return JsonResponse(201, VerificationJson(*v));
@@ -688,6 +733,21 @@ void AddVerificationRoutes(V1& v1) {
     auto v = v1.id().Review(Actor(c), c.params[0], b->Bool("approve"), b->Str("reason"));
     if (!v.ok()) return Fail(v.status());
     return JsonResponse(200, VerificationJson(*v));
+  });
+
+  v1.Add("GET", "/encryption-certificate", false, false, [&v1](Context&) {
+    if (!v1.options().encryption_certificate_pem) {
+      return Fail(UnavailableError("this instance publishes no encryption certificate"));
+    }
+    auto pem = v1.options().encryption_certificate_pem();
+    if (!pem.ok()) return Fail(pem.status());
+    HttpResponse r = JsonResponse(
+        200, {{"certificate", *pem},
+              {"envelope", "GB/T 35275 EnvelopedData: SM4-CBC content key encrypted with SM2"},
+              {"required", v1.options().require_envelopes},
+              {"fields", {"id_number_envelope", "material_envelope"}}});
+    r.SetHeader("Cache-Control", "max-age=300, public");
+    return r;
   });
 
   v1.Add("GET", "/identity/providers", false, false, [&v1](Context&) {

@@ -64,9 +64,14 @@ class Metrics {
 };
 
 struct V1Options {
-  bool require_envelopes = false;  // reserved: sensitive fields only inside SM2 envelopes
-  int login_per_minute = 20;       // per client address and per email
-  int codes_per_hour = 10;         // per client address
+  // Sensitive fields (identity numbers, verification material) only inside SM2 envelopes
+  // addressed to the platform's encryption certificate; in the clear they are refused.
+  bool require_envelopes = false;
+  // Opens such an envelope (the platform's key center); the certificate clients address.
+  std::function<StatusOr<SecretBytes>(ByteView)> open_envelope;
+  std::function<StatusOr<std::string>()> encryption_certificate_pem;
+  int login_per_minute = 20;  // per client address and per email
+  int codes_per_hour = 10;    // per client address
 };
 
 // The OpenAPI document served at /api/v1/openapi.json.

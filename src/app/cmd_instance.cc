@@ -175,6 +175,19 @@ int Serve(const ServeOpts& o) {
   });
   api::RegisterPkiRoutes(*router, p.ca(), p.ocsp());
   api::V1Options v1_options;
+  auto require_envelopes = cfg.GetBool("identity.require_envelopes", false);
+  if (!require_envelopes.ok()) return Fail(require_envelopes.status());
+  v1_options.require_envelopes = *require_envelopes;
+  // Made (or renewed) now, not by the first request.
+  if (auto enc = p.EncryptionCertificate(); !enc.ok()) {
+    return Fail(enc.status().WithContext("the platform's encryption certificate"));
+  }
+  Platform* platform_ptr = &p;
+  v1_options.open_envelope = [platform_ptr](ByteView e) { return platform_ptr->OpenEnvelope(e); };
+  v1_options.encryption_certificate_pem = [platform_ptr]() -> StatusOr<std::string> {
+    HETONG_ASSIGN_OR_RETURN(pki::Certificate c, platform_ptr->EncryptionCertificate());
+    return c.ToPem();
+  };
   api::RegisterV1Routes(*router, p.identity(), p.signing(), p.certificate_auth(), p.ca(),
                         p.idempotency(), p.clock(), v1_options);
   auto tsa = p.tsa();

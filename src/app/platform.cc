@@ -253,6 +253,25 @@ StatusOr<Platform::TlsMaterial> Platform::InstanceTlsCredentials(
                      std::make_shared<const SecretBytes>(std::move(key_pem))};
 }
 
+StatusOr<pki::Certificate> Platform::EncryptionCertificate() {
+  HETONG_ASSIGN_OR_RETURN(
+      ca::Authority a,
+      ca_->EnsureServiceCertificate("sm2-encryption", "sm2-ca", pki::Profile::kEncryption));
+  return a.cert;
+}
+
+StatusOr<SecretBytes> Platform::OpenEnvelope(ByteView envelope) {
+  HETONG_RETURN_IF_ERROR(EncryptionCertificate().status());
+  HETONG_ASSIGN_OR_RETURN(ca::Authority a, ca_->Find("sm2-encryption"));
+  auto opened = keys_->OpenEnvelope(a.record.key_id, envelope);
+  if (!opened.ok() && opened.status().code() != StatusCode::kInvalidArgument) {
+    return InvalidArgumentError(
+        "the envelope does not open with the platform's current encryption key (GET "
+        "/api/v1/encryption-certificate)");
+  }
+  return opened;
+}
+
 Status Platform::OpenIdentity() {
   const base::Config& cfg = instance_->config();
   identity::Settings settings;

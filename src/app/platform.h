@@ -59,6 +59,12 @@ class Platform {
   };
   StatusOr<TlsMaterial> InstanceTlsCredentials(const std::vector<std::string>& names);
 
+  // The platform's SM2 encryption certificate (profile encryption, from sm2-ca, renewed like
+  // the service certificates), to which clients address envelopes around sensitive fields;
+  // and the opening of such an envelope with its key in the key center.
+  StatusOr<pki::Certificate> EncryptionCertificate();
+  StatusOr<SecretBytes> OpenEnvelope(ByteView envelope);
+
   // Installs the OCSP responder certificate of every issuing CA; with `renew`, first makes
   // sure each is current (issuing a new one when it is near its end or revoked).
   Status RefreshOcspResponders(bool renew = true);

@@ -426,6 +426,7 @@ StatusOr<Authority> CertificateAuthority::EnsureServiceCertificate(
   std::string label = issuer.record.family == "sm2" ? "SM2" : "RSA";
   std::string what = profile == pki::Profile::kTsa          ? label + " Time-Stamping Authority"
                      : profile == pki::Profile::kOcspSigner ? label + " OCSP Responder"
+                     : profile == pki::Profile::kEncryption ? label + " Platform Encryption"
                                                             : label + " " + name;
   req.subject = CaName(settings_, what);
   req.subject_key = pub;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/encoding.h"
+#include "crypto/envelope.h"
 #include "crypto/random.h"
 #include "keycenter/key_wrap.h"
 
@@ -27,6 +28,22 @@ StatusOr<std::unique_ptr<crypto::Signer>> SoftwareDevice::Load(const std::string
   HETONG_ASSIGN_OR_RETURN(crypto::PrivateKey key,
                           crypto::PrivateKey::FromPkcs8Der(pkcs8.Reveal(SecretAccess::Unsafe())));
   return crypto::NewSigner(key, alg);
+}
+
+StatusOr<SecretBytes> SoftwareDevice::OpenEnvelope(const std::string& key_id, ByteView blob,
+                                                   ByteView envelope) {
+  HETONG_ASSIGN_OR_RETURN(SecretBytes pkcs8, UnwrapSecret(master_key_, key_id, blob));
+  HETONG_ASSIGN_OR_RETURN(crypto::PrivateKey key,
+                          crypto::PrivateKey::FromPkcs8Der(pkcs8.Reveal(SecretAccess::Unsafe())));
+  return crypto::OpenEnvelope(key, envelope);
+}
+
+StatusOr<SecretBytes> KeyCenter::OpenEnvelope(const std::string& id, ByteView envelope) {
+  HETONG_ASSIGN_OR_RETURN(KeyRecord r, repo_.Get(id));
+  if (r.owner != "platform") return PermissionDeniedError("only platform keys open envelopes");
+  if (r.status != "active")
+    return FailedPreconditionError("key " + id + " is " + r.status + ", not active");
+  return device_.OpenEnvelope(id, r.wrapped, envelope);
 }
 
 StatusOr<std::string> KeyCenter::NewKeyId() {

@@ -59,6 +59,9 @@ class CryptoDevice {
   // A signer for the key stored as `blob`.
   virtual StatusOr<std::unique_ptr<crypto::Signer>> Load(const std::string& key_id, ByteView blob,
                                                          crypto::SignatureAlgorithm alg) = 0;
+  // Opens a digital envelope (crypto/envelope.h) addressed to the key stored as `blob`.
+  virtual StatusOr<SecretBytes> OpenEnvelope(const std::string& key_id, ByteView blob,
+                                             ByteView envelope) = 0;
   virtual std::string name() const = 0;
 };
 
@@ -72,6 +75,8 @@ class SoftwareDevice final : public CryptoDevice {
   StatusOr<Bytes> Import(const crypto::PrivateKey& key, const std::string& key_id) override;
   StatusOr<std::unique_ptr<crypto::Signer>> Load(const std::string& key_id, ByteView blob,
                                                  crypto::SignatureAlgorithm alg) override;
+  StatusOr<SecretBytes> OpenEnvelope(const std::string& key_id, ByteView blob,
+                                     ByteView envelope) override;
   std::string name() const override { return "software"; }
 
  private:
@@ -109,6 +114,9 @@ class KeyCenter {
   StatusOr<Bytes> SignActivated(const std::string& id, ByteView message, const std::string& proof,
                                 ActivationGate& gate);
   Status Retire(const std::string& id);
+  // Opens an envelope addressed to an active platform key (the platform's encryption key);
+  // the plaintext stays secret.
+  StatusOr<SecretBytes> OpenEnvelope(const std::string& id, ByteView envelope);
 
  private:
   StatusOr<std::string> NewKeyId();

@@ -30,13 +30,16 @@ std::string_view ProfileName(Profile p) {
       return "ocsp";
     case Profile::kTls:
       return "tls";
+    case Profile::kEncryption:
+      return "encryption";
   }
   return "?";
 }
 
 std::optional<Profile> ProfileFromName(std::string_view name) {
   for (auto p : {Profile::kRoot, Profile::kIssuingCa, Profile::kPersonal, Profile::kOrganization,
-                 Profile::kEvent, Profile::kTsa, Profile::kOcspSigner, Profile::kTls}) {
+                 Profile::kEvent, Profile::kTsa, Profile::kOcspSigner, Profile::kTls,
+                 Profile::kEncryption}) {
     if (ProfileName(p) == name) return p;
   }
   return std::nullopt;
@@ -54,6 +57,7 @@ std::chrono::seconds DefaultValidity(Profile p) {
     case Profile::kOrganization:
     case Profile::kTls:
     case Profile::kOcspSigner:
+    case Profile::kEncryption:
       return std::chrono::duration_cast<std::chrono::seconds>(kDay * 365);
     case Profile::kEvent:
       return std::chrono::duration_cast<std::chrono::seconds>(kDay);
@@ -167,6 +171,9 @@ StatusOr<Bytes> IssueCertificate(const IssueRequest& req, const IssuerContext& i
     case Profile::kTls:
       ku = {kDigitalSignature};
       if (subject_key.type() == crypto::KeyType::kRsa) ku.push_back(kKeyEncipherment);
+      break;
+    case Profile::kEncryption:
+      ku = {kKeyEncipherment, kDataEncipherment};
       break;
   }
   exts.push_back(Ext(oid::kKeyUsage, true, der::NamedBits(ku)));

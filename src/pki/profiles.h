@@ -30,7 +30,19 @@
 
 namespace hetong::pki {
 
-enum class Profile { kRoot, kIssuingCa, kPersonal, kOrganization, kEvent, kTsa, kOcspSigner, kTls };
+enum class Profile {
+  kRoot,
+  kIssuingCa,
+  kPersonal,
+  kOrganization,
+  kEvent,
+  kTsa,
+  kOcspSigner,
+  kTls,
+  // The platform's encryption certificate: keyUsage keyEncipherment + dataEncipherment, for
+  // the SM2 envelopes clients wrap sensitive fields in.
+  kEncryption,
+};
 
 std::string_view ProfileName(
     Profile p);  // "root", "ca", "personal", "org", "event", "tsa", "ocsp", "tls"

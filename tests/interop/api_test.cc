@@ -34,14 +34,16 @@ struct Reply {
 class ApiTest : public ::testing::Test {
  protected:
   void StartInstance(const std::string& key_algorithm, bool tls = false,
-                     const std::function<void()>& before_serve = nullptr) {
+                     const std::function<void()>& before_serve = nullptr,
+                     const std::string& extra_identity_config = "") {
     dir_ = tmp_.File("inst");
     int port = testing::FreePort();
     auto init = RunCommand({testing::HetongBinary(), "init", "--data", dir_, "--demo", "--listen",
                             "127.0.0.1:" + std::to_string(port)});
     ASSERT_EQ(init.exit_code, 0) << init.err;
     std::ofstream conf(dir_ + "/hetong.conf", std::ios::app);
-    conf << "\n[identity]\npassword_iterations = 10000\nkey_algorithm = " << key_algorithm << "\n";
+    conf << "\n[identity]\npassword_iterations = 10000\nkey_algorithm = " << key_algorithm << "\n"
+         << extra_identity_config;
     if (tls) conf << "\n[server]\ntls = instance\n";
     conf.close();
     if (before_serve) before_serve();
@@ -725,6 +727,65 @@ TEST_F(ApiTest, CertificateFromAnExternalCaVerifiesAndLogsIn) {
        {"certificate", RunCommand({"cat", tmp_.File("self.pem")}).out},
        {"signature", RunCommand({"openssl", "base64", "-A", "-in", tmp_.File("sig.der")}).out}});
   EXPECT_EQ(self.status, 401) << self.raw;
+}
+
+TEST_F(ApiTest, SensitiveFieldsTravelInSm2EnvelopesWhenRequired) {
+  StartInstance("sm2", false, nullptr, "require_envelopes = true\n");
+  Reply enc = Call("GET", "/api/v1/encryption-certificate");
+  ASSERT_EQ(enc.status, 200) << enc.raw;
+  EXPECT_EQ(enc.body["required"], true);
+  tmp_.Write("platform.pem", enc.body["certificate"].get<std::string>());
+  auto text = RunCommand({"openssl", "x509", "-in", tmp_.File("platform.pem"), "-noout", "-text"});
+  EXPECT_NE(text.out.find("Key Encipherment, Data Encipherment"), std::string::npos) << text.out;
+
+  json clear = {{"name", "冯十一"},
+                {"email", "feng@example.cn"},
+                {"id_number", kCanaryId},
+                {"password", kCanaryPassword}};
+  Reply refused = Call("POST", "/api/v1/auth/register", clear);
+  EXPECT_EQ(refused.status, 400) << refused.raw;
+  EXPECT_NE(refused.raw.find("id_number_envelope"), std::string::npos);
+
+  // The command line seals the number to the platform's certificate.
+  tmp_.Write("id.txt", kCanaryId);
+  auto seal = RunCommand({testing::HetongBinary(), "crypto", "envelope", "seal", "--cert",
+                          tmp_.File("platform.pem"), "--in", tmp_.File("id.txt"), "--out",
+                          tmp_.File("id.env")});
+  ASSERT_EQ(seal.exit_code, 0) << seal.err;
+  std::string env = RunCommand({"openssl", "base64", "-A", "-in", tmp_.File("id.env")}).out;
+  json sealed = clear;
+  sealed.erase("id_number");
+  sealed["id_number_envelope"] = env;
+  Reply ok = Call("POST", "/api/v1/auth/register", sealed);
+  ASSERT_EQ(ok.status, 201) << ok.raw;
+  EXPECT_EQ(ok.body["id_number_masked"], "110105********002X");
+  // A damaged envelope is a clear 400, and nothing is stored.
+  std::string bad = env;
+  bad[bad.size() / 2] = bad[bad.size() / 2] == 'A' ? 'B' : 'A';
+  json broken = sealed;
+  broken["email"] = "other@example.cn";
+  broken["id_number_envelope"] = bad;
+  EXPECT_EQ(Call("POST", "/api/v1/auth/register", broken).status, 400);
+  // Verification material in the clear is refused too; inside an envelope it is taken.
+  std::string token = Login("feng@example.cn");
+  EXPECT_EQ(Call("POST", "/api/v1/identity/verifications",
+                 {{"provider", "manual"}, {"material", {{"id_card_front", "aGVsbG8="}}}}, token)
+                .status,
+            400);
+  tmp_.Write("material.json", R"({"id_card_front": "aGVsbG8="})");
+  ASSERT_EQ(RunCommand({testing::HetongBinary(), "crypto", "envelope", "seal", "--cert",
+                        tmp_.File("platform.pem"), "--in", tmp_.File("material.json"), "--out",
+                        tmp_.File("material.env")})
+                .exit_code,
+            0);
+  Reply v = Call("POST", "/api/v1/identity/verifications",
+                 {{"provider", "manual"},
+                  {"material_envelope",
+                   RunCommand({"openssl", "base64", "-A", "-in", tmp_.File("material.env")}).out}},
+                 token);
+  ASSERT_EQ(v.status, 201) << v.raw;
+  EXPECT_EQ(v.body["summary"], "id_card_front (8 bytes)");
+  EXPECT_EQ(ServerLog().find(kCanaryId), std::string::npos);
 }
 
 }  // namespace
