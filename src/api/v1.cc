@@ -787,6 +787,14 @@ void AddOrgRoutes(V1& v1) {
     return JsonResponse(200, AccountJson(*o));
   });
 
+  v1.Add("DELETE", "/orgs/{id}", true, false, [&v1](Context& c) {
+    Status s = v1.id().Deregister(Actor(c), c.params[0]);
+    if (!s.ok()) return Fail(s);
+    HttpResponse r;
+    r.status = 204;
+    return r;
+  });
+
   v1.Add("GET", "/orgs/{id}/members", true, false, [&v1](Context& c) {
     auto p = PageOf(c.req);
     if (!p.ok()) return BadRequest(p.status().message());

@@ -814,6 +814,7 @@ StatusOr<Grant> IdentityService::GrantSeal(const std::string& actor, const std::
   HETONG_RETURN_IF_ERROR(Actor(actor).status());
   HETONG_RETURN_IF_ERROR(RequireRole(actor, org_id, Role::kSealManager));
   HETONG_ASSIGN_OR_RETURN(Account org, MustGet(org_id));
+  if (!Active(org)) return FailedPreconditionError("the organisation is deregistered");
   if (org.verification != "verified") {
     return FailedPreconditionError(
         "the organisation has no verified identity and no key yet; verify it first");

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "identity/credentials.h"
@@ -786,6 +787,105 @@ TEST_F(ApiTest, SensitiveFieldsTravelInSm2EnvelopesWhenRequired) {
   ASSERT_EQ(v.status, 201) << v.raw;
   EXPECT_EQ(v.body["summary"], "id_card_front (8 bytes)");
   EXPECT_EQ(ServerLog().find(kCanaryId), std::string::npos);
+}
+
+TEST_F(ApiTest, EveryOrganisationEndpointByRoleAndTenant) {
+  StartInstance("sm2");
+  std::string admin = VerifiedPerson("管理员", "admin@example.cn", kCanaryId);
+  Reply org = Call("POST", "/api/v1/orgs",
+                   {{"name", "矩阵测试有限公司"},
+                    {"credit_code", "91350100M000100Y43"},
+                    {"legal_representative", "管理员"}},
+                   admin);
+  ASSERT_EQ(org.status, 201) << org.raw;
+  std::string id = org.body["id"];
+  ASSERT_EQ(Call("POST", "/api/v1/identity/verifications",
+                 {{"provider", "sandbox"}, {"account_id", id}}, admin)
+                .status,
+            201);
+  std::map<std::string, std::string> tokens = {{"admin", admin}};
+  std::map<std::string, std::string> ids;
+  const std::vector<std::pair<std::string, std::string>> people = {
+      {"seal_manager", "440524188001010014"},
+      {"signer", "110105198001010016"},
+      {"viewer", "110105198001010032"},
+      {"outsider", "110105199003071239"}};
+  for (const auto& [role, number] : people) {
+    tokens[role] = VerifiedPerson("成员 " + role, role + "@example.cn", number);
+    ids[role] = Call("GET", "/api/v1/me", nullptr, tokens[role]).body["id"];
+    if (role != "outsider") {
+      ASSERT_EQ(Call("POST", "/api/v1/orgs/" + id + "/members",
+                     {{"email", role + "@example.cn"}, {"role", role}}, admin)
+                    .status,
+                201);
+    }
+  }
+  const std::vector<std::string> roles = {"admin", "seal_manager", "signer", "viewer", "outsider"};
+  // Expected statuses in the order of `roles`.
+  struct Row {
+    std::string method, path;
+    std::function<json()> body;
+    std::vector<int> expected;
+  };
+  std::string grant_for_delete;
+  auto new_grant = [&] {
+    Reply g = Call("POST", "/api/v1/orgs/" + id + "/grants", {{"person_id", ids["signer"]}}, admin);
+    return g.body.value("id", "");
+  };
+  const std::string o = "/api/v1/orgs/" + id;
+  std::vector<Row> rows = {
+      {"GET", o, [] { return json(nullptr); }, {200, 200, 200, 200, 404}},
+      {"PATCH",
+       o,
+       [] {
+         return json{{"email", "office@example.cn"}};
+       },
+       {200, 403, 403, 403, 404}},
+      {"GET", o + "/members", [] { return json(nullptr); }, {200, 200, 200, 200, 404}},
+      {"POST",
+       o + "/members",
+       [] {
+         return json{{"email", "viewer@example.cn"}, {"role", "viewer"}};
+       },
+       {201, 403, 403, 403, 404}},
+      {"GET", o + "/grants", [] { return json(nullptr); }, {200, 200, 403, 403, 404}},
+      {"POST",
+       o + "/grants",
+       [&] {
+         return json{{"person_id", ids["signer"]}};
+       },
+       {201, 201, 403, 403, 404}},
+      {"POST",
+       o + "/certificate/renew",
+       [] {
+         return json{{"password", kCanaryPassword}};
+       },
+       {200, 403, 403, 403, 404}},
+  };
+  for (const Row& row : rows) {
+    for (size_t i = 0; i < roles.size(); ++i) {
+      Reply r = Call(row.method, row.path, row.body(), tokens[roles[i]]);
+      EXPECT_EQ(r.status, row.expected[i])
+          << row.method << " " << row.path << " as " << roles[i] << ": " << r.raw;
+    }
+  }
+  // Deleting a grant and a member: each role tries on a fresh object.
+  const std::vector<int> grant_delete = {204, 204, 403, 403, 404};
+  for (size_t i = 0; i < roles.size(); ++i) {
+    std::string g = new_grant();
+    Reply r = Call("DELETE", o + "/grants/" + g, nullptr, tokens[roles[i]]);
+    EXPECT_EQ(r.status, grant_delete[i]) << "DELETE grant as " << roles[i] << ": " << r.raw;
+  }
+  for (std::string role : {"seal_manager", "signer", "viewer", "outsider"}) {
+    Reply r = Call("DELETE", o + "/members/" + ids["viewer"], nullptr, tokens[role]);
+    EXPECT_EQ(r.status, role == "outsider" ? 404 : 403) << "DELETE member as " << role;
+  }
+  EXPECT_EQ(Call("DELETE", o + "/members/" + ids["viewer"], nullptr, admin).status, 204);
+  // Deregistering the organisation: admins only; then it is gone for its members' actions.
+  EXPECT_EQ(Call("DELETE", o, nullptr, tokens["signer"]).status, 403);
+  EXPECT_EQ(Call("DELETE", o, nullptr, tokens["outsider"]).status, 404);
+  EXPECT_EQ(Call("DELETE", o, nullptr, admin).status, 204);
+  EXPECT_EQ(Call("POST", o + "/grants", {{"person_id", ids["signer"]}}, admin).status, 422);
 }
 
 }  // namespace
