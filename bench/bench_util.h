@@ -5,11 +5,15 @@
 #pragma once
 
 #include <benchmark/benchmark.h>
+#include <stdlib.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "base/status.h"
 
@@ -39,6 +43,26 @@ inline void Must(const Status& s, const char* what) {
 // OpenSSL's "1 is success" convention.
 inline void MustOssl(int rc, const char* what) {
   if (rc != 1) Die(what);
+}
+
+// A fresh directory /tmp/<prefix>-XXXXXX, removed when the process exits.
+inline std::string MakeBenchDir(const char* prefix) {
+  std::string tmpl = std::string("/tmp/") + prefix + "-XXXXXX";
+  if (!mkdtemp(tmpl.data())) {
+    std::perror("mkdtemp");
+    std::exit(1);
+  }
+  static std::vector<std::string>* to_remove = new std::vector<std::string>();
+  if (to_remove->empty()) {
+    std::atexit([] {
+      for (const auto& d : *to_remove) {
+        std::error_code ec;
+        std::filesystem::remove_all(d, ec);
+      }
+    });
+  }
+  to_remove->push_back(tmpl);
+  return tmpl;
 }
 
 inline void SetOps(benchmark::State& state) {

@@ -214,15 +214,7 @@ std::vector<std::string> HetongSignArgs(const Fixture& fx, const std::string& in
 Fixture* CreateFixture() {
   spdlog::set_level(spdlog::level::warn);
   auto* fx = new Fixture();
-  char tmpl[] = "/tmp/hetong-pdf-bench-XXXXXX";
-  if (!mkdtemp(tmpl)) Die("mkdtemp");
-  fx->dir = tmpl;
-  // Removed at exit; the fixture itself lives as long as the process.
-  static std::string* to_remove = new std::string(fx->dir);
-  std::atexit([] {
-    std::error_code ec;
-    std::filesystem::remove_all(*to_remove, ec);
-  });
+  fx->dir = MakeBenchDir("hetong-pdf-bench");  // the fixture lives as long as the process
   fx->id = WriteIdentity(fx->dir);
   for (Pages p : kPages) {
     size_t i = Index(p);

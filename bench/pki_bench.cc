@@ -205,15 +205,7 @@ OsslIdentity MakePeerIdentity(Fixture& fx, Family f, pki::Profile profile, const
 Fixture* CreateFixture() {
   spdlog::set_level(spdlog::level::warn);
   auto* fx = new Fixture();
-  char tmpl[] = "/tmp/hetong-pki-bench-XXXXXX";
-  if (!mkdtemp(tmpl)) Die("mkdtemp");
-  fx->dir = tmpl;
-  // Removed at exit; the fixture itself lives as long as the process.
-  static std::string* to_remove = new std::string(fx->dir);
-  std::atexit([] {
-    std::error_code ec;
-    std::filesystem::remove_all(*to_remove, ec);
-  });
+  fx->dir = MakeBenchDir("hetong-pki-bench");  // the fixture lives as long as the process
   std::string inst = fx->dir + "/inst";
   const base::Clock& clock = base::SystemClock::Get();
   Rng& rng = crypto::DefaultRng();

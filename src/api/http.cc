@@ -93,6 +93,16 @@ HttpResponse HttpResponse::Problem(int status, std::string_view slug, std::strin
                 j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+HttpResponse HttpResponse::MethodNotAllowed(std::string_view method,
+                                            const std::vector<std::string>& allowed) {
+  HttpResponse resp = Problem(405, "method-not-allowed", "Method not allowed",
+                              "this path does not accept " + std::string(method));
+  std::string allow;
+  for (const auto& a : allowed) allow += (allow.empty() ? "" : ", ") + a;
+  resp.SetHeader("Allow", allow);
+  return resp;
+}
+
 int HttpStatusFor(StatusCode code) {
   switch (code) {
     case StatusCode::kOk:
@@ -179,11 +189,7 @@ HttpResponse Router::Match(const HttpRequest& req) const {
   }
   if (!best) {
     if (!allowed.empty()) {
-      HttpResponse resp = HttpResponse::Problem(405, "method-not-allowed", "Method not allowed",
-                                                "this path does not accept " + req.method);
-      std::string allow;
-      for (const auto& a : allowed) allow += (allow.empty() ? "" : ", ") + a;
-      resp.SetHeader("Allow", allow);
+      HttpResponse resp = HttpResponse::MethodNotAllowed(req.method, allowed);
       resp.route = "(method not allowed)";
       return resp;
     }

@@ -48,6 +48,9 @@ struct HttpResponse {
   // RFC 9457: {"type": "/problems/<slug>", "title", "status", "detail"}.
   static HttpResponse Problem(int status, std::string_view slug, std::string_view title,
                               std::string_view detail);
+  // 405 with an Allow header listing `allowed`.
+  static HttpResponse MethodNotAllowed(std::string_view method,
+                                       const std::vector<std::string>& allowed);
   // Maps a Status to its HTTP status and a problem document with the Status message (which
   // by the conventions never holds secrets).
   static HttpResponse FromStatus(const Status& status);

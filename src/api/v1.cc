@@ -365,12 +365,8 @@ class V1 {
       return resp;
     }
     if (!allowed.empty()) {
-      HttpResponse resp = HttpResponse::Problem(405, "method-not-allowed", "Method not allowed",
-                                                "this path does not accept " + req.method);
-      std::string allow;
-      for (const auto& a : allowed) allow += (allow.empty() ? "" : ", ") + a;
-      resp.SetHeader("Allow", allow);
-      return resp;
+      return HttpResponse::MethodNotAllowed(
+          req.method, std::vector<std::string>(allowed.begin(), allowed.end()));
     }
     return HttpResponse::Problem(404, "not-found", "Not found",
                                  "no such API path; see /api/v1/openapi.json");
