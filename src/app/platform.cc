@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "api/pki_routes.h"
+#include "app/http_provider.h"
 #include "app/instance_fetcher.h"
 #include "base/encoding.h"
 #include "base/file.h"
@@ -324,6 +325,21 @@ Status Platform::OpenIdentity() {
       },
       instance_->instance_id(), base::SystemClock::Get(), crypto::DefaultRng());
   identity_->AddProvider(std::make_unique<identity::CertificateProvider>(*cert_auth_));
+  // The operator's HTTP adapter for a real provider (app/http_provider.h).
+  if (std::string name = cfg.GetOr("identity.http_provider", ""); !name.empty()) {
+    std::string url = cfg.GetOr("identity.http_provider_url", "");
+    bool ok_name =
+        name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        });
+    if (!ok_name || url.empty() || name == "manual" || name == "sandbox" || name == "certificate") {
+      return InvalidArgumentError(
+          "identity.http_provider is a new provider name (a-z, 0-9, - and _) and needs "
+          "identity.http_provider_url");
+    }
+    identity_->AddProvider(std::make_unique<HttpVerificationProvider>(
+        name, url, cfg.GetOr("identity.http_provider_key", "")));
+  }
   signing_ = std::make_unique<identity::SigningService>(
       *identity_, *identity_repo_, *keys_, base::SystemClock::Get(), crypto::DefaultRng());
   return OkStatus();

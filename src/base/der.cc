@@ -407,6 +407,9 @@ void AppendBase128(Bytes& out, Limbs n) {
   out.push_back(tmp[0]);
 }
 
+// The longest arc (in decimal digits) the reader and the writer accept.
+constexpr size_t kMaxOidArcDigits = 39;
+
 std::string LimbsToDecimal(Limbs n) {
   std::string digits;
   do {
@@ -430,7 +433,7 @@ StatusOr<Bytes> EncodeOidContents(std::string_view dotted) {
   const Status bad = InvalidArgumentError("malformed object identifier");
   if (parts.size() < 2) return bad;
   for (auto p : parts) {
-    if (p.empty() || p.size() > 39 || (p.size() > 1 && p[0] == '0')) return bad;
+    if (p.empty() || p.size() > kMaxOidArcDigits || (p.size() > 1 && p[0] == '0')) return bad;
   }
   Limbs first, second;
   if (!DecimalToLimbs(parts[0], first) || !DecimalToLimbs(parts[1], second)) return bad;
@@ -493,11 +496,17 @@ StatusOr<std::string> DecodeOid(ByteView v) {
             borrow = 1;
           }
           while (rest.size() > 1 && rest.back() == 0) rest.pop_back();
-          out = "2." + LimbsToDecimal(rest);
+          std::string arc = LimbsToDecimal(rest);
+          if (arc.size() > kMaxOidArcDigits) return Bad("OBJECT IDENTIFIER arc too large");
+          out = "2." + arc;
         }
         first = false;
       } else {
-        out += "." + LimbsToDecimal(acc);
+        std::string arc = LimbsToDecimal(acc);
+        // The writer takes arcs of up to 39 digits (2^128 has 39): what is read must be
+        // writable again.
+        if (arc.size() > kMaxOidArcDigits) return Bad("OBJECT IDENTIFIER arc too large");
+        out += "." + arc;
       }
       acc.assign(1, 0);
       in_arc = false;

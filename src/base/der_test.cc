@@ -158,5 +158,21 @@ TEST(DerReadTest, RejectsNonDer) {
   EXPECT_FALSE(DecodeOid(X("2a8001")).ok());  // non-minimal arc
 }
 
+// Found by fuzz_der_reader: an arc of 19 base-128 bytes (more than 39 decimal digits) was
+// read, but the writer refuses such an arc, so the two disagreed. Now both refuse it; the
+// largest arc both take round-trips.
+TEST(DerTest, OidArcsTheWriterRefusesAreNotRead) {
+  std::string big = "2a" + std::string(36, 'f') + "7f";  // 1.2.(2^133 - 1): 41 digits
+  EXPECT_FALSE(DecodeOid(X(big.c_str())).ok());
+  std::string first = std::string(36, 'f') + "7f";  // 2.(2^133 - 81)
+  EXPECT_FALSE(DecodeOid(X(first.c_str())).ok());
+  std::string max39 = "1.2." + std::string(39, '9');
+  auto encoded = OidChecked(max39);
+  ASSERT_TRUE(encoded.ok());
+  Reader r(*encoded);
+  EXPECT_EQ(*r.ReadOid(), max39);
+  EXPECT_FALSE(OidChecked("1.2." + std::string(40, '1')).ok());
+}
+
 }  // namespace
 }  // namespace hetong::base::der

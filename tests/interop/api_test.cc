@@ -12,6 +12,7 @@
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "identity/credentials.h"
 #include "testing/testing.h"
@@ -886,6 +887,66 @@ TEST_F(ApiTest, EveryOrganisationEndpointByRoleAndTenant) {
   EXPECT_EQ(Call("DELETE", o, nullptr, tokens["outsider"]).status, 404);
   EXPECT_EQ(Call("DELETE", o, nullptr, admin).status, 204);
   EXPECT_EQ(Call("POST", o + "/grants", {{"person_id", ids["signer"]}}, admin).status, 422);
+}
+
+TEST_F(ApiTest, AnOperatorsHttpProviderDecidesVerifications) {
+  // The operator's adapter: a small HTTP service that checks the submission.
+  tmp_.Write("adapter.py", R"PY(
+import http.server, json, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        req = json.loads(self.rfile.read(int(self.headers['Content-Length'])))
+        ok = (req.get('api_key') == 'k-123' and req.get('id_number') == '11010519491231002X'
+              and req.get('name') == '韩梅梅' and req.get('kind') == 'person')
+        body = json.dumps({'state': 'approved' if ok else 'rejected',
+                           'reason': 'matches the register' if ok else 'no match'}).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+)PY");
+  int port = testing::FreePort();
+  auto started = RunCommand({"sh", "-c",
+                             "python3 " + tmp_.File("adapter.py") + " " + std::to_string(port) +
+                                 " > " + tmp_.File("adapter.log") + " 2>&1 & echo $!"});
+  std::string pid = started.out.substr(0, started.out.find('\n'));
+  struct Kill {
+    std::string pid;
+    ~Kill() { RunCommand({"kill", pid}); }
+  } kill_adapter{pid};
+  for (int i = 0; i < 100; ++i) {
+    auto r = RunCommand({"curl", "-s", "-o", "/dev/null", "-X", "POST", "-d", "{}", "--max-time",
+                         "1", "http://127.0.0.1:" + std::to_string(port) + "/"});
+    if (r.exit_code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  StartInstance("sm2", false, nullptr,
+                "http_provider = idcheck\nhttp_provider_url = http://127.0.0.1:" +
+                    std::to_string(port) + "/verify\nhttp_provider_key = k-123\n");
+  EXPECT_EQ(Call("GET", "/api/v1/identity/providers").body["providers"],
+            json::array({"manual", "sandbox", "certificate", "idcheck"}));
+  Register("韩梅梅", "han@example.cn", kCanaryId);
+  std::string han = Login("han@example.cn");
+  Reply v = Call("POST", "/api/v1/identity/verifications", {{"provider", "idcheck"}}, han);
+  ASSERT_EQ(v.status, 201) << v.raw;
+  EXPECT_EQ(v.body["state"], "approved");
+  EXPECT_EQ(v.body["reason"], "idcheck: matches the register");
+  EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, han).body["certificates"].size(), 1u);
+  Register("李雷", "li@example.cn", "440524188001010014");
+  std::string li = Login("li@example.cn");
+  Reply no = Call("POST", "/api/v1/identity/verifications", {{"provider", "idcheck"}}, li);
+  ASSERT_EQ(no.status, 201) << no.raw;
+  EXPECT_EQ(no.body["state"], "rejected");
+  // The adapter goes away: a 503, and the account is as it was.
+  RunCommand({"kill", pid});
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  Reply down = Call("POST", "/api/v1/identity/verifications", {{"provider", "idcheck"}}, li);
+  EXPECT_EQ(down.status, 503) << down.raw;
+  EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, li).body["verification"], "rejected");
 }
 
 }  // namespace
