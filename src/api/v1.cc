@@ -518,14 +518,16 @@ void AddAuthRoutes(V1& v1) {
                                b->Str("signature"));
     } else if (b->Has("code_id")) {
       if (!b->Has("code")) return BadRequest("field 'code' is required with 'code_id'");
-      r = v1.id().LoginWithCode(b->Str("code_id"), b->Str("code"));
+      r = v1.id().LoginWithCode(b->Str("code_id"), b->Str("code"), b->Str("totp"));
     } else {
       if (!b->Has("email") || !b->Has("password")) {
         return BadRequest(
             "log in with email and password (and totp when enrolled), or with "
             "code_id and code from POST /api/v1/auth/otp");
       }
-      if (int64_t wait = v1.login_limit().Take("email " + b->Str("email"), now)) {
+      std::string email = b->Str("email");
+      for (auto& ch : email) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (int64_t wait = v1.login_limit().Take("email " + email, now)) {
         return TooMany(wait);
       }
       SecretBytes password = b->Secret("password");
@@ -616,10 +618,11 @@ void AddMeRoutes(V1& v1) {
   v1.Add("PATCH", "/me", true, false, [&v1](Context& c) {
     auto b = Body::Parse(c.req, {{"name", Body::Type::kString, false},
                                  {"email", Body::Type::kString, false},
-                                 {"mobile", Body::Type::kString, false}});
+                                 {"mobile", Body::Type::kString, false},
+                                 {"password", Body::Type::kString, false}});
     if (!b.ok()) return BodyError(b.status());
     IdentityService::Changes ch{b->OptStr("name"), b->OptStr("email"), b->OptStr("mobile"),
-                                std::nullopt};
+                                std::nullopt, b->Secret("password")};
     auto a = v1.id().UpdateDetails(Actor(c), Actor(c), ch);
     if (!a.ok()) return Fail(a.status());
     return JsonResponse(200, AccountJson(*a));
@@ -647,7 +650,10 @@ void AddMeRoutes(V1& v1) {
   });
 
   v1.Add("POST", "/me/totp", true, false, [&v1](Context& c) {
-    auto t = v1.id().BeginTotp(Actor(c));
+    auto b = Body::Parse(c.req, {{"password", Body::Type::kString, true}});
+    if (!b.ok()) return BodyError(b.status());
+    SecretBytes password = b->Secret("password");
+    auto t = v1.id().BeginTotp(Actor(c), password);
     if (!t.ok()) return Fail(t.status());
     HttpResponse r = JsonResponse(
         201, {{"secret", std::string(t->secret_base32.RevealString(SecretAccess::Unsafe()))},
@@ -919,6 +925,10 @@ void AddOperatorRoutes(V1& v1) {
   v1.Add("GET", "/admin/outbox", true, false, [&v1](Context& c) {
     if (!c.who->account.operator_role) {
       return Fail(PermissionDeniedError("only operators read the outbox"));
+    }
+    // Codes in the outbox open accounts: only a demo instance (no mail gateway) shows them.
+    if (!v1.id().settings().demo) {
+      return Fail(PermissionDeniedError("the outbox is readable on demo instances only"));
     }
     auto q = c.req.QueryParams();
     if (!q.count("recipient")) return BadRequest("?recipient=<email or mobile> is required");

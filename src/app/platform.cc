@@ -12,6 +12,7 @@
 #include "base/file.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
+#include "identity/credentials.h"
 #include "identity/verification.h"
 #include "pki/oids.h"
 
@@ -97,10 +98,7 @@ class AccountCredentialIssuer final : public identity::CredentialIssuer {
     if (person) {
       // Not the identity card number itself (certificates travel inside signed files): a
       // digest of it that anyone who knows the number can check (docs/formats/identity.md).
-      std::string msg = "hetong-id:" + std::string(number.RevealString(SecretAccess::Unsafe()));
-      Bytes digest = crypto::Sm3(AsBytes(msg));
-      std::fill(msg.begin(), msg.end(), '\0');
-      dn.SerialNumber("IDSM3-" + base::HexEncodeUpper(ByteView(digest).subspan(0, 16)));
+      dn.SerialNumber(identity::IdNumberDigest(number.RevealString(SecretAccess::Unsafe())));
     }
     HETONG_ASSIGN_OR_RETURN(keycenter::KeyRecord key,
                             keys_.GenerateKey(spec_, "account/" + a.id, a.id));

@@ -64,8 +64,9 @@ StatusOr<pki::Certificate> CertificateAuthenticator::Check(const std::string& ch
     return fail("the challenge is unknown, used or expired; ask for a new one");
   }
   // Spent whatever happens next: a challenge gets one answer.
-  c->used = true;
-  HETONG_RETURN_IF_ERROR(repo_.UpdateCode(*c));
+  if (!repo_.SpendCode(c->id).ok()) {
+    return fail("the challenge is unknown, used or expired; ask for a new one");
+  }
   auto chain = pki::Certificate::ParseAll(AsBytes(chain_pem));
   if (!chain.ok() || chain->empty()) {
     return InvalidArgumentError("certificate: a PEM chain, the signer's certificate first");
@@ -106,7 +107,7 @@ StatusOr<LoginResult> CertificateAuthenticator::Login(const std::string& challen
 }
 
 StatusOr<VerificationProvider::Outcome> CertificateProvider::Check(
-    const Account& account, const SecretBytes&,
+    const Account& account, const SecretBytes& id_number,
     const std::map<std::string, std::string>& material) {
   auto get = [&](const char* k) {
     auto it = material.find(k);
@@ -121,6 +122,19 @@ StatusOr<VerificationProvider::Outcome> CertificateProvider::Check(
       return Outcome{"rejected", cert.status().message(), ""};
     }
     return cert.status();
+  }
+  // The certificate must name the same identity number, as the number itself or as the
+  // digest hetong's own certificates carry: a name alone is not a real-name match.
+  std::string serial = cert->subject().Get("2.5.4.5").value_or("");
+  std::string digest = IdNumberDigest(id_number.RevealString(SecretAccess::Unsafe()));
+  if (serial.empty()) {
+    return Outcome{"rejected",
+                   "the certificate has no serialNumber with the identity number; this "
+                   "provider needs one",
+                   ""};
+  }
+  if (serial != std::string(id_number.RevealString(SecretAccess::Unsafe())) && serial != digest) {
+    return Outcome{"rejected", "the certificate is for another identity number", ""};
   }
   if (cert->subject().common_name() != account.name) {
     return Outcome{

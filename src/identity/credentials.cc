@@ -272,6 +272,13 @@ StatusOr<std::string> NormaliseCreditCode(std::string_view text) {
   return code;
 }
 
+std::string IdNumberDigest(std::string_view normalised) {
+  std::string msg = "hetong-id:" + std::string(normalised);
+  Bytes digest = crypto::Sm3(AsBytes(msg));
+  std::fill(msg.begin(), msg.end(), '\0');
+  return "IDSM3-" + base::HexEncodeUpper(ByteView(digest).subspan(0, 16));
+}
+
 std::string MaskIdNumber(std::string_view id) {
   if (id.size() <= 10) return std::string(id.size(), '*');
   return std::string(id.substr(0, 6)) + std::string(id.size() - 10, '*') +

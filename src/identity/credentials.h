@@ -62,6 +62,9 @@ StatusOr<std::string> NormaliseResidentIdNumber(std::string_view text);
 // An 18-character unified social credit code (digits and upper-case letters without I, O,
 // S, V, Z) with its MOD 31 check character.
 StatusOr<std::string> NormaliseCreditCode(std::string_view text);
+// What hetong's certificates carry instead of an identity card number:
+// "IDSM3-" + the first 16 bytes of SM3("hetong-id:" ‖ number), upper-case hex.
+std::string IdNumberDigest(std::string_view normalised);
 // "110101********123X": the first 6 and last 4 characters.
 std::string MaskIdNumber(std::string_view normalised);
 // Mainland mobile numbers: 11 digits starting with 1 (an optional +86 is dropped).

@@ -53,6 +53,7 @@ struct Account {
   std::string password_hash;         // persons; empty after deregistration
   Bytes totp_sealed;                 // persons with TOTP enrolled
   bool totp_confirmed = false;
+  int64_t totp_last_step = 0;         // the last TOTP time step accepted (no replay within it)
   bool operator_role = false;         // instance operators (review queue, CA/RA)
   std::string status = "active";      // active | deregistered
   std::string verification = "none";  // none | pending | verified | rejected
@@ -194,7 +195,10 @@ class IdentityRepository {
                                                                 int64_t offset) = 0;
   // One-time codes and the outbox (a code and its message are stored together).
   virtual Status InsertCode(const OneTimeCode& c, const OutboxMessage& m) = 0;
-  virtual Status UpdateCode(const OneTimeCode& c) = 0;
+  // One more wrong guess at a code.
+  virtual Status CountCodeAttempt(const std::string& id) = 0;
+  // Spends a code: FailedPrecondition when it was already used (atomic).
+  virtual Status SpendCode(const std::string& id) = 0;
   virtual StatusOr<std::optional<OneTimeCode>> GetCode(const std::string& id) = 0;
   virtual StatusOr<std::vector<OutboxMessage>> ListOutbox(const std::string& recipient,
                                                           int limit) = 0;

@@ -198,6 +198,10 @@ StatusOr<Account> IdentityService::UpdateDetails(const std::string& actor,
     HETONG_RETURN_IF_ERROR(RequireRole(actor, a.id, Role::kAdmin));
   }
   if (!Active(a)) return FailedPreconditionError("the account is deregistered");
+  if (a.kind == AccountKind::kPerson && (c.email || c.mobile)) {
+    // Codes (login, signing intent) go there: a stolen session alone must not redirect them.
+    HETONG_RETURN_IF_ERROR(CheckPassword(actor, c.password));
+  }
   if (c.name) {
     HETONG_ASSIGN_OR_RETURN(std::string n, CheckName(*c.name, "a name"));
     if (n != a.name && a.verification == "verified") {
@@ -237,8 +241,9 @@ StatusOr<Account> IdentityService::ChangePassword(const std::string& actor,
                                                   const SecretBytes& replacement) {
   HETONG_ASSIGN_OR_RETURN(Account a, Actor(actor));
   if (a.kind != AccountKind::kPerson) return InvalidArgumentError("organisations have no password");
-  HETONG_ASSIGN_OR_RETURN(bool ok, VerifyPassword(current, a.password_hash));
-  if (!ok) return PermissionDeniedError("the current password is wrong");
+  // Counted towards the lockout like any other wrong password.
+  HETONG_RETURN_IF_ERROR(CheckPassword(actor, current));
+  HETONG_ASSIGN_OR_RETURN(a, MustGet(actor));
   HETONG_RETURN_IF_ERROR(CheckPasswordPolicy(replacement));
   HETONG_ASSIGN_OR_RETURN(a.password_hash,
                           HashPassword(replacement, settings_.password_iterations, rng_));
@@ -319,15 +324,15 @@ StatusOr<Account> IdentityService::RotateKey(const std::string& actor,
                                              const std::string& account_id,
                                              const SecretBytes& password) {
   HETONG_ASSIGN_OR_RETURN(Account a, KeyOwner(actor, account_id, password));
-  if (!a.key_id.empty()) {
-    HETONG_RETURN_IF_ERROR(issuer_->Revoke(a, 4 /* superseded */));
-  }
+  Account old = a;
+  // The new key first: if issuing fails, the account keeps the key it had.
   HETONG_ASSIGN_OR_RETURN(CredentialIssuer::Issued issued,
                           issuer_->Issue(a, a.verified_by == "sandbox"));
   a.key_id = issued.key_id;
   a.cert_serial = issued.cert_serial;
   a.updated_at = clock_.Now();
   HETONG_RETURN_IF_ERROR(repo_.UpdateAccount(a));
+  if (!old.key_id.empty()) HETONG_RETURN_IF_ERROR(issuer_->Revoke(old, 4 /* superseded */));
   spdlog::info("identity: {} rotated the key of {} (now {})", actor, a.id, a.key_id);
   return a;
 }
@@ -415,13 +420,10 @@ StatusOr<LoginResult> IdentityService::LoginWithPassword(const std::string& emai
   }
   HETONG_ASSIGN_OR_RETURN(bool ok, VerifyPassword(password, a.password_hash));
   if (ok && a.totp_confirmed) {
-    HETONG_ASSIGN_OR_RETURN(SecretBytes secret, Unseal(a.totp_sealed, a.id + ":totp"));
-    HETONG_ASSIGN_OR_RETURN(SecretBytes raw,
-                            Base32DecodeSecret(secret.RevealString(SecretAccess::Unsafe())));
     if (totp_code.empty()) {
       return UnauthenticatedError("this account needs its authenticator code (totp) as well");
     }
-    ok = TotpMatch(raw, totp_code, clock_.Now()) >= 0;
+    HETONG_ASSIGN_OR_RETURN(ok, TotpAccepts(a, totp_code));
   }
   if (!ok) {
     HETONG_RETURN_IF_ERROR(RecordFailure(std::move(a)));
@@ -443,7 +445,10 @@ StatusOr<std::string> IdentityService::SendLoginCode(const std::string& email,
       (channel == "sms" && a->mobile.empty())) {
     return NewId("otc-");
   }
-  return SendCode(*a, channel, "login");
+  auto id = SendCode(*a, channel, "login");
+  // Rate-limited like an unknown account: the answer does not tell that the account exists.
+  if (id.status().code() == StatusCode::kResourceExhausted) return NewId("otc-");
+  return id;
 }
 
 StatusOr<std::string> IdentityService::SendCode(const Account& a, const std::string& channel,
@@ -500,21 +505,45 @@ StatusOr<OneTimeCode> IdentityService::ConsumeCode(const std::string& code_id,
     return fail();
   }
   if (TokenHash(c->id + ":" + code) != c->code_hash) {
-    c->attempts += 1;
-    HETONG_RETURN_IF_ERROR(repo_.UpdateCode(*c));
+    HETONG_RETURN_IF_ERROR(repo_.CountCodeAttempt(c->id));
     return fail();
   }
+  // Atomic: of two requests racing with one code, one wins.
+  if (!repo_.SpendCode(c->id).ok()) return fail();
   c->used = true;
-  HETONG_RETURN_IF_ERROR(repo_.UpdateCode(*c));
   return *std::move(c);
 }
 
 StatusOr<LoginResult> IdentityService::LoginWithCode(const std::string& code_id,
-                                                     const std::string& code) {
+                                                     const std::string& code,
+                                                     const std::string& totp_code) {
   HETONG_ASSIGN_OR_RETURN(OneTimeCode c, ConsumeCode(code_id, code, "login"));
   HETONG_ASSIGN_OR_RETURN(Account a, MustGet(c.account_id));
   if (!Active(a)) return UnauthenticatedError("the code is wrong or has expired");
-  return StartSession(std::move(a), "code:" + c.channel);
+  if (a.totp_confirmed) {
+    // A code proves the mailbox or the phone; with an authenticator enrolled it is one factor.
+    if (totp_code.empty()) {
+      return UnauthenticatedError("this account needs its authenticator code (totp) as well");
+    }
+    HETONG_ASSIGN_OR_RETURN(bool ok, TotpAccepts(a, totp_code));
+    if (!ok) {
+      HETONG_RETURN_IF_ERROR(RecordFailure(std::move(a)));
+      return UnauthenticatedError("the code is wrong or has expired");
+    }
+  }
+  std::string method = "code:" + c.channel + (a.totp_confirmed ? "+totp" : "");
+  return StartSession(std::move(a), method);
+}
+
+StatusOr<bool> IdentityService::TotpAccepts(Account& a, const std::string& code) {
+  HETONG_ASSIGN_OR_RETURN(SecretBytes secret, Unseal(a.totp_sealed, a.id + ":totp"));
+  HETONG_ASSIGN_OR_RETURN(SecretBytes raw,
+                          Base32DecodeSecret(secret.RevealString(SecretAccess::Unsafe())));
+  int64_t step = TotpMatch(raw, code, clock_.Now());
+  if (step < 0 || step <= a.totp_last_step) return false;  // wrong, or replayed
+  a.totp_last_step = step;
+  HETONG_RETURN_IF_ERROR(repo_.UpdateAccount(a));
+  return true;
 }
 
 Status IdentityService::CheckPassword(const std::string& actor, const SecretBytes& password) {
@@ -538,17 +567,21 @@ Status IdentityService::CheckPassword(const std::string& actor, const SecretByte
 Status IdentityService::CheckTotp(const std::string& actor, const std::string& code) {
   HETONG_ASSIGN_OR_RETURN(Account a, Actor(actor));
   if (!a.totp_confirmed) return FailedPreconditionError("no authenticator is enrolled");
-  HETONG_ASSIGN_OR_RETURN(SecretBytes secret, Unseal(a.totp_sealed, a.id + ":totp"));
-  HETONG_ASSIGN_OR_RETURN(SecretBytes raw,
-                          Base32DecodeSecret(secret.RevealString(SecretAccess::Unsafe())));
-  if (TotpMatch(raw, code, clock_.Now()) < 0) {
+  if (a.locked_until && *a.locked_until > clock_.Now()) {
+    return ResourceExhaustedError("too many wrong codes: the account is locked until " +
+                                  base::FormatRfc3339(*a.locked_until));
+  }
+  HETONG_ASSIGN_OR_RETURN(bool ok, TotpAccepts(a, code));
+  if (!ok) {
     HETONG_RETURN_IF_ERROR(RecordFailure(std::move(a)));
-    return PermissionDeniedError("the authenticator code is wrong");
+    return PermissionDeniedError("the authenticator code is wrong or was already used");
   }
   return OkStatus();
 }
 
-StatusOr<TotpEnrollment> IdentityService::BeginTotp(const std::string& actor) {
+StatusOr<TotpEnrollment> IdentityService::BeginTotp(const std::string& actor,
+                                                    const SecretBytes& password) {
+  HETONG_RETURN_IF_ERROR(CheckPassword(actor, password));
   HETONG_ASSIGN_OR_RETURN(Account a, Actor(actor));
   if (a.kind != AccountKind::kPerson) return InvalidArgumentError("only persons log in");
   if (a.totp_confirmed) {
@@ -571,10 +604,12 @@ Status IdentityService::ConfirmTotp(const std::string& actor, const std::string&
   HETONG_ASSIGN_OR_RETURN(SecretBytes secret, Unseal(a.totp_sealed, a.id + ":totp"));
   HETONG_ASSIGN_OR_RETURN(SecretBytes raw,
                           Base32DecodeSecret(secret.RevealString(SecretAccess::Unsafe())));
-  if (TotpMatch(raw, code, clock_.Now()) < 0) {
+  int64_t step = TotpMatch(raw, code, clock_.Now());
+  if (step < 0) {
     return InvalidArgumentError("the authenticator code does not match; check the phone's clock");
   }
   a.totp_confirmed = true;
+  a.totp_last_step = step;  // this code is spent
   a.updated_at = clock_.Now();
   return repo_.UpdateAccount(a);
 }
@@ -674,6 +709,12 @@ StatusOr<Verification> IdentityService::SubmitVerification(
 Status IdentityService::Approve(Account a, Verification v, const std::string& decided_by) {
   a.verification = "verified";
   a.verified_by = v.provider;
+  if (issuer_ && !a.key_id.empty()) {
+    // Verified again (e.g. after a change of name): the old certificate names the old
+    // identity, so it is superseded.
+    HETONG_RETURN_IF_ERROR(issuer_->Revoke(a, 4 /* superseded */));
+    a.key_id.clear();
+  }
   if (issuer_) {
     HETONG_ASSIGN_OR_RETURN(CredentialIssuer::Issued issued,
                             issuer_->Issue(a, v.provider == "sandbox"));
@@ -709,11 +750,15 @@ StatusOr<Verification> IdentityService::Review(const std::string& actor,
     return InvalidArgumentError("a rejection gives the person a reason");
   }
   HETONG_ASSIGN_OR_RETURN(Account a, MustGet(v->account_id));
+  if (!Active(a) || a.verification == "verified") {
+    return FailedPreconditionError(
+        "the account is deregistered or already verified; this verification is stale");
+  }
   v->state = approve ? "approved" : "rejected";
   v->reason = reason;
   v->decided_by = me.id;
   v->decided_at = clock_.Now();
-  HETONG_RETURN_IF_ERROR(repo_.UpdateVerification(*v));
+  // The account first: if issuing its credentials fails, the case stays pending.
   if (approve) {
     HETONG_RETURN_IF_ERROR(Approve(a, *v, me.id));
   } else {
@@ -721,6 +766,7 @@ StatusOr<Verification> IdentityService::Review(const std::string& actor,
     a.updated_at = clock_.Now();
     HETONG_RETURN_IF_ERROR(repo_.UpdateAccount(a));
   }
+  HETONG_RETURN_IF_ERROR(repo_.UpdateVerification(*v));
   return *v;
 }
 
@@ -833,7 +879,10 @@ StatusOr<Grant> IdentityService::GrantSeal(const std::string& actor, const std::
   base::TimePoint now = clock_.Now();
   if (not_after && *not_after <= now) return InvalidArgumentError("not_after is in the past");
   for (const auto& t : contract_types) {
-    if (t.empty() || t.size() > 64) return InvalidArgumentError("a contract type is 1-64 bytes");
+    bool ok = !t.empty() && t.size() <= 64;
+    for (unsigned char ch : t) ok = ok && ch >= 0x20 && ch != 0x7f;
+    if (!ok)
+      return InvalidArgumentError("a contract type is 1-64 bytes without control characters");
   }
   Grant g;
   HETONG_ASSIGN_OR_RETURN(g.id, NewId("grt-"));

@@ -116,6 +116,8 @@ class IdentityService {
   StatusOr<Account> GetAccount(const std::string& id);
   struct Changes {
     std::optional<std::string> name, email, mobile, legal_representative;
+    // A person's new email or mobile (where codes go) needs their current password.
+    SecretBytes password;
   };
   // A person changes their own details; an org admin the organisation's. Changing the name
   // of a verified account sends it back to verification (the certificate names it).
@@ -147,8 +149,11 @@ class IdentityService {
   // Sends a login code by email or SMS through the outbox; returns the code's id, which
   // the client sends back with the code. Rate-limited per account (code_interval).
   StatusOr<std::string> SendLoginCode(const std::string& email, const std::string& channel);
-  StatusOr<LoginResult> LoginWithCode(const std::string& code_id, const std::string& code);
-  StatusOr<TotpEnrollment> BeginTotp(const std::string& actor);
+  // With TOTP enrolled, the authenticator code is needed as well.
+  StatusOr<LoginResult> LoginWithCode(const std::string& code_id, const std::string& code,
+                                      const std::string& totp_code = "");
+  // Enrolment needs the current password: a stolen session alone cannot add an authenticator.
+  StatusOr<TotpEnrollment> BeginTotp(const std::string& actor, const SecretBytes& password);
   Status ConfirmTotp(const std::string& actor, const std::string& code);
   StatusOr<Authenticated> Authenticate(const std::string& token);
   // A session for an account authenticated by certificate (certificate_auth.h).
@@ -221,6 +226,8 @@ class IdentityService {
   std::string Index(AccountKind kind, std::string_view number) const;
   StatusOr<LoginResult> StartSession(Account a, const std::string& method);
   Status RecordFailure(Account a);
+  // TOTP against the account's secret, refusing a step not later than the last one used.
+  StatusOr<bool> TotpAccepts(Account& a, const std::string& code);
   Status Approve(Account a, Verification v, const std::string& decided_by);
   // The account a key-management call acts on, after the role and password checks.
   StatusOr<Account> KeyOwner(const std::string& actor, const std::string& account_id,

@@ -65,7 +65,7 @@ constexpr std::string_view kAccountColumns =
     "id, kind, name, login_email, email, mobile, id_masked, id_sealed, id_index, "
     "legal_representative, password_hash, totp_sealed, totp_confirmed, operator_role, status, "
     "verification, verified_by, key_id, cert_serial, failed_logins, locked_until, created_at, "
-    "updated_at, login_cert";
+    "updated_at, login_cert, totp_last_step";
 
 Account AccountFrom(Statement& st) {
   Account a;
@@ -92,6 +92,7 @@ Account AccountFrom(Statement& st) {
   a.created_at = ParseT(st.ColumnText(21));
   a.updated_at = ParseT(st.ColumnText(22));
   a.login_cert = st.ColumnText(23);
+  a.totp_last_step = st.ColumnInt(24);
   return a;
 }
 
@@ -122,7 +123,8 @@ Args AccountValues(const Account& a) {
           OptT(a.locked_until),
           T(a.created_at),
           T(a.updated_at),
-          a.login_cert};
+          a.login_cert,
+          a.totp_last_step};
 }
 
 Status InsertAccountOn(Connection& conn, const Account& a) {
@@ -130,7 +132,7 @@ Status InsertAccountOn(Connection& conn, const Account& a) {
   for (auto& v : AccountValues(a)) args.push_back(std::move(v));
   std::string sql = "INSERT INTO accounts (" + std::string(kAccountColumns) +
                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "?, ?, ?)";
+                    "?, ?, ?, ?)";
   Status s = Run(conn, sql, args);
   if (s.code() == StatusCode::kAlreadyExists) {
     return AlreadyExistsError(a.kind == identity::AccountKind::kPerson
@@ -275,7 +277,8 @@ Status SqlIdentityRepository::UpdateAccount(const Account& a) {
         "id_masked = ?, id_sealed = ?, id_index = ?, legal_representative = ?, "
         "password_hash = ?, totp_sealed = ?, totp_confirmed = ?, operator_role = ?, status = ?, "
         "verification = ?, verified_by = ?, key_id = ?, cert_serial = ?, failed_logins = ?, "
-        "locked_until = ?, created_at = ?, updated_at = ?, login_cert = ? WHERE id = ?";
+        "locked_until = ?, created_at = ?, updated_at = ?, login_cert = ?, totp_last_step = ? "
+        "WHERE id = ?";
     Status s = Run(conn, sql, args);
     if (s.code() == StatusCode::kAlreadyExists) {
       return AlreadyExistsError("another account has this email");
@@ -511,12 +514,20 @@ Status SqlIdentityRepository::InsertCode(const OneTimeCode& c, const OutboxMessa
   });
 }
 
-Status SqlIdentityRepository::UpdateCode(const OneTimeCode& c) {
+Status SqlIdentityRepository::CountCodeAttempt(const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    HETONG_RETURN_IF_ERROR(Run(conn,
-                               "UPDATE one_time_codes SET attempts = ?, used = ? WHERE id = ?",
-                               {int64_t(c.attempts), int64_t(c.used), c.id}));
+    HETONG_RETURN_IF_ERROR(
+        Run(conn, "UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = ?", {id}));
     return MustChangeOne(conn, "code");
+  });
+}
+
+Status SqlIdentityRepository::SpendCode(const std::string& id) {
+  return instance_.WithConnection([&](Connection& conn) -> Status {
+    HETONG_RETURN_IF_ERROR(
+        Run(conn, "UPDATE one_time_codes SET used = 1 WHERE id = ? AND used = 0", {id}));
+    if (conn.ChangedRows() != 1) return FailedPreconditionError("the code was already used");
+    return OkStatus();
   });
 }
 

@@ -43,7 +43,8 @@ class SqlIdentityRepository final : public identity::IdentityRepository {
                                                                   int limit,
                                                                   int64_t offset) override;
   Status InsertCode(const identity::OneTimeCode& c, const identity::OutboxMessage& m) override;
-  Status UpdateCode(const identity::OneTimeCode& c) override;
+  Status CountCodeAttempt(const std::string& id) override;
+  Status SpendCode(const std::string& id) override;
   StatusOr<std::optional<identity::OneTimeCode>> GetCode(const std::string& id) override;
   StatusOr<std::vector<identity::OutboxMessage>> ListOutbox(const std::string& recipient,
                                                             int limit) override;

@@ -307,7 +307,8 @@ TEST_F(ApiTest, OneTimeCodesTotpManualReviewAndSessions) {
             403);
 
   // TOTP enrolment, then password login needs the code.
-  Reply t = Call("POST", "/api/v1/me/totp", nullptr, token);
+  EXPECT_EQ(Call("POST", "/api/v1/me/totp", {{"password", "Wrong-Pw-1"}}, token).status, 403);
+  Reply t = Call("POST", "/api/v1/me/totp", {{"password", kCanaryPassword}}, token);
   ASSERT_EQ(t.status, 201) << t.raw;
   SecretBytes secret = *identity::Base32DecodeSecret(t.body["secret"].get<std::string>());
   auto now = std::chrono::system_clock::now();
@@ -319,7 +320,7 @@ TEST_F(ApiTest, OneTimeCodesTotpManualReviewAndSessions) {
   Reply with_totp = Call("POST", "/api/v1/auth/login",
                          {{"email", "qian@example.cn"},
                           {"password", kCanaryPassword},
-                          {"totp", identity::Hotp(secret, identity::TotpStep(now))}});
+                          {"totp", identity::Hotp(secret, identity::TotpStep(now) + 1)}});
   ASSERT_EQ(with_totp.status, 200) << with_totp.raw;
   EXPECT_EQ(with_totp.body["method"], "password+totp");
 
@@ -664,7 +665,7 @@ TEST_F(ApiTest, CertificateFromAnExternalCaVerifiesAndLogsIn) {
      "-out ext.pem -days 30 -subj '/C=CN/O=External CA/CN=External Root' "
      "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign");
   sh("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout user.key -out "
-     "user.csr -subj '/C=CN/CN=王五' -utf8");
+     "user.csr -subj '/C=CN/CN=王五/serialNumber=11010519491231002X' -utf8");
   sh("printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n' > ext.cnf && "
      "openssl x509 -req -in user.csr -CA ext.pem -CAkey ext.key -CAcreateserial -days 10 "
      "-extfile ext.cnf -out user.pem");
@@ -729,6 +730,21 @@ TEST_F(ApiTest, CertificateFromAnExternalCaVerifiesAndLogsIn) {
        {"certificate", RunCommand({"cat", tmp_.File("self.pem")}).out},
        {"signature", RunCommand({"openssl", "base64", "-A", "-in", tmp_.File("sig.der")}).out}});
   EXPECT_EQ(self.status, 401) << self.raw;
+  // Someone of the same name with another identity number is not verified by that certificate.
+  Register("王五", "namesake@example.cn", "110105198001010016");
+  std::string namesake = Login("namesake@example.cn");
+  Reply ch5 = Call("POST", "/api/v1/auth/challenge");
+  Reply other = Call("POST", "/api/v1/identity/verifications",
+                     {{"provider", "certificate"},
+                      {"material",
+                       {{"challenge_id", ch5.body["challenge_id"]},
+                        {"nonce", ch5.body["nonce"]},
+                        {"certificate", user_pem},
+                        {"signature", sign(ch5.body)}}}},
+                     namesake);
+  ASSERT_EQ(other.status, 201) << other.raw;
+  EXPECT_EQ(other.body["state"], "rejected");
+  EXPECT_EQ(other.body["reason"], "the certificate is for another identity number");
 }
 
 TEST_F(ApiTest, SensitiveFieldsTravelInSm2EnvelopesWhenRequired) {

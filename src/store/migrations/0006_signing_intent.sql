@@ -30,3 +30,6 @@ CREATE INDEX signature_records_account ON signature_records (account_id, created
 -- SHA-256 fingerprint (hex) of the certificate they proved control of.
 ALTER TABLE accounts ADD COLUMN login_cert TEXT NOT NULL DEFAULT '';
 CREATE INDEX accounts_login_cert ON accounts (login_cert);
+
+-- The last TOTP time step accepted for an account: a code is not accepted twice.
+ALTER TABLE accounts ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0;
