@@ -68,6 +68,7 @@
 #include "crypto/random.h"
 #include "crypto/signature.h"
 #include "keycenter/key_center.h"
+#include "ocsp/ca_status_lookup.h"
 #include "ocsp/responder.h"
 #include "pki/certificate.h"
 #include "pki/name.h"
@@ -84,33 +85,6 @@ namespace hetong::bench {
 namespace {
 
 // ---- the instance ----
-
-// StatusLookup over the CA's database, as app/platform.cc's CaStatusLookup.
-class CaStatusLookup final : public ocsp::StatusLookup {
- public:
-  explicit CaStatusLookup(ca::CertificateAuthority& ca) : ca_(ca) {}
-  StatusOr<Result> Lookup(const std::string& ca_name, ByteView serial) override {
-    HETONG_ASSIGN_OR_RETURN(ca::CertificateStatus s, ca_.StatusOf(ca_name, serial));
-    Result r;
-    switch (s.state) {
-      case ca::CertificateStatus::State::kGood:
-        r.status = pki::OcspCertStatus::kGood;
-        break;
-      case ca::CertificateStatus::State::kRevoked:
-        r.status = pki::OcspCertStatus::kRevoked;
-        r.revoked_at = s.revoked_at;
-        r.reason = s.reason;
-        break;
-      case ca::CertificateStatus::State::kUnknown:
-        r.status = pki::OcspCertStatus::kUnknown;
-        break;
-    }
-    return r;
-  }
-
- private:
-  ca::CertificateAuthority& ca_;
-};
 
 // The TSA's audit log on the instance, counting commits so that the benchmark can report
 // how many tokens share one (group commit).
@@ -170,7 +144,7 @@ struct Fixture {
   std::unique_ptr<keycenter::SoftwareDevice> device;
   std::unique_ptr<keycenter::KeyCenter> keys;
   std::unique_ptr<ca::CertificateAuthority> ca;
-  std::unique_ptr<CaStatusLookup> lookup;
+  std::unique_ptr<ocsp::CaStatusLookup> lookup;
   std::unique_ptr<ocsp::OcspResponder> ocsp;
   std::unique_ptr<CountingTokenLog> token_log;
   std::unique_ptr<tsa::TimeStampAuthority> tsa;
@@ -222,7 +196,7 @@ Fixture* CreateFixture() {
                 "CA open");
 
   // OCSP responder, as Platform::RefreshOcspResponders.
-  fx->lookup = std::make_unique<CaStatusLookup>(*fx->ca);
+  fx->lookup = std::make_unique<ocsp::CaStatusLookup>(*fx->ca);
   fx->ocsp = std::make_unique<ocsp::OcspResponder>(*fx->lookup, clock, ocsp::ResponderOptions{});
   std::vector<ocsp::ResponderIdentity> ids;
   for (Family f : {Family::kSm2, Family::kRsa}) {

@@ -20,32 +20,6 @@ namespace hetong::app {
 
 namespace {
 
-class CaStatusLookup final : public ocsp::StatusLookup {
- public:
-  explicit CaStatusLookup(ca::CertificateAuthority& ca) : ca_(ca) {}
-  StatusOr<Result> Lookup(const std::string& ca_name, ByteView serial) override {
-    HETONG_ASSIGN_OR_RETURN(ca::CertificateStatus s, ca_.StatusOf(ca_name, serial));
-    Result r;
-    switch (s.state) {
-      case ca::CertificateStatus::State::kGood:
-        r.status = pki::OcspCertStatus::kGood;
-        break;
-      case ca::CertificateStatus::State::kRevoked:
-        r.status = pki::OcspCertStatus::kRevoked;
-        r.revoked_at = s.revoked_at;
-        r.reason = s.reason;
-        break;
-      case ca::CertificateStatus::State::kUnknown:
-        r.status = pki::OcspCertStatus::kUnknown;
-        break;
-    }
-    return r;
-  }
-
- private:
-  ca::CertificateAuthority& ca_;
-};
-
 // A new certificate for a held key, with the subject and profile of its latest one.
 StatusOr<ca::IssuedCertificate> RenewKeyCertificate(ca::CertificateAuthority& ca,
                                                     keycenter::KeyCenter& keys,
@@ -182,7 +156,7 @@ StatusOr<std::unique_ptr<Platform>> Platform::Open(const std::string& dir, bool 
   HETONG_ASSIGN_OR_RETURN(
       p->ca_, ca::CertificateAuthority::Open(*p->keys_, *p->ca_repo_, SettingsFrom(*p->instance_),
                                              base::SystemClock::Get(), crypto::DefaultRng()));
-  p->status_lookup_ = std::make_unique<CaStatusLookup>(*p->ca_);
+  p->status_lookup_ = std::make_unique<ocsp::CaStatusLookup>(*p->ca_);
   ocsp::ResponderOptions opts;
   auto minutes = p->instance_->config().GetInt("ocsp.validity_minutes", 60);
   if (!minutes.ok()) return minutes.status();

@@ -18,6 +18,7 @@
 #include "identity/intent.h"
 #include "identity/service.h"
 #include "keycenter/key_center.h"
+#include "ocsp/ca_status_lookup.h"
 #include "ocsp/responder.h"
 #include "pki/revocation.h"
 #include "store/instance.h"
