@@ -5,6 +5,7 @@
 #include "base/der.h"
 #include "base/encoding.h"
 #include "crypto/cms.h"
+#include "pki/der_read.h"
 #include "pki/oids.h"
 #include "pki/profiles.h"
 
@@ -27,33 +28,9 @@ Status Bad(const std::string& what) {
   return InvalidArgumentError(std::string(kMalformed) + ": " + what);
 }
 
-Status ReadAlgorithm(der::Reader& r, std::string& oid_out, Bytes& params_out) {
-  HETONG_ASSIGN_OR_RETURN(der::Reader alg, r.ReadSequence());
-  HETONG_ASSIGN_OR_RETURN(oid_out, alg.ReadOid());
-  if (!alg.empty()) {
-    HETONG_ASSIGN_OR_RETURN(der::Element p, alg.ReadAny());
-    if (p.tag != der::kNull) params_out = ToBytes(p.tlv);
-  }
-  return alg.ExpectEnd("algorithm identifier");
-}
-
 // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension, each OID at most once.
 Status ReadExtensions(der::Reader& r, std::vector<Extension>& out) {
-  std::set<std::string> seen;
-  while (!r.empty()) {
-    HETONG_ASSIGN_OR_RETURN(der::Reader ext, r.ReadSequence());
-    Extension e;
-    HETONG_ASSIGN_OR_RETURN(e.oid, ext.ReadOid());
-    if (ext.PeekIs(der::kBoolean)) {
-      HETONG_ASSIGN_OR_RETURN(e.critical, ext.ReadBoolean());
-    }
-    HETONG_ASSIGN_OR_RETURN(ByteView value, ext.ReadOctetString());
-    e.value = ToBytes(value);
-    HETONG_RETURN_IF_ERROR(ext.ExpectEnd("extension"));
-    if (!seen.insert(e.oid).second) return Bad("extension " + e.oid + " appears twice");
-    out.push_back(std::move(e));
-  }
-  return OkStatus();
+  return ReadExtensionList(r, out, std::string(kMalformed) + ": ");
 }
 
 // base::der::Reader::ReadTime converts to system_clock::time_point, which holds nanoseconds
@@ -227,7 +204,7 @@ StatusOr<Crl> Crl::Parse(ByteView data) {
     HETONG_RETURN_IF_ERROR(top.ExpectEnd("CRL"));
     HETONG_ASSIGN_OR_RETURN(der::Element tbs_el, list.ReadElement(der::kSequence));
     c.tbs_ = ToBytes(tbs_el.tlv);
-    HETONG_RETURN_IF_ERROR(ReadAlgorithm(list, c.signature_oid_, c.signature_params_));
+    HETONG_RETURN_IF_ERROR(ReadAlgorithmIdentifier(list, c.signature_oid_, c.signature_params_));
     HETONG_ASSIGN_OR_RETURN(ByteView sig, list.ReadBitString());
     c.signature_ = ToBytes(sig);
     HETONG_RETURN_IF_ERROR(list.ExpectEnd("CRL"));
@@ -240,7 +217,7 @@ StatusOr<Crl> Crl::Parse(ByteView data) {
     }
     std::string inner_oid;
     Bytes inner_params;
-    HETONG_RETURN_IF_ERROR(ReadAlgorithm(tbs, inner_oid, inner_params));
+    HETONG_RETURN_IF_ERROR(ReadAlgorithmIdentifier(tbs, inner_oid, inner_params));
     if (inner_oid != c.signature_oid_ || inner_params != c.signature_params_) {
       return Bad("the two signature algorithm fields differ");
     }

@@ -2,11 +2,11 @@
 
 #include <charconv>
 #include <cstdio>
-#include <set>
 
 #include "base/der.h"
 #include "base/encoding.h"
 #include "crypto/cms.h"
+#include "pki/der_read.h"
 #include "pki/oids.h"
 
 namespace hetong::pki {
@@ -21,37 +21,12 @@ Status Bad(const std::string& what) {
   return InvalidArgumentError(std::string(kMalformed) + ": " + what);
 }
 
-// AlgorithmIdentifier: the OID and, unless absent or NULL, the parameters' DER.
-Status ReadAlgorithm(der::Reader& r, std::string& oid_out, Bytes& params_out) {
-  HETONG_ASSIGN_OR_RETURN(der::Reader alg, r.ReadSequence());
-  HETONG_ASSIGN_OR_RETURN(oid_out, alg.ReadOid());
-  if (!alg.empty()) {
-    HETONG_ASSIGN_OR_RETURN(der::Element p, alg.ReadAny());
-    if (p.tag != der::kNull) params_out = ToBytes(p.tlv);
-  }
-  return alg.ExpectEnd("algorithm identifier");
-}
-
 // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension (RFC 5280 §4.1), each OID at most once.
 Status ReadExtensions(ByteView seq_tlv, std::vector<Extension>& out) {
   der::Reader top(seq_tlv);
   HETONG_ASSIGN_OR_RETURN(der::Reader r, top.ReadSequence());
   HETONG_RETURN_IF_ERROR(top.ExpectEnd("extensions"));
-  std::set<std::string> seen;
-  while (!r.empty()) {
-    HETONG_ASSIGN_OR_RETURN(der::Reader ext, r.ReadSequence());
-    Extension e;
-    HETONG_ASSIGN_OR_RETURN(e.oid, ext.ReadOid());
-    if (ext.PeekIs(der::kBoolean)) {
-      HETONG_ASSIGN_OR_RETURN(e.critical, ext.ReadBoolean());
-    }
-    HETONG_ASSIGN_OR_RETURN(ByteView value, ext.ReadOctetString());
-    e.value = ToBytes(value);
-    HETONG_RETURN_IF_ERROR(ext.ExpectEnd("extension"));
-    if (!seen.insert(e.oid).second) return Bad("extension " + e.oid + " appears twice");
-    out.push_back(std::move(e));
-  }
-  return OkStatus();
+  return ReadExtensionList(r, out, std::string(kMalformed) + ": ");
 }
 
 // GeneralNames: dNSName, iPAddress and rfc822Name; other forms are skipped.
@@ -138,7 +113,7 @@ StatusOr<CertificationRequest> CertificationRequest::Parse(ByteView data) {
     HETONG_RETURN_IF_ERROR(top.ExpectEnd("certification request"));
     HETONG_ASSIGN_OR_RETURN(der::Element cri_el, req.ReadElement(der::kSequence));
     c.cri_ = ToBytes(cri_el.tlv);
-    HETONG_RETURN_IF_ERROR(ReadAlgorithm(req, c.signature_oid_, c.signature_params_));
+    HETONG_RETURN_IF_ERROR(ReadAlgorithmIdentifier(req, c.signature_oid_, c.signature_params_));
     HETONG_ASSIGN_OR_RETURN(ByteView sig, req.ReadBitString());
     c.signature_ = ToBytes(sig);
     HETONG_RETURN_IF_ERROR(req.ExpectEnd("certification request"));

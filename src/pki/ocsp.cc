@@ -1,9 +1,8 @@
 #include "pki/ocsp.h"
 
-#include <set>
-
 #include "base/der.h"
 #include "crypto/cms.h"
+#include "pki/der_read.h"
 #include "pki/name.h"
 #include "pki/oids.h"
 
@@ -30,36 +29,11 @@ Status WithPrefix(const Status& s, std::string_view prefix) {
   return InvalidArgumentError(std::string(prefix) + ": " + s.message());
 }
 
-Status ReadAlgorithm(der::Reader& r, std::string& oid_out, Bytes& params_out) {
-  HETONG_ASSIGN_OR_RETURN(der::Reader alg, r.ReadSequence());
-  HETONG_ASSIGN_OR_RETURN(oid_out, alg.ReadOid());
-  if (!alg.empty()) {
-    HETONG_ASSIGN_OR_RETURN(der::Element p, alg.ReadAny());
-    if (p.tag != der::kNull) params_out = ToBytes(p.tlv);
-  }
-  return alg.ExpectEnd("algorithm identifier");
-}
-
 // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension, each OID at most once.
 Status ReadExtensions(der::Reader& outer, std::vector<Extension>& out) {
   HETONG_ASSIGN_OR_RETURN(der::Reader r, outer.ReadSequence());
   HETONG_RETURN_IF_ERROR(outer.ExpectEnd("extensions"));
-  std::set<std::string> seen;
-  while (!r.empty()) {
-    HETONG_ASSIGN_OR_RETURN(der::Reader ext, r.ReadSequence());
-    Extension e;
-    HETONG_ASSIGN_OR_RETURN(e.oid, ext.ReadOid());
-    if (ext.PeekIs(der::kBoolean)) {
-      HETONG_ASSIGN_OR_RETURN(e.critical, ext.ReadBoolean());
-    }
-    HETONG_ASSIGN_OR_RETURN(ByteView value, ext.ReadOctetString());
-    e.value = ToBytes(value);
-    HETONG_RETURN_IF_ERROR(ext.ExpectEnd("extension"));
-    if (!seen.insert(e.oid).second)
-      return InvalidArgumentError("extension " + e.oid + " appears twice");
-    out.push_back(std::move(e));
-  }
-  return OkStatus();
+  return ReadExtensionList(r, out, "");
 }
 
 std::optional<Bytes> FindNonce(const std::vector<Extension>& exts) {
@@ -118,7 +92,7 @@ StatusOr<CertId> ReadCertId(der::Reader& r) {
   CertId id;
   std::string hash_oid;
   Bytes params;
-  HETONG_RETURN_IF_ERROR(ReadAlgorithm(seq, hash_oid, params));
+  HETONG_RETURN_IF_ERROR(ReadAlgorithmIdentifier(seq, hash_oid, params));
   auto alg = crypto::HashFromOid(hash_oid);
   if (!alg || !params.empty()) return InvalidArgumentError("unsupported hash algorithm in CertID");
   id.hash_algorithm = *alg;
@@ -452,7 +426,7 @@ StatusOr<OcspResponse> OcspResponse::Parse(ByteView data) {
     HETONG_RETURN_IF_ERROR(basic_top.ExpectEnd("BasicOCSPResponse"));
     HETONG_ASSIGN_OR_RETURN(der::Element tbs_el, basic.ReadElement(der::kSequence));
     o.tbs_ = ToBytes(tbs_el.tlv);
-    HETONG_RETURN_IF_ERROR(ReadAlgorithm(basic, o.signature_oid_, o.signature_params_));
+    HETONG_RETURN_IF_ERROR(ReadAlgorithmIdentifier(basic, o.signature_oid_, o.signature_params_));
     HETONG_ASSIGN_OR_RETURN(ByteView sig, basic.ReadBitString());
     o.signature_ = ToBytes(sig);
     HETONG_ASSIGN_OR_RETURN(auto certs, basic.ReadOptionalExplicit(0));
