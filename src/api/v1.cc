@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "api/v1_internal.h"
 #include "base/encoding.h"
 #include "crypto/hash.h"
 #include "identity/certificate_auth.h"
@@ -19,113 +20,13 @@ namespace hetong::api {
 
 namespace {
 
+using namespace v1;  // NOLINT(google-build-using-namespace): the handlers' shared vocabulary
 using identity::Account;
 using identity::IdentityService;
 using nlohmann::json;
 
 constexpr std::string_view kPrefix = "/api/v1";
-constexpr size_t kMaxJsonBody = 1 << 20;  // documents are uploaded elsewhere, not as JSON
-
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-HttpResponse JsonResponse(int status, const json& j) { return HttpResponse::Json(status, Dump(j)); }
-
-HttpResponse BadRequest(const std::string& detail) {
-  return HttpResponse::Problem(400, "invalid-request", "Invalid request", detail);
-}
-
-// ---- request bodies ----
-
-// A JSON object body with only the allowed fields, each of its expected type.
-class Body {
- public:
-  enum class Type { kString, kBool, kObject, kStringArray };
-  struct Field {
-    std::string_view name;
-    Type type;
-    bool required;
-  };
-
-  static StatusOr<Body> Parse(const HttpRequest& req, std::initializer_list<Field> fields) {
-    auto ct = req.Header("content-type");
-    if (!ct || ct->rfind("application/json", 0) != 0) {
-      return FailedPreconditionError("send Content-Type: application/json");
-    }
-    json j = json::parse(req.body, nullptr, false);
-    if (j.is_discarded()) return InvalidArgumentError("the body is not valid JSON");
-    if (!j.is_object()) return InvalidArgumentError("the body is a JSON object");
-    for (const auto& [k, v] : j.items()) {
-      auto f =
-          std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return x.name == k; });
-      if (f == fields.end()) return InvalidArgumentError("unknown field '" + k + "'");
-      bool ok = false;
-      switch (f->type) {
-        case Type::kString:
-          ok = v.is_string();
-          break;
-        case Type::kBool:
-          ok = v.is_boolean();
-          break;
-        case Type::kObject:
-          ok = v.is_object();
-          break;
-        case Type::kStringArray:
-          ok = v.is_array() &&
-               std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
-          break;
-      }
-      if (!ok) {
-        static constexpr const char* kNames[] = {"a string", "true or false", "an object",
-                                                 "an array of strings"};
-        return InvalidArgumentError("field '" + k + "' must be " +
-                                    kNames[static_cast<int>(f->type)]);
-      }
-    }
-    for (const auto& f : fields) {
-      if (f.required && !j.contains(f.name)) {
-        return InvalidArgumentError("field '" + std::string(f.name) + "' is required");
-      }
-    }
-    return Body(std::move(j));
-  }
-
-  bool Has(std::string_view name) const { return j_.contains(name); }
-  std::string Str(std::string_view name) const {
-    return j_.contains(name) ? j_[std::string(name)].get<std::string>() : std::string();
-  }
-  std::optional<std::string> OptStr(std::string_view name) const {
-    if (!j_.contains(name)) return std::nullopt;
-    return j_[std::string(name)].get<std::string>();
-  }
-  bool Bool(std::string_view name) const {
-    return j_.contains(name) && j_[std::string(name)].get<bool>();
-  }
-  // A secret string field, moved into SecretBytes and wiped in the parsed document.
-  SecretBytes Secret(std::string_view name) {
-    if (!j_.contains(name)) return SecretBytes();
-    auto& s = j_[std::string(name)].get_ref<std::string&>();
-    SecretBytes out = SecretBytes::Copy(s);
-    std::fill(s.begin(), s.end(), '\0');
-    return out;
-  }
-  const json& Get(std::string_view name) const { return j_[std::string(name)]; }
-
- private:
-  explicit Body(json j) : j_(std::move(j)) {}
-  json j_;
-};
-
-HttpResponse BodyError(const Status& s) {
-  if (s.code() == StatusCode::kFailedPrecondition) {
-    return HttpResponse::Problem(415, "unsupported-media-type", "Unsupported media type",
-                                 "send Content-Type: application/json");
-  }
-  return BadRequest(s.message());
-}
-
 // ---- JSON views (never a secret) ----
-
-std::string Time(base::TimePoint t) { return base::FormatRfc3339(t); }
 
 json AccountJson(const Account& a) {
   json j = {{"id", a.id},
@@ -189,49 +90,6 @@ json SessionJson(const identity::LoginResult& r) {
           {"account", AccountJson(r.account)}};
 }
 
-// ---- paging ----
-
-struct Page {
-  int limit = 50;
-  int64_t offset = 0;
-};
-
-StatusOr<Page> PageOf(const HttpRequest& req) {
-  Page p;
-  auto q = req.QueryParams();
-  auto num = [](const std::string& s, int64_t max) -> std::optional<int64_t> {
-    if (s.empty() || s.size() > 12) return std::nullopt;
-    int64_t v = 0;
-    for (char c : s) {
-      if (c < '0' || c > '9') return std::nullopt;
-      v = v * 10 + (c - '0');
-    }
-    if (v > max) return std::nullopt;
-    return v;
-  };
-  if (q.count("limit")) {
-    auto v = num(q["limit"], 100);
-    if (!v || *v < 1) return InvalidArgumentError("limit is 1..100");
-    p.limit = static_cast<int>(*v);
-  }
-  if (q.count("offset")) {
-    auto v = num(q["offset"], 1'000'000'000'000);
-    if (!v) return InvalidArgumentError("offset is a non-negative integer");
-    p.offset = *v;
-  }
-  return p;
-}
-
-// Lists fetch limit + 1 rows to know whether there is a next page.
-template <typename T, typename F>
-json PageJson(std::vector<T> rows, const Page& p, F to_json) {
-  bool more = rows.size() > static_cast<size_t>(p.limit);
-  if (more) rows.resize(static_cast<size_t>(p.limit));
-  json items = json::array();
-  for (const auto& r : rows) items.push_back(to_json(r));
-  return {{"items", items}, {"next_offset", more ? json(p.offset + p.limit) : json(nullptr)}};
-}
-
 // ---- rate limits ----
 
 // Fixed-window counters per key (client address or email), in memory: a restart forgets
@@ -273,21 +131,14 @@ HttpResponse TooMany(int64_t seconds) {
 
 // ---- routing ----
 
-struct Context {
-  const HttpRequest& req;
-  std::vector<std::string> params;  // the {..} segments, in order
-  std::optional<identity::Authenticated> who;
-};
-
-using V1Handler = std::function<HttpResponse(Context&)>;
-
 struct Route {
   std::string method;
   std::vector<std::string> segments;  // "{}" for a parameter
   bool auth;
   bool idempotent;  // honours Idempotency-Key
-  V1Handler handler;
+  RouteHandler handler;
   std::string pattern;
+  size_t max_body;
 };
 
 std::vector<std::string> SplitPath(std::string_view path) {
@@ -306,7 +157,7 @@ std::vector<std::string> SplitPath(std::string_view path) {
   return out;
 }
 
-class V1 {
+class V1 final : public RouteTable {
  public:
   // Null services only for listing the routes (V1RoutePatterns).
   V1(IdentityService* id, identity::SigningService* signing,
@@ -323,23 +174,18 @@ class V1 {
         code_limit_(options.codes_per_hour, std::chrono::seconds(3600)) {}
 
   void Add(std::string method, const std::string& pattern, bool auth, bool idempotent,
-           V1Handler h) {
+           RouteHandler h, size_t max_body = kMaxJsonBody) override {
     std::vector<std::string> segs = SplitPath(pattern);
     for (auto& s : segs) {
       if (s.front() == '{') s = "{}";
     }
     routes_.push_back({std::move(method), std::move(segs), auth, idempotent, std::move(h),
-                       std::string(kPrefix) + pattern});
+                       std::string(kPrefix) + pattern, max_body});
   }
 
   const std::vector<Route>& routes() const { return routes_; }
 
   HttpResponse Dispatch(const HttpRequest& req) {
-    if (req.body.size() > kMaxJsonBody) {
-      return HttpResponse::Problem(
-          413, "payload-too-large", "Request body too large",
-          "a JSON request body has at most " + std::to_string(kMaxJsonBody >> 10) + " KiB");
-    }
     std::vector<std::string> segs = SplitPath(std::string_view(req.path).substr(kPrefix.size()));
     std::string method = req.method == "HEAD" ? "GET" : req.method;
     std::set<std::string> allowed;
@@ -358,6 +204,13 @@ class V1 {
       if (r.method != method) {
         allowed.insert(r.method);
         continue;
+      }
+      if (req.body.size() > r.max_body) {
+        return HttpResponse::Problem(
+            413, "payload-too-large", "Request body too large",
+            r.max_body == kMaxJsonBody
+                ? "a JSON request body has at most " + std::to_string(kMaxJsonBody >> 10) + " KiB"
+                : "this request body has at most " + std::to_string(r.max_body >> 20) + " MiB");
       }
       Context ctx{req, std::move(params), std::nullopt};
       HttpResponse resp = Run(r, ctx);
@@ -464,10 +317,6 @@ class V1 {
   RateLimiter code_limit_;
   std::vector<Route> routes_;
 };
-
-HttpResponse Fail(const Status& s) { return HttpResponse::FromStatus(s); }
-
-const std::string& Actor(const Context& c) { return c.who->account.id; }
 
 // ---- handlers ----
 
