@@ -10,3 +10,9 @@ find_package(Boost 1.74 REQUIRED)
 find_package(GTest REQUIRED)
 find_package(benchmark REQUIRED)
 find_package(PkgConfig REQUIRED)
+# libzip through pkg-config: its CMake package insists on the zipcmp/zipmerge tools, which
+# Debian ships separately.
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+if(NOT TARGET libzip::zip)
+  add_library(libzip::zip ALIAS PkgConfig::LIBZIP)
+endif()

@@ -64,6 +64,10 @@ inline constexpr std::string_view kPolicyDemo = "2.25.26488365548312113569551631
 // (GM/Y 5013 §5.3.4.2), docs/formats/certificates.md.
 inline constexpr std::string_view kExtSigningEvidence =
     "2.25.264883655483121135695516317358350318989.2.1";
+// Extended key usage of the evidence log's tree-head signing certificate
+// (docs/formats/evidence.md).
+inline constexpr std::string_view kKpEvidenceLog =
+    "2.25.264883655483121135695516317358350318989.4.1";
 // Time-stamp policy of hetong's TSA.
 inline constexpr std::string_view kTsaPolicy = "2.25.264883655483121135695516317358350318989.3.1";
 

@@ -32,6 +32,8 @@ std::string_view ProfileName(Profile p) {
       return "tls";
     case Profile::kEncryption:
       return "encryption";
+    case Profile::kEvidenceLog:
+      return "evidence";
   }
   return "?";
 }
@@ -39,7 +41,7 @@ std::string_view ProfileName(Profile p) {
 std::optional<Profile> ProfileFromName(std::string_view name) {
   for (auto p : {Profile::kRoot, Profile::kIssuingCa, Profile::kPersonal, Profile::kOrganization,
                  Profile::kEvent, Profile::kTsa, Profile::kOcspSigner, Profile::kTls,
-                 Profile::kEncryption}) {
+                 Profile::kEncryption, Profile::kEvidenceLog}) {
     if (ProfileName(p) == name) return p;
   }
   return std::nullopt;
@@ -62,6 +64,7 @@ std::chrono::seconds DefaultValidity(Profile p) {
     case Profile::kEvent:
       return std::chrono::duration_cast<std::chrono::seconds>(kDay);
     case Profile::kTsa:
+    case Profile::kEvidenceLog:
       return std::chrono::duration_cast<std::chrono::seconds>(kDay * 365 * 5);
   }
   return std::chrono::seconds(0);
@@ -163,6 +166,7 @@ StatusOr<Bytes> IssueCertificate(const IssueRequest& req, const IssuerContext& i
     case Profile::kOrganization:
     case Profile::kEvent:
     case Profile::kTsa:
+    case Profile::kEvidenceLog:
       ku = {kDigitalSignature, kNonRepudiation};
       break;
     case Profile::kOcspSigner:
@@ -191,6 +195,9 @@ StatusOr<Bytes> IssueCertificate(const IssueRequest& req, const IssuerContext& i
       break;
     case Profile::kTsa:
       eku({oid::kKpTimeStamping}, true);
+      break;
+    case Profile::kEvidenceLog:
+      eku({oid::kKpEvidenceLog}, true);
       break;
     case Profile::kOcspSigner:
       eku({oid::kKpOcspSigning}, false);

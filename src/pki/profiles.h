@@ -11,6 +11,8 @@
 //   tsa       KU critical digitalSignature, nonRepudiation; EKU critical timeStamping only
 //   ocsp      KU critical digitalSignature; EKU OCSPSigning; id-pkix-ocsp-nocheck
 //   tls       KU critical digitalSignature (+keyEncipherment for RSA); EKU serverAuth; SAN
+//   evidence  5 years; KU critical digitalSignature, nonRepudiation; EKU critical
+//             id-kp-hetongEvidenceLog only (signs the evidence log's tree heads)
 // Every certificate has a random positive 128-bit serial, SKI, and (below the root) AKI.
 //
 // Thread-safety: pure functions; the Signer must be thread-safe.
@@ -42,10 +44,12 @@ enum class Profile {
   // The platform's encryption certificate: keyUsage keyEncipherment + dataEncipherment, for
   // the SM2 envelopes clients wrap sensitive fields in.
   kEncryption,
+  // The evidence log's tree-head signer (docs/formats/evidence.md).
+  kEvidenceLog,
 };
 
 std::string_view ProfileName(
-    Profile p);  // "root", "ca", "personal", "org", "event", "tsa", "ocsp", "tls"
+    Profile p);  // "root", "ca", "personal", "org", "event", "tsa", "ocsp", "tls", "evidence"
 std::optional<Profile> ProfileFromName(std::string_view name);
 std::chrono::seconds DefaultValidity(Profile p);
 
