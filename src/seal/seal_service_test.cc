@@ -6,150 +6,17 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-#include <mutex>
-
 #include "base/encoding.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
+#include "seal/memory_repository.h"
 
 namespace hetong::seal {
 namespace {
 
-using identity::Account;
 using identity::AccountKind;
 using identity::Grant;
-using identity::Member;
 using identity::Role;
-
-class MemoryRepository final : public SealRepository {
- public:
-  Status Insert(const Seal& seal, ByteView png) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (seals_.count(seal.id)) return AlreadyExistsError("seal id taken");
-    seals_[seal.id] = seal;
-    order_.push_back(seal.id);
-    images_[seal.id] = Bytes(png.begin(), png.end());
-    return OkStatus();
-  }
-  StatusOr<std::optional<Seal>> Get(const std::string& id) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = seals_.find(id);
-    if (it == seals_.end()) return std::optional<Seal>();
-    return std::optional<Seal>(it->second);
-  }
-  StatusOr<std::vector<Seal>> ListByOwner(const std::string& owner_id, int limit,
-                                          int64_t offset) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::vector<Seal> out;
-    int64_t skipped = 0;
-    for (const auto& id : order_) {
-      if (seals_[id].owner_id != owner_id) continue;
-      if (skipped++ < offset) continue;
-      if (out.size() == static_cast<size_t>(limit)) break;
-      out.push_back(seals_[id]);
-    }
-    return out;
-  }
-  StatusOr<int64_t> CountUnrevoked(const std::string& owner_id) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    int64_t n = 0;
-    for (const auto& [id, s] : seals_) {
-      n += s.owner_id == owner_id && s.status != SealStatus::kRevoked;
-    }
-    return n;
-  }
-  StatusOr<std::optional<Bytes>> Image(const std::string& id) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = images_.find(id);
-    if (it == images_.end()) return std::optional<Bytes>();
-    return std::optional<Bytes>(it->second);
-  }
-  Status UpdateStatus(const Seal& seal, SealStatus expected) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = seals_.find(seal.id);
-    if (it == seals_.end()) return NotFoundError("no such seal");
-    if (it->second.status != expected) return FailedPreconditionError("changed meanwhile");
-    it->second.status = seal.status;
-    it->second.status_reason = seal.status_reason;
-    it->second.status_changed_by = seal.status_changed_by;
-    it->second.status_changed_at = seal.status_changed_at;
-    it->second.revoked_at = seal.revoked_at;
-    it->second.revoked_by = seal.revoked_by;
-    it->second.revoked_reason = seal.revoked_reason;
-    return OkStatus();
-  }
-  Status InsertUse(const SealUse& use) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    uses_.push_back(use);
-    return OkStatus();
-  }
-  StatusOr<std::vector<SealUse>> ListUses(const std::string& seal_id, int limit,
-                                          int64_t offset) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::vector<SealUse> out;
-    int64_t skipped = 0;
-    for (auto it = uses_.rbegin(); it != uses_.rend(); ++it) {
-      if (it->seal_id != seal_id) continue;
-      if (skipped++ < offset) continue;
-      if (out.size() == static_cast<size_t>(limit)) break;
-      out.push_back(*it);
-    }
-    return out;
-  }
-  Status SetGrantSeals(const std::string& grant_id,
-                       const std::vector<std::string>& seal_ids) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    grant_seals_[grant_id] = seal_ids;
-    return OkStatus();
-  }
-  StatusOr<std::vector<std::string>> GrantSeals(const std::string& grant_id) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return grant_seals_[grant_id];
-  }
-
-  void DamageImage(const std::string& id) { images_[id][images_[id].size() / 2] ^= 1; }
-
- private:
-  std::mutex mu_;
-  std::map<std::string, Seal> seals_;
-  std::vector<std::string> order_;
-  std::map<std::string, Bytes> images_;
-  std::vector<SealUse> uses_;
-  std::map<std::string, std::vector<std::string>> grant_seals_;
-};
-
-class MemoryDirectory final : public AccountDirectory {
- public:
-  StatusOr<std::optional<Account>> GetAccount(const std::string& id) override {
-    auto it = accounts.find(id);
-    if (it == accounts.end()) return std::optional<Account>();
-    return std::optional<Account>(it->second);
-  }
-  StatusOr<std::optional<Member>> GetMember(const std::string& org_id,
-                                            const std::string& person_id) override {
-    auto it = members.find({org_id, person_id});
-    if (it == members.end()) return std::optional<Member>();
-    return std::optional<Member>(it->second);
-  }
-  StatusOr<std::optional<Grant>> GetGrant(const std::string& id) override {
-    for (const auto& g : grants) {
-      if (g.id == id) return std::optional<Grant>(g);
-    }
-    return std::optional<Grant>();
-  }
-  StatusOr<std::vector<Grant>> ListGrants(const std::string& org_id) override {
-    std::vector<Grant> out;
-    for (const auto& g : grants) {
-      if (g.org_id == org_id) out.push_back(g);
-    }
-    return out;
-  }
-
-  std::map<std::string, Account> accounts;
-  std::map<std::pair<std::string, std::string>, Member> members;
-  std::vector<Grant> grants;
-};
 
 const base::TimePoint kStart = base::FromUnixSeconds(1'780'000'000);
 
@@ -173,15 +40,10 @@ class SealServiceTest : public ::testing::Test {
   }
 
   void AddAccount(const std::string& id, AccountKind kind, const std::string& name) {
-    Account a;
-    a.id = id;
-    a.kind = kind;
-    a.name = name;
-    a.verification = "verified";
-    dir_.accounts[id] = a;
+    dir_.AddAccount(id, kind, name);
   }
   void AddMember(const std::string& org, const std::string& person, Role role) {
-    dir_.members[{org, person}] = Member{org, person, role, kStart};
+    dir_.AddMember(org, person, role);
   }
   Grant& AddGrant(const std::string& id, const std::string& person,
                   std::vector<std::string> types = {}) {
@@ -192,8 +54,7 @@ class SealServiceTest : public ::testing::Test {
     g.contract_types = std::move(types);
     g.granted_by = "psn-admin";
     g.created_at = clock_.Now();
-    dir_.grants.push_back(g);
-    return dir_.grants.back();
+    return dir_.AddGrant(std::move(g));
   }
   Seal CompanySeal(const std::string& center = "合同专用章") {
     GenerateRequest r;
@@ -204,7 +65,7 @@ class SealServiceTest : public ::testing::Test {
   }
 
   base::FakeClock clock_{kStart};
-  MemoryRepository repo_;
+  MemorySealRepository repo_;
   MemoryDirectory dir_;
   SealSettings settings_;
   std::unique_ptr<SealService> svc_;
