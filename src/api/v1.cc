@@ -184,6 +184,7 @@ class V1 final : public RouteTable {
   }
 
   const std::vector<Route>& routes() const { return routes_; }
+  void KeepAlive(std::shared_ptr<const V1Areas> areas) { areas_ = std::move(areas); }
 
   HttpResponse Dispatch(const HttpRequest& req) {
     std::vector<std::string> segs = SplitPath(std::string_view(req.path).substr(kPrefix.size()));
@@ -316,6 +317,7 @@ class V1 final : public RouteTable {
   RateLimiter login_limit_;
   RateLimiter code_limit_;
   std::vector<Route> routes_;
+  std::shared_ptr<const V1Areas> areas_;
 };
 
 // ---- handlers ----
@@ -1014,8 +1016,11 @@ namespace {
 std::shared_ptr<V1> MakeV1(IdentityService* identity, identity::SigningService* signing,
                            identity::CertificateAuthenticator* cert_auth,
                            ca::CertificateAuthority* ca, IdempotencyStore* idempotency,
-                           const base::Clock* clock, V1Options options) {
+                           const base::Clock* clock, V1Options options,
+                           std::shared_ptr<const V1Areas> areas) {
   auto v1 = std::make_shared<V1>(identity, signing, cert_auth, ca, idempotency, clock, options);
+  v1->KeepAlive(areas);
+  AddContractRoutes(*v1, &areas->contracts);
   AddAuthRoutes(*v1);
   AddMeRoutes(*v1);
   AddVerificationRoutes(*v1);
@@ -1035,7 +1040,8 @@ std::shared_ptr<V1> MakeV1(IdentityService* identity, identity::SigningService* 
 
 std::vector<std::string> V1RoutePatterns() {
   std::vector<std::string> out;
-  auto v1 = MakeV1(nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, {});
+  auto v1 = MakeV1(nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, {},
+                   std::make_shared<const V1Areas>());
   for (const Route& r : v1->routes()) {
     out.push_back(r.method + " " + r.pattern);
   }
@@ -1045,8 +1051,10 @@ std::vector<std::string> V1RoutePatterns() {
 void RegisterV1Routes(Router& router, identity::IdentityService& identity,
                       identity::SigningService& signing,
                       identity::CertificateAuthenticator& cert_auth, ca::CertificateAuthority& ca,
-                      IdempotencyStore& idempotency, const base::Clock& clock, V1Options options) {
-  auto v1 = MakeV1(&identity, &signing, &cert_auth, &ca, &idempotency, &clock, options);
+                      IdempotencyStore& idempotency, const base::Clock& clock, V1Options options,
+                      V1Areas areas) {
+  auto v1 = MakeV1(&identity, &signing, &cert_auth, &ca, &idempotency, &clock, options,
+                   std::make_shared<const V1Areas>(std::move(areas)));
   auto metrics = std::make_shared<Metrics>();
   router.SetObserver([metrics](const HttpRequest& req, const HttpResponse& resp, double seconds) {
     metrics->Observe(resp.route, req.method, resp.status, seconds);
@@ -1054,7 +1062,7 @@ void RegisterV1Routes(Router& router, identity::IdentityService& identity,
   router.Handle("GET", "/metrics", [metrics](const HttpRequest&) {
     return HttpResponse::Binary(200, "text/plain; version=0.0.4; charset=utf-8", metrics->Render());
   });
-  for (const char* m : {"GET", "POST", "PATCH", "DELETE"}) {
+  for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
     router.HandlePrefix(m, std::string(kPrefix) + "/",
                         [v1](const HttpRequest& req) { return v1->Dispatch(req); });
   }

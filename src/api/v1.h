@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "api/http.h"
+#include "api/v1_contracts.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "ca/authority.h"
@@ -74,6 +75,11 @@ struct V1Options {
   int codes_per_hour = 10;    // per client address
 };
 
+// The services of the areas whose routes live in their own files (v1_contracts.h, ...).
+struct V1Areas {
+  ContractRoutesDeps contracts;
+};
+
 // The OpenAPI document served at /api/v1/openapi.json.
 std::string_view OpenApiDocument();
 
@@ -81,7 +87,8 @@ std::string_view OpenApiDocument();
 void RegisterV1Routes(Router& router, identity::IdentityService& identity,
                       identity::SigningService& signing,
                       identity::CertificateAuthenticator& cert_auth, ca::CertificateAuthority& ca,
-                      IdempotencyStore& idempotency, const base::Clock& clock, V1Options options);
+                      IdempotencyStore& idempotency, const base::Clock& clock, V1Options options,
+                      V1Areas areas = {});
 // "METHOD /api/v1/path/{param}" of every route (the OpenAPI test compares them).
 std::vector<std::string> V1RoutePatterns();
 

@@ -43,7 +43,7 @@ inline HttpResponse BadRequest(const std::string& detail) {
 // A JSON object body with only the allowed fields, each of its expected type.
 class Body {
  public:
-  enum class Type { kString, kBool, kObject, kStringArray };
+  enum class Type { kString, kBool, kObject, kStringArray, kArray, kNumber, kInteger };
   struct Field {
     std::string_view name;
     Type type;
@@ -73,14 +73,24 @@ class Body {
         case Type::kObject:
           ok = v.is_object();
           break;
+        case Type::kArray:
+          ok = v.is_array();
+          break;
+        case Type::kNumber:
+          ok = v.is_number();
+          break;
+        case Type::kInteger:
+          ok = v.is_number_integer();
+          break;
         case Type::kStringArray:
           ok = v.is_array() &&
                std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
           break;
       }
       if (!ok) {
-        static constexpr const char* kNames[] = {"a string", "true or false", "an object",
-                                                 "an array of strings"};
+        static constexpr const char* kNames[] = {
+            "a string", "true or false", "an object", "an array of strings",
+            "an array", "a number",      "an integer"};
         return InvalidArgumentError("field '" + k + "' must be " +
                                     kNames[static_cast<int>(f->type)]);
       }

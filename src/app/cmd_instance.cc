@@ -63,14 +63,23 @@ class Maintenance {
  private:
   void Run() {
     std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
+    // Every minute: overdue contracts expire; every ten minutes: CRLs and OCSP responders.
+    for (int64_t round = 0; !stop_; ++round) {
       lock.unlock();
-      auto crls = platform_.ca().PublishDueCrls();
-      if (!crls.ok()) spdlog::error("CRL publication failed: {}", crls.status().ToString());
-      Status ocsp = platform_.RefreshOcspResponders();
-      if (!ocsp.ok()) spdlog::error("OCSP responder renewal failed: {}", ocsp.ToString());
+      if (round % 10 == 0) {
+        auto crls = platform_.ca().PublishDueCrls();
+        if (!crls.ok()) spdlog::error("CRL publication failed: {}", crls.status().ToString());
+        Status ocsp = platform_.RefreshOcspResponders();
+        if (!ocsp.ok()) spdlog::error("OCSP responder renewal failed: {}", ocsp.ToString());
+      }
+      auto expired = platform_.contracts().ExpireOverdue();
+      if (!expired.ok()) {
+        spdlog::error("contract expiry failed: {}", expired.status().ToString());
+      } else if (*expired > 0) {
+        spdlog::info("contracts: {} expired (deadline passed)", *expired);
+      }
       lock.lock();
-      cv_.wait_for(lock, std::chrono::minutes(10), [this] { return stop_; });
+      cv_.wait_for(lock, std::chrono::minutes(1), [this] { return stop_; });
     }
   }
   Platform& platform_;
@@ -188,8 +197,14 @@ int Serve(const ServeOpts& o) {
     HETONG_ASSIGN_OR_RETURN(pki::Certificate c, platform_ptr->EncryptionCertificate());
     return c.ToPem();
   };
+  api::V1Areas areas;
+  areas.contracts.contracts = &p.contracts();
+  areas.contracts.signing = &p.signing();
+  areas.contracts.verify_pdf = [platform_ptr](ByteView pdf) {
+    return platform_ptr->VerifyPdf(pdf);
+  };
   api::RegisterV1Routes(*router, p.identity(), p.signing(), p.certificate_auth(), p.ca(),
-                        p.idempotency(), p.clock(), v1_options);
+                        p.idempotency(), p.clock(), v1_options, std::move(areas));
   auto tsa = p.tsa();
   if (!tsa.ok()) return Fail(tsa.status().WithContext("starting the TSA"));
   api::RegisterTsaRoute(*router, **tsa);

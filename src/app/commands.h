@@ -11,5 +11,6 @@ void RegisterInstanceCommands(CLI::App& app, int* exit_code);
 void RegisterPkiCommands(CLI::App& app, int* exit_code);
 void RegisterTsCommands(CLI::App& app, int* exit_code);
 void RegisterPdfCommands(CLI::App& app, int* exit_code);
+void RegisterEvidenceCommands(CLI::App& app, int* exit_code);
 
 }  // namespace hetong::app

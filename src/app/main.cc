@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   hetong::app::RegisterPkiCommands(app, &exit_code);
   hetong::app::RegisterTsCommands(app, &exit_code);
   hetong::app::RegisterPdfCommands(app, &exit_code);
+  hetong::app::RegisterEvidenceCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

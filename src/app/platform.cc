@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "api/pki_routes.h"
 #include "app/http_provider.h"
@@ -12,6 +13,7 @@
 #include "base/file.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
+#include "document/pdf/verifier.h"
 #include "identity/credentials.h"
 #include "identity/verification.h"
 #include "pki/oids.h"
@@ -314,6 +316,46 @@ Status Platform::OpenIdentity() {
   }
   signing_ = std::make_unique<identity::SigningService>(
       *identity_, *identity_repo_, *keys_, base::SystemClock::Get(), crypto::DefaultRng());
+  return OpenContracts();
+}
+
+StatusOr<std::string> Platform::VerifyPdf(ByteView pdf) {
+  std::string_view head(reinterpret_cast<const char*>(pdf.data()),
+                        std::min<size_t>(pdf.size(), 1024));
+  if (head.find("%PDF-") == std::string_view::npos) {
+    return InvalidArgumentError("the file is not a PDF (no %PDF- header)");
+  }
+  HETONG_ASSIGN_OR_RETURN(Bytes r, crypto::RandomBytes(crypto::DefaultRng(), 8));
+  std::string path = instance_->dir() + "/tmp/.verify-" + base::HexEncode(r) + ".pdf";
+  HETONG_RETURN_IF_ERROR(base::WriteFileAtomic(path, pdf, 0600));
+  document::pdf::PdfVerifyOptions opts;
+  opts.anchors = ca_->TrustAnchors();
+  opts.intermediates = ca_->Intermediates();
+  auto report = document::pdf::VerifyPdf(path, opts);
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  if (!report.ok())
+    return InvalidArgumentError("the PDF cannot be read: " + report.status().message());
+  return report->ToJson();
+}
+
+Status Platform::OpenContracts() {
+  contract::ContractService::Options options;
+  options.public_url = ca_->settings().public_url;
+  options.work_dir = instance_->dir() + "/tmp";
+  HETONG_RETURN_IF_ERROR(base::MakeDirs(options.work_dir, 0700));
+  HETONG_ASSIGN_OR_RETURN(int64_t max_mb,
+                          instance_->config().GetInt("contracts.max_document_mb", 64));
+  if (max_mb < 1 || max_mb > 1024) {
+    return InvalidArgumentError("contracts.max_document_mb must be 1..1024");
+  }
+  options.max_document_bytes = static_cast<size_t>(max_mb) << 20;
+  contract_repo_ = std::make_unique<store::SqlContractRepository>(*instance_);
+  blob_adapter_ = std::make_unique<BlobStoreAdapter>(instance_->blobs());
+  signing_env_ = std::make_unique<PlatformSigningEnvironment>(*this);
+  contracts_ = std::make_unique<contract::ContractService>(
+      *contract_repo_, *blob_adapter_, *identity_, *signing_, *signing_env_,
+      instance_->master_key(), base::SystemClock::Get(), crypto::DefaultRng(), std::move(options));
   return OkStatus();
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/http.h"
+#include "app/contract_wiring.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "ca/authority.h"
@@ -22,6 +23,7 @@
 #include "ocsp/responder.h"
 #include "pki/revocation.h"
 #include "store/instance.h"
+#include "store/sql_contract.h"
 #include "store/sql_identity.h"
 #include "store/sql_repositories.h"
 #include "tsa/authority.h"
@@ -44,6 +46,12 @@ class Platform {
   // a credential issuer that gives verified accounts a key and a certificate.
   identity::IdentityService& identity() { return *identity_; }
   identity::SigningService& signing() { return *signing_; }
+  // Documents and contracts (contract/service.h), with PDF signing through this instance's
+  // TSA and revocation data.
+  contract::ContractService& contracts() { return *contracts_; }
+  // Validates any PDF against this instance's trust anchors (and those imported), with the
+  // validation data embedded in the file: the report as JSON (POST /api/v1/verify).
+  StatusOr<std::string> VerifyPdf(ByteView pdf);
   identity::CertificateAuthenticator& certificate_auth() { return *cert_auth_; }
   api::IdempotencyStore& idempotency() { return *idempotency_; }
   // The TSA (created on first use: it needs the TSA certificates).
@@ -102,6 +110,7 @@ class Platform {
   Platform() = default;
   static ca::CaSettings SettingsFrom(const store::Instance& instance);
   Status OpenIdentity();
+  Status OpenContracts();
   StatusOr<keycenter::KeyRecord> SignerKey(const std::string& name);
   std::unique_ptr<store::Instance> instance_;
   std::unique_ptr<store::SqlKeyRepository> key_repo_;
@@ -117,6 +126,10 @@ class Platform {
   std::unique_ptr<identity::IdentityService> identity_;
   const identity::IdentityService* identity_service_ = nullptr;
   std::unique_ptr<identity::SigningService> signing_;
+  std::unique_ptr<store::SqlContractRepository> contract_repo_;
+  std::unique_ptr<BlobStoreAdapter> blob_adapter_;
+  std::unique_ptr<PlatformSigningEnvironment> signing_env_;
+  std::unique_ptr<contract::ContractService> contracts_;
   std::unique_ptr<identity::CertificateAuthenticator> cert_auth_;
   std::unique_ptr<store::SqlIdempotencyStore> idempotency_;
   std::unique_ptr<tsa::TimeStampAuthority> tsa_;

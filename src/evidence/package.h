@@ -50,8 +50,12 @@ struct DocumentCheck {
   bool passed = false;
   std::string detail;  // for people: what was checked, or why it failed
 };
-// Checks the document of a package; `name` is its file name (e.g. "contract.pdf").
-using DocumentVerifier = std::function<DocumentCheck(ByteView document, const std::string& name)>;
+// Checks the document of a package; `name` is its file name (e.g. "contract.pdf"), and
+// `package_roots` the roots the package carries (certificates/roots.pem), which a verifier
+// may fall back on when its caller supplied none (and should then say so).
+using DocumentVerifier =
+    std::function<DocumentCheck(ByteView document, const std::string& name,
+                                const std::vector<pki::Certificate>& package_roots)>;
 
 struct PackageVerifyOptions {
   std::vector<pki::Certificate> anchors;  // roots the verifier trusts (not from the package)

@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <map>
 
 #include "base/encoding.h"
+#include "base/file.h"
 #include "evidence/internal/zip.h"
 #include "evidence/test_env.h"
 #include "testing/testing.h"
@@ -204,7 +206,9 @@ TEST_F(PackageTest, SwappedDocumentIsDetected) {
   EXPECT_NE(Find(r, "manifest")->detail.find("does not match its SM3"), std::string::npos);
   // The caller's document verifier is consulted.
   PackageVerifyOptions opts = trusted_;
-  opts.document_verifier = [](ByteView doc, const std::string& name) {
+  opts.document_verifier = [](ByteView doc, const std::string& name,
+                              const std::vector<pki::Certificate>& roots) {
+    EXPECT_EQ(roots.size(), 1u);
     return DocumentCheck{false, name + ": " + std::to_string(doc.size()) + " bytes, no signature"};
   };
   r = Verify(zip_, opts);
@@ -374,6 +378,34 @@ TEST_F(PackageTest, HostileZipsAreRefused) {
   damaged[200] ^= 0xff;
   auto r = VerifyPackage(damaged, trusted_);
   EXPECT_TRUE(!r.ok() || !r->ok());
+}
+
+// Writes a sample package, its root and a consistency-proof set into
+// $HETONG_EVIDENCE_SAMPLE_DIR (testdata/evidence/sample/ and the fuzz seeds come from here).
+TEST_F(PackageTest, WritesSampleFiles) {
+  const char* dir = std::getenv("HETONG_EVIDENCE_SAMPLE_DIR");
+  if (!dir) GTEST_SKIP() << "set HETONG_EVIDENCE_SAMPLE_DIR to write the sample files";
+  std::string d = dir;
+  auto put = [&](const std::string& name, ByteView data) {
+    ASSERT_TRUE(base::WriteFileAtomic(d + "/" + name, data).ok()) << name;
+  };
+  // A text document, so that the sample verifies without a PDF signer.
+  PackageInputs in = inputs_;
+  in.document_name = "contract.txt";
+  put("package.zip", *BuildPackage(in));
+  put("root.pem", AsBytes(env_.root.cert.ToPem()));
+  put("log.pem", AsBytes(env_.log_key.cert.ToPem()));
+  auto old_head = *env_.log.LatestHead();
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(env_.log.Append(Event{"login", "a_42", "a_42", env_.clock.Now(), "{}"}).ok());
+  }
+  env_.clock.Advance(std::chrono::minutes(1));
+  auto new_head = *env_.log.SignHead(*env_.log_key.signer, env_.tsa_source.get());
+  put("sth-old.json", AsBytes(TreeHeadToJson(*old_head)));
+  put("sth-new.json", AsBytes(TreeHeadToJson(new_head)));
+  ConsistencyProofDoc proof{"sm3", old_head->tree_size, new_head.tree_size,
+                            *env_.log.ConsistencyProof(old_head->tree_size, new_head.tree_size)};
+  put("proof.json", AsBytes(ConsistencyProofToJson(proof)));
 }
 
 }  // namespace

@@ -417,7 +417,7 @@ void Verifier::CheckDocument() {
               std::to_string(named_by) + " names");
   }
   if (options_.document_verifier) {
-    DocumentCheck c = options_.document_verifier(doc, document_name_);
+    DocumentCheck c = options_.document_verifier(doc, document_name_, roots_);
     Check("document", c.passed, c.detail);
   }
 }

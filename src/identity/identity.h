@@ -121,14 +121,24 @@ struct OneTimeCode {
   bool used = false;
 };
 
-// Messages waiting for the notification sender (email, SMS).
+// A message for the notification worker (notify/outbox_worker.h) to send by email or SMS.
+// Once sent, failed or expired its body is wiped (bodies carry one-time codes and links with
+// single-use tokens); the subject stays for the record.
 struct OutboxMessage {
-  std::string id;
-  std::string channel;
-  std::string recipient;
+  std::string id;         // "msg-" + 24 hex
+  std::string channel;    // email | sms
+  std::string recipient;  // an email address or a mobile number
   std::string subject;
-  std::string body;
+  std::string body;  // plain text
   base::TimePoint created_at{};
+  // Not sent after this time (one-time codes: when the code expires). Unset: no limit.
+  std::optional<base::TimePoint> expires_at;
+  // Delivery, kept by the worker.
+  std::string state = "pending";  // pending | sent | failed | expired
+  int attempts = 0;
+  std::optional<base::TimePoint> next_attempt_at;
+  std::string last_error;
+  std::optional<base::TimePoint> sent_at;
 };
 
 // A signing intent: the person confirmed, by password, one-time code or TOTP, that they want
@@ -202,6 +212,8 @@ class IdentityRepository {
   virtual StatusOr<std::optional<OneTimeCode>> GetCode(const std::string& id) = 0;
   virtual StatusOr<std::vector<OutboxMessage>> ListOutbox(const std::string& recipient,
                                                           int limit) = 0;
+  // Queues a message on its own (invitations and other notices). AlreadyExists for a taken id.
+  virtual Status InsertOutbox(const OutboxMessage& m) = 0;
   // Intents. MarkIntentUsed fails with FailedPrecondition when it was already used (atomic:
   // two requests racing with one intent cannot both win).
   virtual Status InsertIntent(const Intent& i) = 0;

@@ -18,7 +18,9 @@ std::string DigestBinding(ByteView data) { return "sm3:" + base::HexEncode(crypt
 // Accepts a person's intent token for the key's owner and exactly this data, and spends it.
 class IntentGate final : public keycenter::ActivationGate {
  public:
-  IntentGate(IdentityRepository& repo, const base::Clock& clock) : repo_(repo), clock_(clock) {}
+  // `binding`: what the intent must be bound to; empty: the digest of the signed data.
+  IntentGate(IdentityRepository& repo, const base::Clock& clock, std::string binding)
+      : repo_(repo), clock_(clock), binding_(std::move(binding)) {}
 
   Status Activate(const keycenter::KeyRecord& key, ByteView message,
                   const std::string& proof) override {
@@ -30,7 +32,8 @@ class IntentGate final : public keycenter::ActivationGate {
     if (proof.empty() || proof.size() > 128) return fail();
     HETONG_ASSIGN_OR_RETURN(auto intent, repo_.FindIntent(TokenHash(proof)));
     if (!intent || intent->account_id != key.owner || intent->used_at ||
-        intent->expires_at <= clock_.Now() || intent->binding != DigestBinding(message)) {
+        intent->expires_at <= clock_.Now() ||
+        intent->binding != (binding_.empty() ? DigestBinding(message) : binding_)) {
       return fail();
     }
     HETONG_RETURN_IF_ERROR(repo_.MarkIntentUsed(intent->id, clock_.Now()));
@@ -43,6 +46,7 @@ class IntentGate final : public keycenter::ActivationGate {
  private:
   IdentityRepository& repo_;
   const base::Clock& clock_;
+  std::string binding_;
 };
 
 // Lets an organisation's key sign once the member's grant is active and the member's own
@@ -187,16 +191,46 @@ StatusOr<PersonSignature> SigningService::Record(const Account& owner, const std
 
 StatusOr<PersonSignature> SigningService::SignAsPerson(const std::string& actor, ByteView data,
                                                        const std::string& intent_token) {
-  HETONG_ASSIGN_OR_RETURN(Account a, VerifiedWithKey(actor, "you"));
-  IntentGate gate(repo_, clock_);
-  HETONG_ASSIGN_OR_RETURN(Bytes sig, keys_.SignActivated(a.key_id, data, intent_token, gate));
-  return Record(a, a.id, DigestBinding(data), gate.intent_id, "", std::move(sig));
+  return PersonSign(actor, data, "", intent_token);
+}
+
+StatusOr<PersonSignature> SigningService::SignAsPersonForStatement(
+    const std::string& actor, ByteView data, const std::string& statement_sm3_hex,
+    const std::string& intent_token) {
+  HETONG_ASSIGN_OR_RETURN(std::string binding, Binding(statement_sm3_hex));
+  return PersonSign(actor, data, binding, intent_token);
 }
 
 StatusOr<OrgSignature> SigningService::SignForOrg(const std::string& actor,
                                                   const std::string& org_id, ByteView data,
                                                   const std::string& intent_token,
                                                   const std::string& contract_type) {
+  return OrgSign(actor, org_id, data, "", intent_token, contract_type);
+}
+
+StatusOr<OrgSignature> SigningService::SignForOrgForStatement(const std::string& actor,
+                                                              const std::string& org_id,
+                                                              ByteView data,
+                                                              const std::string& statement_sm3_hex,
+                                                              const std::string& intent_token,
+                                                              const std::string& contract_type) {
+  HETONG_ASSIGN_OR_RETURN(std::string binding, Binding(statement_sm3_hex));
+  return OrgSign(actor, org_id, data, binding, intent_token, contract_type);
+}
+
+StatusOr<PersonSignature> SigningService::PersonSign(const std::string& actor, ByteView data,
+                                                     const std::string& binding,
+                                                     const std::string& intent_token) {
+  HETONG_ASSIGN_OR_RETURN(Account a, VerifiedWithKey(actor, "you"));
+  IntentGate gate(repo_, clock_, binding);
+  HETONG_ASSIGN_OR_RETURN(Bytes sig, keys_.SignActivated(a.key_id, data, intent_token, gate));
+  return Record(a, a.id, DigestBinding(data), gate.intent_id, "", std::move(sig));
+}
+
+StatusOr<OrgSignature> SigningService::OrgSign(const std::string& actor, const std::string& org_id,
+                                               ByteView data, const std::string& binding,
+                                               const std::string& intent_token,
+                                               const std::string& contract_type) {
   HETONG_ASSIGN_OR_RETURN(Account person, VerifiedWithKey(actor, "you"));
   // Outsiders learn nothing: no membership is NotFound, like every other org call.
   HETONG_ASSIGN_OR_RETURN(auto role, identity_.RoleOf(org_id, actor));
@@ -204,7 +238,7 @@ StatusOr<OrgSignature> SigningService::SignForOrg(const std::string& actor,
   HETONG_ASSIGN_OR_RETURN(Account org, VerifiedWithKey(org_id, "the organisation"));
   // Checked before the intent is spent, and again by the organisation's gate.
   HETONG_RETURN_IF_ERROR(identity_.ActiveGrant(org_id, actor, contract_type).status());
-  IntentGate intent_gate(repo_, clock_);
+  IntentGate intent_gate(repo_, clock_, binding);
   HETONG_ASSIGN_OR_RETURN(Bytes person_sig,
                           keys_.SignActivated(person.key_id, data, intent_token, intent_gate));
   HETONG_ASSIGN_OR_RETURN(crypto::PublicKey person_key, keys_.PublicKeyOf(person.key_id));

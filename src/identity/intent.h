@@ -71,10 +71,27 @@ class SigningService {
   StatusOr<OrgSignature> SignForOrg(const std::string& actor, const std::string& org_id,
                                     ByteView data, const std::string& intent_token,
                                     const std::string& contract_type);
+  // As SignAsPerson and SignForOrg, for data made only after the confirmation (a CMS
+  // SignedAttributes over a PDF prepared at signing time): the intent is bound to
+  // `statement_sm3_hex`, the SM3 of a signing statement the platform composed and showed
+  // (contract, party, document version), instead of to the data itself. The records keep the
+  // data's digest and the intent, which names the statement.
+  StatusOr<PersonSignature> SignAsPersonForStatement(const std::string& actor, ByteView data,
+                                                     const std::string& statement_sm3_hex,
+                                                     const std::string& intent_token);
+  StatusOr<OrgSignature> SignForOrgForStatement(const std::string& actor, const std::string& org_id,
+                                                ByteView data, const std::string& statement_sm3_hex,
+                                                const std::string& intent_token,
+                                                const std::string& contract_type);
   StatusOr<std::vector<SignatureRecord>> Records(const std::string& actor,
                                                  const std::string& account_id, int limit);
 
  private:
+  StatusOr<PersonSignature> PersonSign(const std::string& actor, ByteView data,
+                                       const std::string& binding, const std::string& intent_token);
+  StatusOr<OrgSignature> OrgSign(const std::string& actor, const std::string& org_id, ByteView data,
+                                 const std::string& binding, const std::string& intent_token,
+                                 const std::string& contract_type);
   StatusOr<Account> VerifiedWithKey(const std::string& id, std::string_view what);
   StatusOr<PersonSignature> Record(const Account& owner, const std::string& signer_id,
                                    const std::string& digest, const std::string& intent_id,

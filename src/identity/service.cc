@@ -188,6 +188,15 @@ StatusOr<Account> IdentityService::RegisterOrg(const std::string& admin_id,
 
 StatusOr<Account> IdentityService::GetAccount(const std::string& id) { return MustGet(id); }
 
+StatusOr<Account> IdentityService::PersonByEmail(const std::string& email) {
+  HETONG_ASSIGN_OR_RETURN(std::string e, NormaliseEmail(email));
+  HETONG_ASSIGN_OR_RETURN(auto a, repo_.FindByEmail(e));
+  if (!a || a->kind != AccountKind::kPerson || a->status != "active") {
+    return NotFoundError("no registered person has the email " + e);
+  }
+  return *std::move(a);
+}
+
 StatusOr<Account> IdentityService::UpdateDetails(const std::string& actor,
                                                  const std::string& account_id, const Changes& c) {
   HETONG_ASSIGN_OR_RETURN(Account me, Actor(actor));

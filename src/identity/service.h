@@ -114,6 +114,8 @@ class IdentityService {
   // An organisation, with `admin_id` (a verified person) as its first admin.
   StatusOr<Account> RegisterOrg(const std::string& admin_id, const OrgRegistration& r);
   StatusOr<Account> GetAccount(const std::string& id);
+  // The active person registered with this email; NotFound otherwise.
+  StatusOr<Account> PersonByEmail(const std::string& email);
   struct Changes {
     std::optional<std::string> name, email, mobile, legal_representative;
     // A person's new email or mobile (where codes go) needs their current password.

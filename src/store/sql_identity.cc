@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "base/clock.h"
+#include "store/sql_util.h"
 
 namespace hetong::store {
 
@@ -16,47 +17,26 @@ using identity::Verification;
 
 namespace {
 
-using Args = std::vector<SqlValue>;
+using Args = SqlArgs;
 
-std::string T(base::TimePoint t) { return base::FormatRfc3339Millis(t); }
-SqlValue OptT(const std::optional<base::TimePoint>& t) {
-  return t ? SqlValue(T(*t)) : SqlValue(std::monostate{});
-}
-base::TimePoint ParseT(const std::string& s) {
-  auto t = base::ParseRfc3339(s);
-  return t.ok() ? *t : base::TimePoint{};
-}
+std::string T(base::TimePoint t) { return SqlTime(t); }
+SqlValue OptT(const std::optional<base::TimePoint>& t) { return SqlOptTime(t); }
+base::TimePoint ParseT(const std::string& s) { return SqlParseTime(s); }
 std::optional<base::TimePoint> OptParseT(Statement& st, int col) {
-  if (st.ColumnIsNull(col)) return std::nullopt;
-  return ParseT(st.ColumnText(col));
+  return SqlOptColumnTime(st, col);
 }
-
 Status Run(Connection& conn, std::string_view sql, const Args& args) {
-  HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(sql));
-  for (size_t i = 0; i < args.size(); ++i) st.BindValue(static_cast<int>(i + 1), args[i]);
-  return st.Run();
+  return SqlRun(conn, sql, args);
 }
-
 template <typename T>
 StatusOr<std::vector<T>> Query(Connection& conn, std::string_view sql, const Args& args,
                                const std::function<T(Statement&)>& from) {
-  HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(sql));
-  for (size_t i = 0; i < args.size(); ++i) st.BindValue(static_cast<int>(i + 1), args[i]);
-  std::vector<T> out;
-  while (true) {
-    HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(from(st));
-  }
-  return out;
+  return SqlQuery<T>(conn, sql, args, from);
 }
-
 template <typename T>
 StatusOr<std::optional<T>> QueryOne(Connection& conn, std::string_view sql, const Args& args,
                                     const std::function<T(Statement&)>& from) {
-  HETONG_ASSIGN_OR_RETURN(auto rows, Query<T>(conn, sql, args, from));
-  if (rows.empty()) return std::optional<T>();
-  return std::optional<T>(std::move(rows.front()));
+  return SqlQueryOne<T>(conn, sql, args, from);
 }
 
 // ---- accounts ----
@@ -235,6 +215,10 @@ OneTimeCode CodeFrom(Statement& st) {
   return c;
 }
 
+constexpr std::string_view kOutboxColumns =
+    "id, channel, recipient, subject, body, created_at, expires_at, state, attempts, "
+    "next_attempt_at, last_error, sent_at";
+
 OutboxMessage MessageFrom(Statement& st) {
   OutboxMessage m;
   m.id = st.ColumnText(0);
@@ -243,7 +227,25 @@ OutboxMessage MessageFrom(Statement& st) {
   m.subject = st.ColumnText(3);
   m.body = st.ColumnText(4);
   m.created_at = ParseT(st.ColumnText(5));
+  m.expires_at = OptParseT(st, 6);
+  m.state = st.ColumnText(7);
+  m.attempts = static_cast<int>(st.ColumnInt(8));
+  m.next_attempt_at = OptParseT(st, 9);
+  m.last_error = st.ColumnText(10);
+  m.sent_at = OptParseT(st, 11);
   return m;
+}
+
+Status InsertOutboxOn(Connection& conn, const OutboxMessage& m) {
+  Status s =
+      Run(conn,
+          "INSERT INTO outbox (id, channel, recipient, subject, body, created_at, "
+          "expires_at, state, attempts, next_attempt_at, last_error, sent_at) VALUES (?, "
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {m.id, m.channel, m.recipient, m.subject, m.body, T(m.created_at), OptT(m.expires_at),
+           m.state, int64_t(m.attempts), OptT(m.next_attempt_at), m.last_error, OptT(m.sent_at)});
+  if (s.code() == StatusCode::kAlreadyExists) return AlreadyExistsError("the message id is taken");
+  return s;
 }
 
 Status MustChangeOne(Connection& conn, std::string_view what) {
@@ -504,11 +506,10 @@ Status SqlIdentityRepository::InsertCode(const OneTimeCode& c, const OutboxMessa
                                {c.id, c.account_id, c.channel, c.purpose, c.code_hash,
                                 T(c.expires_at), int64_t(c.attempts), int64_t(c.used)}));
     if (!m.id.empty()) {  // challenges have no message
-      HETONG_RETURN_IF_ERROR(
-          Run(conn,
-              "INSERT INTO outbox (id, channel, recipient, subject, body, "
-              "created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
-              {m.id, m.channel, m.recipient, m.subject, m.body, T(m.created_at)}));
+      // The message carries the code: it is not worth sending once the code has expired.
+      OutboxMessage msg = m;
+      if (!msg.expires_at) msg.expires_at = c.expires_at;
+      HETONG_RETURN_IF_ERROR(InsertOutboxOn(conn, msg));
     }
     return tx.Commit();
   });
@@ -544,11 +545,15 @@ StatusOr<std::vector<OutboxMessage>> SqlIdentityRepository::ListOutbox(const std
                                                                        int limit) {
   return instance_.WithConnection([&](Connection& conn) {
     return Query<OutboxMessage>(conn,
-                                "SELECT id, channel, recipient, subject, body, created_at FROM "
-                                "outbox WHERE recipient = ? ORDER BY created_at DESC, id DESC "
-                                "LIMIT ?",
+                                "SELECT " + std::string(kOutboxColumns) +
+                                    " FROM outbox WHERE recipient = ? ORDER BY created_at DESC, "
+                                    "id DESC LIMIT ?",
                                 {recipient, int64_t(limit)}, MessageFrom);
   });
+}
+
+Status SqlIdentityRepository::InsertOutbox(const OutboxMessage& m) {
+  return instance_.WithConnection([&](Connection& conn) { return InsertOutboxOn(conn, m); });
 }
 
 // ---- intents and signature records ----

@@ -48,6 +48,7 @@ class SqlIdentityRepository final : public identity::IdentityRepository {
   StatusOr<std::optional<identity::OneTimeCode>> GetCode(const std::string& id) override;
   StatusOr<std::vector<identity::OutboxMessage>> ListOutbox(const std::string& recipient,
                                                             int limit) override;
+  Status InsertOutbox(const identity::OutboxMessage& m) override;
   Status InsertIntent(const identity::Intent& i) override;
   StatusOr<std::optional<identity::Intent>> FindIntent(const std::string& token_hash) override;
   Status MarkIntentUsed(const std::string& id, base::TimePoint at) override;

@@ -1,0 +1,344 @@
+// Contracts end to end against a running `hetong serve`: two persons and an organisation
+// register, pass the sandbox verification, the organisation grants its member the right to
+// sign for it, a PDF is uploaded, a sequential contract with a person and the organisation is
+// sent, each signer confirms intent and signs (out of turn, twice, or without intent is
+// refused), the signed PDF is downloaded and verified offline by `hetong verify` (and by
+// pdfsig on an RSA instance), and POST /verify reports the same. Also the flow's refusals:
+// outsiders, a revoked grant, rejection and revocation, bad uploads.
+
+#include <gtest/gtest.h>
+
+#include "base/encoding.h"
+#include "document/pdf/appearance.h"
+#include "document/pdf/test_pdf.h"
+#include "interop/api_fixture.h"
+
+namespace hetong {
+namespace {
+
+using namespace apitest;  // NOLINT(google-build-using-namespace)
+
+class ContractApiTest : public ApiTest {
+ protected:
+  // A 2-page PDF made by qpdf.
+  std::string UploadPdf(const std::string& token, const std::string& org_id = "") {
+    std::string path = tmp_.File("contract.pdf");
+    document::pdf::testing::TestPdfSpec spec;
+    spec.pages = 2;
+    EXPECT_TRUE(document::pdf::testing::WriteTestPdf(path, spec).ok());
+    auto bytes = tmp_.Read("contract.pdf");
+    Reply r =
+        Call("POST", "/api/v1/documents" + (org_id.empty() ? "" : "?org_id=" + org_id), nullptr,
+             token, {"Content-Type: application/pdf"}, std::string(bytes.begin(), bytes.end()));
+    EXPECT_EQ(r.status, 201) << r.raw;
+    EXPECT_EQ(r.body.value("pages", 0), 2) << r.raw;
+    return r.body.value("id", "");
+  }
+
+  // A handwritten signature: a dark stroke on a transparent canvas, as a PNG in base64.
+  static std::string HandwrittenPng() {
+    document::pdf::RgbaImage img;
+    img.width = 120;
+    img.height = 40;
+    img.rgba.assign(static_cast<size_t>(img.width * img.height * 4), 0);
+    for (int x = 10; x < 110; ++x) {
+      int y = 20 + (x % 20 < 10 ? x % 10 : 10 - x % 10);
+      for (int dy = 0; dy < 3; ++dy) {
+        size_t i = static_cast<size_t>(((y + dy) * img.width + x) * 4);
+        img.rgba[i + 3] = 255;
+      }
+    }
+    auto png = document::pdf::EncodePng(img);
+    EXPECT_TRUE(png.ok());
+    return base::Base64Encode(*png);
+  }
+
+  std::string Intent(const std::string& contract_id, const std::string& token, int party = -1) {
+    json body = {{"method", "password"}, {"password", kCanaryPassword}};
+    if (party >= 0) body["party"] = party;
+    Reply r = Call("POST", "/api/v1/contracts/" + contract_id + "/intent", body, token);
+    EXPECT_EQ(r.status, 200) << r.raw;
+    EXPECT_NE(r.body.value("statement", "").find("document-sm3: "), std::string::npos) << r.raw;
+    return r.body.value("intent_token", "");
+  }
+
+  void Walk(const std::string& algorithm) {
+    StartInstance(algorithm);
+    std::string alice = VerifiedPerson("张三", "alice@example.cn", kCanaryId);
+    std::string alice_id = Call("GET", "/api/v1/me", nullptr, alice).body["id"];
+    std::string bob = VerifiedPerson("李四", "bob@example.cn", "440524188001010014");
+    std::string bob_id = Call("GET", "/api/v1/me", nullptr, bob).body["id"];
+    Reply org = Call("POST", "/api/v1/orgs",
+                     {{"name", "某某科技有限公司"},
+                      {"credit_code", "91350100M000100Y43"},
+                      {"legal_representative", "李四"}},
+                     bob);
+    ASSERT_EQ(org.status, 201) << org.raw;
+    std::string org_id = org.body["id"];
+    ASSERT_EQ(Call("POST", "/api/v1/identity/verifications",
+                   {{"provider", "sandbox"}, {"account_id", org_id}}, bob)
+                  .status,
+              201);
+    Reply grant = Call("POST", "/api/v1/orgs/" + org_id + "/grants",
+                       {{"person_id", bob_id}, {"contract_types", json::array({"purchase"})}}, bob);
+    ASSERT_EQ(grant.status, 201) << grant.raw;
+
+    std::string doc = UploadPdf(alice);
+    Reply created = Call("POST", "/api/v1/contracts",
+                         {{"title", "采购合同 2026-001"},
+                          {"document_id", doc},
+                          {"contract_type", "purchase"},
+                          {"flow", "sequential"},
+                          {"parties",
+                           {{{"person_id", alice_id},
+                             {"page", 1},
+                             {"x", 60},
+                             {"y", 80},
+                             {"width", 160},
+                             {"height", 80}},
+                            {{"email", "bob@example.cn"},
+                             {"org_id", org_id},
+                             {"page", 2},
+                             {"x", 320},
+                             {"y", 80},
+                             {"width", 160},
+                             {"height", 100}}}}},
+                         alice);
+    ASSERT_EQ(created.status, 201) << created.raw;
+    std::string id = created.body["id"];
+    EXPECT_EQ(created.body["state"], "draft");
+    EXPECT_EQ(created.body["parties"][1]["person_id"], bob_id);
+    EXPECT_EQ(created.body["parties"][1]["name"], "某某科技有限公司");
+
+    // Only the creator sends; nobody signs a draft.
+    EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id + "/send", nullptr, bob).status, 403);
+    EXPECT_EQ(
+        Call("POST", "/api/v1/contracts/" + id + "/intent", {{"method", "password"}}, alice).status,
+        422);
+    Reply sent = Call("POST", "/api/v1/contracts/" + id + "/send", nullptr, alice);
+    ASSERT_EQ(sent.status, 200) << sent.raw;
+    EXPECT_EQ(sent.body["to_sign"], json::array({0}));
+
+    // bob (for the organisation) is not first.
+    Reply early = Call("POST", "/api/v1/contracts/" + id + "/intent",
+                       {{"method", "password"}, {"password", kCanaryPassword}}, bob);
+    EXPECT_EQ(early.status, 422) << early.raw;
+    EXPECT_NE(early.raw.find("not your turn"), std::string::npos) << early.raw;
+    // No intent, a made-up intent: refused, nothing signed.
+    EXPECT_EQ(
+        Call("POST", "/api/v1/contracts/" + id + "/sign", {{"intent_token", ""}}, alice).status,
+        403);
+    EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id + "/sign",
+                   {{"intent_token", "made-up"},
+                    {"appearance", {{"kind", "handwritten"}, {"image_png", HandwrittenPng()}}}},
+                   alice)
+                  .status,
+              403);
+    // An outsider sees nothing.
+    std::string eve = VerifiedPerson("王五", "eve@example.cn", "110105198001010016");
+    EXPECT_EQ(Call("GET", "/api/v1/contracts/" + id, nullptr, eve).status, 404);
+    EXPECT_EQ(Call("GET", "/api/v1/contracts/" + id + "/document", nullptr, eve).status, 404);
+    EXPECT_EQ(
+        Call("POST", "/api/v1/contracts/" + id + "/intent", {{"method", "password"}}, eve).status,
+        404);
+
+    // alice signs with a handwritten signature.
+    std::string t1 = Intent(id, alice);
+    Reply s1 = Call("POST", "/api/v1/contracts/" + id + "/sign",
+                    {{"intent_token", t1},
+                     {"appearance", {{"kind", "handwritten"}, {"image_png", HandwrittenPng()}}}},
+                    alice);
+    ASSERT_EQ(s1.status, 200) << s1.raw;
+    EXPECT_EQ(s1.body["contract"]["state"], "partially_signed");
+    EXPECT_FALSE(s1.body["completed"].get<bool>());
+    // The intent was spent; a second signature by alice is refused.
+    EXPECT_EQ(
+        Call("POST", "/api/v1/contracts/" + id + "/sign", {{"intent_token", t1}}, alice).status,
+        422);
+
+    // bob signs for the organisation.
+    std::string t2 = Intent(id, bob);
+    Reply s2 = Call("POST", "/api/v1/contracts/" + id + "/sign",
+                    {{"intent_token", t2},
+                     {"appearance", {{"kind", "handwritten"}, {"image_png", HandwrittenPng()}}}},
+                    bob);
+    ASSERT_EQ(s2.status, 200) << s2.raw;
+    EXPECT_TRUE(s2.body["completed"].get<bool>());
+    EXPECT_EQ(s2.body["contract"]["state"], "completed");
+
+    // The signed PDF verifies offline, two signatures, the last one B-LTA.
+    Reply pdf = Call("GET", "/api/v1/contracts/" + id + "/document", nullptr, alice);
+    ASSERT_EQ(pdf.status, 200);
+    EXPECT_EQ(pdf.raw.rfind("%PDF-", 0), 0u);
+    tmp_.Write("signed.pdf", pdf.raw);
+    auto v = RunCommand(
+        {testing::HetongBinary(), "verify", tmp_.File("signed.pdf"), "--data", dir_, "--json"});
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+    json report = json::parse(v.out, nullptr, false);
+    ASSERT_FALSE(report.is_discarded()) << v.out;
+    EXPECT_TRUE(report["allPassed"].get<bool>()) << v.out;
+    int signatures = 0, doc_timestamps = 0;
+    for (const auto& s : report["signatures"]) {
+      if (s["kind"] == "signature") {
+        ++signatures;
+        EXPECT_EQ(s["indication"], "TOTAL_PASSED") << s.dump(1);
+      } else {
+        ++doc_timestamps;
+      }
+    }
+    EXPECT_EQ(signatures, 2) << v.out;
+    EXPECT_GE(doc_timestamps, 1) << v.out;
+    if (algorithm != "sm2") {
+      auto p = RunCommand({"pdfsig", "-nocert", tmp_.File("signed.pdf")});
+      EXPECT_NE(p.out.find("Signature is Valid"), std::string::npos) << p.out << p.err;
+      EXPECT_EQ(p.out.find("Signature is Invalid"), std::string::npos) << p.out;
+    }
+    // POST /verify says the same, for anyone.
+    Reply check =
+        Call("POST", "/api/v1/verify", nullptr, "", {"Content-Type: application/pdf"}, pdf.raw);
+    ASSERT_EQ(check.status, 200) << check.raw;
+    EXPECT_TRUE(check.body["allPassed"].get<bool>()) << check.raw;
+
+    // The timeline has every step; the lists and statistics see the contract.
+    Reply events = Call("GET", "/api/v1/contracts/" + id + "/events", nullptr, bob);
+    ASSERT_EQ(events.status, 200);
+    std::vector<std::string> types;
+    for (const auto& e : events.body["items"]) types.push_back(e["type"]);
+    for (const char* want :
+         {"contract.created", "contract.sent", "contract.signed", "contract.completed"}) {
+      EXPECT_NE(std::find(types.begin(), types.end(), want), types.end()) << want;
+    }
+    Reply mine = Call("GET", "/api/v1/contracts?state=completed&q=" + std::string("2026-001"),
+                      nullptr, alice);
+    ASSERT_EQ(mine.status, 200) << mine.raw;
+    EXPECT_EQ(mine.body["items"].size(), 1u);
+    EXPECT_EQ(Call("GET", "/api/v1/contracts", nullptr, eve).body["items"].size(), 0u);
+    Reply stats = Call("GET", "/api/v1/orgs/" + org_id + "/statistics", nullptr, bob);
+    ASSERT_EQ(stats.status, 200) << stats.raw;
+    EXPECT_EQ(stats.body["contracts"], 1);
+    EXPECT_EQ(stats.body["signatures"], 1);
+    EXPECT_EQ(Call("GET", "/api/v1/orgs/" + org_id + "/statistics", nullptr, eve).status, 404);
+    // No secret reached a response.
+    EXPECT_EQ(responses_.find(kCanaryId), std::string::npos);
+  }
+};
+
+TEST_F(ContractApiTest, TwoPartiesSignOnAnSm2Instance) { Walk("sm2"); }
+
+TEST_F(ContractApiTest, TwoPartiesSignOnAnRsaInstance) { Walk("rsa3072"); }
+
+TEST_F(ContractApiTest, RefusalsRejectionRevocationAndBadUploads) {
+  StartInstance("sm2");
+  std::string alice = VerifiedPerson("张三", "alice@example.cn", kCanaryId);
+  std::string alice_id = Call("GET", "/api/v1/me", nullptr, alice).body["id"];
+  std::string bob = VerifiedPerson("李四", "bob@example.cn", "440524188001010014");
+  std::string bob_id = Call("GET", "/api/v1/me", nullptr, bob).body["id"];
+
+  // Bad uploads store nothing.
+  EXPECT_EQ(Call("POST", "/api/v1/documents", nullptr, alice, {"Content-Type: application/pdf"},
+                 "not a pdf at all")
+                .status,
+            400);
+  EXPECT_EQ(Call("POST", "/api/v1/documents", nullptr, alice, {"Content-Type: application/pdf"},
+                 "%PDF-1.7\nbroken")
+                .status,
+            400);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/documents", nullptr, alice, {"Content-Type: text/plain"}, "x").status,
+      415);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/documents", nullptr, "", {"Content-Type: application/pdf"}, "%PDF-1.7")
+          .status,
+      401);
+
+  std::string doc = UploadPdf(alice);
+  auto make = [&](const json& extra) {
+    json body = {{"title", "租赁合同"},
+                 {"document_id", doc},
+                 {"flow", "parallel"},
+                 {"parties",
+                  {{{"person_id", alice_id},
+                    {"page", 1},
+                    {"x", 50},
+                    {"y", 50},
+                    {"width", 100},
+                    {"height", 60}},
+                   {{"person_id", bob_id},
+                    {"page", 1},
+                    {"x", 300},
+                    {"y", 50},
+                    {"width", 100},
+                    {"height", 60}}}}};
+    for (const auto& [k, v] : extra.items()) body[k] = v;
+    return Call("POST", "/api/v1/contracts", body, alice);
+  };
+  // Bad contracts.
+  EXPECT_EQ(make({{"flow", "random"}}).status, 400);
+  EXPECT_EQ(make({{"unknown", 1}}).status, 400);
+  EXPECT_EQ(make({{"title", 7}}).status, 400);
+  EXPECT_EQ(make({{"deadline", "2001-01-01T00:00:00Z"}}).status, 400);
+  EXPECT_EQ(make({{"document_id", "doc-000"}}).status, 404);
+  EXPECT_EQ(make({{"parties", json::array()}}).status, 400);
+  Reply malformed = Call("POST", "/api/v1/contracts", nullptr, alice, {}, "{\"title\":");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/contracts", nullptr, alice).body["items"].size(), 0u);
+  // bob cannot use alice's document.
+  Reply foreign = Call("POST", "/api/v1/contracts",
+                       {{"title", "x"}, {"document_id", doc}, {"parties", json::array()}}, bob);
+  EXPECT_EQ(foreign.status, 404);
+
+  // Rejection ends the contract.
+  Reply c1 = make(json::object());
+  ASSERT_EQ(c1.status, 201) << c1.raw;
+  std::string id1 = c1.body["id"];
+  ASSERT_EQ(Call("POST", "/api/v1/contracts/" + id1 + "/send", nullptr, alice).status, 200);
+  EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id1 + "/reject", {{"reason", ""}}, bob).status,
+            400);
+  Reply rej = Call("POST", "/api/v1/contracts/" + id1 + "/reject", {{"reason", "价格不对"}}, bob);
+  ASSERT_EQ(rej.status, 200) << rej.raw;
+  EXPECT_EQ(rej.body["state"], "rejected");
+  EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id1 + "/intent",
+                 {{"method", "password"}, {"password", kCanaryPassword}}, alice)
+                .status,
+            422);
+
+  // Revocation by the creator only.
+  Reply c2 = make(json::object());
+  std::string id2 = c2.body["id"];
+  ASSERT_EQ(Call("POST", "/api/v1/contracts/" + id2 + "/send", nullptr, alice).status, 200);
+  EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id2 + "/revoke", {{"reason", "x"}}, bob).status,
+            403);
+  Reply rev = Call("POST", "/api/v1/contracts/" + id2 + "/revoke", {{"reason", "作废"}}, alice);
+  ASSERT_EQ(rev.status, 200) << rev.raw;
+  EXPECT_EQ(rev.body["state"], "revoked");
+  EXPECT_EQ(
+      Call("POST", "/api/v1/contracts/" + id2 + "/revoke", {{"reason", "again"}}, alice).status,
+      422);
+  // An intent for one contract does not sign another.
+  Reply c3 = make(json::object());
+  std::string id3 = c3.body["id"];
+  ASSERT_EQ(Call("POST", "/api/v1/contracts/" + id3 + "/send", nullptr, alice).status, 200);
+  Reply c4 = make(json::object());
+  std::string id4 = c4.body["id"];
+  ASSERT_EQ(Call("POST", "/api/v1/contracts/" + id4 + "/send", nullptr, alice).status, 200);
+  std::string t3 = Intent(id3, bob);
+  EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id4 + "/sign",
+                 {{"intent_token", t3},
+                  {"appearance", {{"kind", "handwritten"}, {"image_png", HandwrittenPng()}}}},
+                 bob)
+                .status,
+            403);
+  // A person cannot use an organisation seal on their own behalf.
+  std::string t4 = Intent(id4, bob);
+  EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id4 + "/sign",
+                 {{"intent_token", t4}, {"appearance", {{"kind", "seal"}}}}, bob)
+                .status,
+            400);
+  // awaiting=me lists what waits for the caller.
+  Reply waiting = Call("GET", "/api/v1/contracts?awaiting=me", nullptr, bob);
+  ASSERT_EQ(waiting.status, 200) << waiting.raw;
+  EXPECT_EQ(waiting.body["items"].size(), 2u) << waiting.raw;
+}
+
+}  // namespace
+}  // namespace hetong
