@@ -11,6 +11,8 @@
 #include <set>
 
 #include "api/v1_internal.h"
+#include "api/v1_seals.h"
+#include "api/v1_webhooks.h"
 #include "base/encoding.h"
 #include "crypto/hash.h"
 #include "identity/certificate_auth.h"
@@ -1021,6 +1023,8 @@ std::shared_ptr<V1> MakeV1(IdentityService* identity, identity::SigningService* 
   auto v1 = std::make_shared<V1>(identity, signing, cert_auth, ca, idempotency, clock, options);
   v1->KeepAlive(areas);
   AddContractRoutes(*v1, &areas->contracts);
+  AddSealRoutes(*v1, areas->seals);
+  AddWebhookRoutes(*v1, areas->webhooks, identity);
   AddAuthRoutes(*v1);
   AddMeRoutes(*v1);
   AddVerificationRoutes(*v1);

@@ -33,6 +33,8 @@
 #include "identity/certificate_auth.h"
 #include "identity/intent.h"
 #include "identity/service.h"
+#include "notify/webhooks.h"
+#include "seal/seal_service.h"
 
 namespace hetong::api {
 
@@ -78,6 +80,8 @@ struct V1Options {
 // The services of the areas whose routes live in their own files (v1_contracts.h, ...).
 struct V1Areas {
   ContractRoutesDeps contracts;
+  seal::SealService* seals = nullptr;
+  notify::WebhookService* webhooks = nullptr;
 };
 
 // The OpenAPI document served at /api/v1/openapi.json.

@@ -19,8 +19,10 @@
 #include "base/file.h"
 #include "base/log.h"
 #include "crypto/random.h"
+#include "evidence/scheduler.h"
 #include "server/http_server.h"
 #include "store/migrations.h"
+#include "tsa/client.h"
 
 namespace hetong::app {
 namespace {
@@ -203,6 +205,12 @@ int Serve(const ServeOpts& o) {
   areas.contracts.verify_pdf = [platform_ptr](ByteView pdf) {
     return platform_ptr->VerifyPdf(pdf);
   };
+  areas.contracts.evidence_package = [platform_ptr](const std::string& actor,
+                                                    const std::string& id) {
+    return platform_ptr->EvidencePackage(actor, id);
+  };
+  areas.seals = &p.seals();
+  areas.webhooks = &p.notifier().webhooks();
   api::RegisterV1Routes(*router, p.identity(), p.signing(), p.certificate_auth(), p.ca(),
                         p.idempotency(), p.clock(), v1_options, std::move(areas));
   auto tsa = p.tsa();
@@ -214,6 +222,20 @@ int Serve(const ServeOpts& o) {
   auto srv = server::HttpServer::Start(*opts, router);
   if (!srv.ok()) return Fail(srv.status());
   Maintenance maintenance(p);
+  // Email, SMS and webhook deliveries; signed tree heads of the evidence log on a schedule.
+  p.notifier().Start();
+  auto sth_interval = cfg.GetInt("evidence.sth_interval_seconds", 300);
+  if (!sth_interval.ok() || *sth_interval < 1 || *sth_interval > 86400) {
+    return Fail("evidence.sth_interval_seconds must be 1..86400");
+  }
+  auto evidence_signer = p.EvidenceSigner();
+  if (!evidence_signer.ok()) {
+    return Fail(evidence_signer.status().WithContext("the evidence log's signer"));
+  }
+  tsa::LocalTimestampSource sth_stamps(*tsa_ptr, crypto::DefaultRng());
+  evidence::HeadScheduler heads(p.evidence(), *evidence_signer->first, &sth_stamps,
+                                std::chrono::seconds(*sth_interval));
+  heads.Start();
   spdlog::info("hetong {} serving instance {} on {}://{}:{} (demo: {})", HETONG_VERSION,
                p.instance().instance_id(), opts->tls_cert_chain_pem.empty() ? "http" : "https",
                opts->address, (*srv)->port(), p.instance().demo() ? "yes" : "no");
@@ -222,6 +244,8 @@ int Serve(const ServeOpts& o) {
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   (*srv)->Stop();
   (*srv)->Wait();
+  heads.Stop();
+  p.notifier().Stop();
   spdlog::info("stopped cleanly");
   spdlog::default_logger()->flush();
   return kExitOk;

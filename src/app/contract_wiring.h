@@ -9,6 +9,10 @@
 #include <mutex>
 
 #include "contract/service.h"
+#include "evidence/log.h"
+#include "identity/identity.h"
+#include "notify/notifier.h"
+#include "seal/seal_service.h"
 #include "store/blob_store.h"
 
 namespace hetong::app {
@@ -37,6 +41,56 @@ class PlatformSigningEnvironment final : public contract::SigningEnvironment {
   Platform& platform_;
   std::mutex mu_;
   std::unique_ptr<pki::TimestampSource> timestamps_;
+};
+
+// Seals for the signing flow over seal::SealService: the person's default seal, an
+// organisation seal the signer is authorised to use, and the usage log.
+class SealAccessAdapter final : public contract::SealAccess {
+ public:
+  explicit SealAccessAdapter(seal::SealService& seals) : seals_(seals) {}
+  StatusOr<std::pair<std::string, document::pdf::RgbaImage>> PersonalSeal(
+      const std::string& person_id) override;
+  StatusOr<std::pair<std::string, document::pdf::RgbaImage>> OrgSeal(
+      const std::string& person_id, const std::string& org_id, const std::string& seal_id,
+      const std::string& contract_type) override;
+  Status RecordUse(const std::string& seal_id, const std::string& person_id,
+                   const std::string& org_id, const std::string& contract_id,
+                   const std::string& document_sm3) override;
+
+ private:
+  StatusOr<std::pair<std::string, document::pdf::RgbaImage>> Picture(const std::string& actor,
+                                                                     const std::string& seal_id);
+  seal::SealService& seals_;
+};
+
+// Contract events into the evidence log.
+class EvidenceSinkAdapter final : public contract::EvidenceSink {
+ public:
+  explicit EvidenceSinkAdapter(evidence::EvidenceLog& log) : log_(log) {}
+  StatusOr<int64_t> Record(const std::string& type, const std::string& subject,
+                           const std::string& actor, base::TimePoint at,
+                           const std::string& details_json) override;
+
+ private:
+  evidence::EvidenceLog& log_;
+};
+
+// Invitations and notices by email through the outbox; organisation events to webhooks.
+class NotifierAdapter final : public contract::Notifier {
+ public:
+  NotifierAdapter(identity::IdentityRepository& repo, notify::Notifier& notifier,
+                  const base::Clock& clock, Rng& rng)
+      : repo_(repo), notifier_(notifier), clock_(clock), rng_(rng) {}
+  Status Email(const identity::Account& to, const std::string& subject,
+               const std::string& body) override;
+  Status OrgEvent(const std::string& org_id, const std::string& type,
+                  const std::string& payload_json) override;
+
+ private:
+  identity::IdentityRepository& repo_;
+  notify::Notifier& notifier_;
+  const base::Clock& clock_;
+  Rng& rng_;
 };
 
 }  // namespace hetong::app

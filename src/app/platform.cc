@@ -14,9 +14,11 @@
 #include "crypto/hash.h"
 #include "crypto/random.h"
 #include "document/pdf/verifier.h"
+#include "evidence/package.h"
 #include "identity/credentials.h"
 #include "identity/verification.h"
 #include "pki/oids.h"
+#include "tsa/client.h"
 
 namespace hetong::app {
 
@@ -356,7 +358,78 @@ Status Platform::OpenContracts() {
   contracts_ = std::make_unique<contract::ContractService>(
       *contract_repo_, *blob_adapter_, *identity_, *signing_, *signing_env_,
       instance_->master_key(), base::SystemClock::Get(), crypto::DefaultRng(), std::move(options));
+  // Seals.
+  seal_repo_ = std::make_unique<store::SqlSealRepository>(*instance_);
+  seal_directory_ = std::make_unique<seal::RepositoryDirectory>(*identity_repo_);
+  seals_ = std::make_unique<seal::SealService>(*seal_repo_, *seal_directory_,
+                                               base::SystemClock::Get(), crypto::DefaultRng());
+  seal_access_ = std::make_unique<SealAccessAdapter>(*seals_);
+  contracts_->SetSeals(seal_access_.get());
+  // The evidence log.
+  evidence_repo_ = std::make_unique<store::SqlEvidenceRepository>(*instance_);
+  evidence_log_ = std::make_unique<evidence::EvidenceLog>(*evidence_repo_, instance_->instance_id(),
+                                                          base::SystemClock::Get());
+  evidence_sink_ = std::make_unique<EvidenceSinkAdapter>(*evidence_log_);
+  contracts_->SetEvidence(evidence_sink_.get());
+  // Notifications.
+  outbox_repo_ = std::make_unique<store::SqlOutboxRepository>(*instance_);
+  webhook_repo_ = std::make_unique<store::SqlWebhookRepository>(*instance_);
+  HETONG_ASSIGN_OR_RETURN(
+      notifier_, notify::Notifier::Create(instance_->config(), instance_->dir(),
+                                          instance_->master_key(), *outbox_repo_, *webhook_repo_,
+                                          base::SystemClock::Get(), crypto::DefaultRng()));
+  notifier_adapter_ = std::make_unique<NotifierAdapter>(
+      *identity_repo_, *notifier_, base::SystemClock::Get(), crypto::DefaultRng());
+  contracts_->SetNotifier(notifier_adapter_.get());
   return OkStatus();
+}
+
+StatusOr<std::pair<std::shared_ptr<const crypto::Signer>, std::vector<pki::Certificate>>>
+Platform::EvidenceSigner() {
+  HETONG_ASSIGN_OR_RETURN(
+      ca::Authority a,
+      ca_->EnsureServiceCertificate("sm2-evidence", "sm2-ca", pki::Profile::kEvidenceLog));
+  HETONG_ASSIGN_OR_RETURN(auto signer, ca_->SignerOf(a));
+  std::vector<pki::Certificate> chain = {a.cert};
+  for (auto& c : ca_->Intermediates()) {
+    if (c.subject_der() == a.cert.issuer_der()) chain.push_back(std::move(c));
+  }
+  return std::make_pair(std::move(signer), std::move(chain));
+}
+
+StatusOr<Bytes> Platform::EvidencePackage(const std::string& actor,
+                                          const std::string& contract_id) {
+  HETONG_ASSIGN_OR_RETURN(contract::Contract c, contracts_->Get(actor, contract_id));
+  HETONG_ASSIGN_OR_RETURN(Bytes pdf, contracts_->ContractPdf(actor, contract_id));
+  // Recording the export also appends any event whose evidence append failed before.
+  HETONG_RETURN_IF_ERROR(contracts_->Record(c, "evidence.exported", actor, "{}"));
+  HETONG_ASSIGN_OR_RETURN(auto signer, EvidenceSigner());
+  HETONG_ASSIGN_OR_RETURN(tsa::TimeStampAuthority * t, tsa());
+  evidence::PackageInputs in;
+  {
+    std::lock_guard<std::mutex> lock(evidence_mu_);
+    in.subject = contract_id;
+    Status collected = evidence::CollectFromLog(*evidence_log_, contract_id, in);
+    if (collected.code() == StatusCode::kFailedPrecondition) {
+      // The latest head does not cover the newest events yet: sign one now.
+      tsa::LocalTimestampSource stamps(*t, crypto::DefaultRng());
+      HETONG_RETURN_IF_ERROR(evidence_log_->SignHead(*signer.first, &stamps).status());
+      in = evidence::PackageInputs{};
+      in.subject = contract_id;
+      collected = evidence::CollectFromLog(*evidence_log_, contract_id, in);
+    }
+    HETONG_RETURN_IF_ERROR(collected);
+  }
+  in.document = std::move(pdf);
+  in.document_name = "contract.pdf";
+  in.created_at = base::SystemClock::Get().Now();
+  in.log_chain = signer.second;
+  for (const auto& a : ca_->authorities()) {
+    if (a.record.name == "sm2-tsa" || a.record.name == "rsa-tsa") in.tsa_chain.push_back(a.cert);
+  }
+  for (auto& ca : ca_->Intermediates()) in.tsa_chain.push_back(ca);
+  in.roots = ca_->TrustAnchors();
+  return evidence::BuildPackage(in);
 }
 
 StatusOr<tsa::TimeStampAuthority*> Platform::tsa() {

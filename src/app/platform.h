@@ -15,17 +15,23 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "ca/authority.h"
+#include "evidence/log.h"
 #include "identity/certificate_auth.h"
 #include "identity/intent.h"
 #include "identity/service.h"
 #include "keycenter/key_center.h"
+#include "notify/notifier.h"
 #include "ocsp/ca_status_lookup.h"
 #include "ocsp/responder.h"
 #include "pki/revocation.h"
+#include "seal/seal_service.h"
 #include "store/instance.h"
 #include "store/sql_contract.h"
+#include "store/sql_evidence.h"
 #include "store/sql_identity.h"
+#include "store/sql_notify.h"
 #include "store/sql_repositories.h"
+#include "store/sql_seal.h"
 #include "tsa/authority.h"
 
 namespace hetong::app {
@@ -49,6 +55,18 @@ class Platform {
   // Documents and contracts (contract/service.h), with PDF signing through this instance's
   // TSA and revocation data.
   contract::ContractService& contracts() { return *contracts_; }
+  seal::SealService& seals() { return *seals_; }
+  evidence::EvidenceLog& evidence() { return *evidence_log_; }
+  // Email, SMS and webhooks (notify/notifier.h); `hetong serve` starts and stops its threads.
+  notify::Notifier& notifier() { return *notifier_; }
+  // The evidence log's tree-head signer: an SM2 key in the key center with a certificate of
+  // the evidence profile from sm2-ca (renewed like the service certificates).
+  StatusOr<std::pair<std::shared_ptr<const crypto::Signer>, std::vector<pki::Certificate>>>
+  EvidenceSigner();
+  // The evidence package (zip) of a contract `actor` may see: its current PDF, its events
+  // with inclusion proofs in the latest signed tree head (signed now if it does not cover
+  // them yet), the certificates.
+  StatusOr<Bytes> EvidencePackage(const std::string& actor, const std::string& contract_id);
   // Validates any PDF against this instance's trust anchors (and those imported), with the
   // validation data embedded in the file: the report as JSON (POST /api/v1/verify).
   StatusOr<std::string> VerifyPdf(ByteView pdf);
@@ -130,6 +148,18 @@ class Platform {
   std::unique_ptr<BlobStoreAdapter> blob_adapter_;
   std::unique_ptr<PlatformSigningEnvironment> signing_env_;
   std::unique_ptr<contract::ContractService> contracts_;
+  std::unique_ptr<store::SqlSealRepository> seal_repo_;
+  std::unique_ptr<seal::RepositoryDirectory> seal_directory_;
+  std::unique_ptr<seal::SealService> seals_;
+  std::unique_ptr<SealAccessAdapter> seal_access_;
+  std::unique_ptr<store::SqlEvidenceRepository> evidence_repo_;
+  std::unique_ptr<evidence::EvidenceLog> evidence_log_;
+  std::unique_ptr<EvidenceSinkAdapter> evidence_sink_;
+  std::mutex evidence_mu_;
+  std::unique_ptr<store::SqlOutboxRepository> outbox_repo_;
+  std::unique_ptr<store::SqlWebhookRepository> webhook_repo_;
+  std::unique_ptr<notify::Notifier> notifier_;
+  std::unique_ptr<NotifierAdapter> notifier_adapter_;
   std::unique_ptr<identity::CertificateAuthenticator> cert_auth_;
   std::unique_ptr<store::SqlIdempotencyStore> idempotency_;
   std::unique_ptr<tsa::TimeStampAuthority> tsa_;

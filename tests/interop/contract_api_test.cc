@@ -218,6 +218,28 @@ class ContractApiTest : public ApiTest {
     EXPECT_EQ(stats.body["contracts"], 1);
     EXPECT_EQ(stats.body["signatures"], 1);
     EXPECT_EQ(Call("GET", "/api/v1/orgs/" + org_id + "/statistics", nullptr, eve).status, 404);
+    // The evidence package verifies offline, with the instance's root as the anchor.
+    Reply pkg = Call("GET", "/api/v1/contracts/" + id + "/evidence", nullptr, alice);
+    ASSERT_EQ(pkg.status, 200) << pkg.raw.substr(0, 400);
+    EXPECT_EQ(pkg.raw.rfind("PK", 0), 0u);
+    tmp_.Write("evidence.zip", pkg.raw);
+    std::vector<std::string> verify = {testing::HetongBinary(), "evidence", "verify",
+                                       tmp_.File("evidence.zip")};
+    for (std::string family : {"sm2", "rsa"}) {
+      auto root = RunCommand({"curl", "-s", "-o", tmp_.File(family + "-root.pem"),
+                              base_ + "/pki/ca/" + family + "-root.pem"});
+      ASSERT_EQ(root.exit_code, 0);
+      verify.insert(verify.end(), {"--anchor", tmp_.File(family + "-root.pem")});
+    }
+    auto ev = RunCommand(verify);
+    EXPECT_EQ(ev.exit_code, 0) << ev.out << ev.err;
+    EXPECT_EQ(Call("GET", "/api/v1/contracts/" + id + "/evidence", nullptr, eve).status, 404);
+    // A changed byte in the package is found.
+    std::string bad = pkg.raw;
+    bad[bad.size() / 2] = static_cast<char>(bad[bad.size() / 2] ^ 0x01);
+    tmp_.Write("evidence.zip", bad);
+    auto ev_bad = RunCommand(verify);
+    EXPECT_NE(ev_bad.exit_code, 0) << ev_bad.out;
     // No secret reached a response.
     EXPECT_EQ(responses_.find(kCanaryId), std::string::npos);
   }
