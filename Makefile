@@ -10,8 +10,8 @@ LISTEN ?= 127.0.0.1:8080
 HETONG := build/release/src/app/hetong
 JOBS ?= $(shell nproc)
 
-.PHONY: bootstrap build build-asan build-fuzz run test test-release test-asan test-fuzz bench format \
-	check-format lint clean
+.PHONY: bootstrap build build-asan build-fuzz run test test-release test-asan test-fuzz bench \
+	bench-contracts format check-format lint clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -47,6 +47,9 @@ test-fuzz: build-fuzz
 
 bench: build
 	@cmake --build --preset release --target bench
+
+bench-contracts: build
+	@cmake --build --preset release --target bench-contracts
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "api/v1_internal.h"
+#include "api/v1_evidence.h"
 #include "api/v1_seals.h"
 #include "api/v1_webhooks.h"
 #include "base/encoding.h"
@@ -1025,6 +1026,7 @@ std::shared_ptr<V1> MakeV1(IdentityService* identity, identity::SigningService* 
   AddContractRoutes(*v1, &areas->contracts);
   AddSealRoutes(*v1, areas->seals);
   AddWebhookRoutes(*v1, areas->webhooks, identity);
+  AddEvidenceRoutes(*v1, areas->evidence);
   AddAuthRoutes(*v1);
   AddMeRoutes(*v1);
   AddVerificationRoutes(*v1);

@@ -33,6 +33,7 @@
 #include "identity/certificate_auth.h"
 #include "identity/intent.h"
 #include "identity/service.h"
+#include "evidence/log.h"
 #include "notify/webhooks.h"
 #include "seal/seal_service.h"
 
@@ -82,6 +83,7 @@ struct V1Areas {
   ContractRoutesDeps contracts;
   seal::SealService* seals = nullptr;
   notify::WebhookService* webhooks = nullptr;
+  evidence::EvidenceLog* evidence = nullptr;
 };
 
 // The OpenAPI document served at /api/v1/openapi.json.

@@ -211,6 +211,7 @@ int Serve(const ServeOpts& o) {
   };
   areas.seals = &p.seals();
   areas.webhooks = &p.notifier().webhooks();
+  areas.evidence = &p.evidence();
   api::RegisterV1Routes(*router, p.identity(), p.signing(), p.certificate_auth(), p.ca(),
                         p.idempotency(), p.clock(), v1_options, std::move(areas));
   auto tsa = p.tsa();

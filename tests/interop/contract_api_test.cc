@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "base/encoding.h"
 #include "document/pdf/appearance.h"
 #include "document/pdf/test_pdf.h"
@@ -63,7 +66,7 @@ class ContractApiTest : public ApiTest {
   }
 
   void Walk(const std::string& algorithm) {
-    StartInstance(algorithm);
+    StartInstance(algorithm, false, nullptr, "\n[evidence]\nsth_interval_seconds = 1\n");
     std::string alice = VerifiedPerson("张三", "alice@example.cn", kCanaryId);
     std::string alice_id = Call("GET", "/api/v1/me", nullptr, alice).body["id"];
     std::string bob = VerifiedPerson("李四", "bob@example.cn", "440524188001010014");
@@ -82,6 +85,10 @@ class ContractApiTest : public ApiTest {
     Reply grant = Call("POST", "/api/v1/orgs/" + org_id + "/grants",
                        {{"person_id", bob_id}, {"contract_types", json::array({"purchase"})}}, bob);
     ASSERT_EQ(grant.status, 201) << grant.raw;
+    Reply seal = Call("POST", "/api/v1/orgs/" + org_id + "/seals",
+                      {{"kind", "company"}, {"center_text", "合同专用章"}}, bob);
+    ASSERT_EQ(seal.status, 201) << seal.raw;
+    std::string seal_id = seal.body["id"];
 
     std::string doc = UploadPdf(alice);
     Reply created = Call("POST", "/api/v1/contracts",
@@ -144,10 +151,11 @@ class ContractApiTest : public ApiTest {
 
     // alice signs with a handwritten signature.
     std::string t1 = Intent(id, alice);
+    json alice_look = algorithm == "sm2"
+                          ? json{{"kind", "handwritten"}, {"image_png", HandwrittenPng()}}
+                          : json{{"kind", "personal-seal"}};
     Reply s1 = Call("POST", "/api/v1/contracts/" + id + "/sign",
-                    {{"intent_token", t1},
-                     {"appearance", {{"kind", "handwritten"}, {"image_png", HandwrittenPng()}}}},
-                    alice);
+                    {{"intent_token", t1}, {"appearance", alice_look}}, alice);
     ASSERT_EQ(s1.status, 200) << s1.raw;
     EXPECT_EQ(s1.body["contract"]["state"], "partially_signed");
     EXPECT_FALSE(s1.body["completed"].get<bool>());
@@ -156,12 +164,33 @@ class ContractApiTest : public ApiTest {
         Call("POST", "/api/v1/contracts/" + id + "/sign", {{"intent_token", t1}}, alice).status,
         422);
 
-    // bob signs for the organisation.
+    // A tree head that covers alice's signature (heads are signed every second here).
+    Reply head1;
+    for (int i = 0; i < 100; ++i) {
+      head1 = Call("GET", "/api/v1/evidence/sth");
+      if (head1.status == 200 && head1.body.value("tree_size", 0) >= 3) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    // With the grant revoked bob cannot sign for the organisation; with a new one he can.
+    ASSERT_EQ(
+        Call("DELETE", "/api/v1/orgs/" + org_id + "/grants/" + grant.body["id"].get<std::string>(),
+             nullptr, bob)
+            .status,
+        204);
+    std::string t0 = Intent(id, bob);
+    EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id + "/sign",
+                   {{"intent_token", t0}, {"appearance", {{"kind", "seal"}}}}, bob)
+                  .status,
+              403);
+    ASSERT_EQ(Call("POST", "/api/v1/orgs/" + org_id + "/grants",
+                   {{"person_id", bob_id}, {"contract_types", json::array({"purchase"})}}, bob)
+                  .status,
+              201);
+    // bob signs for the organisation with its contract seal.
     std::string t2 = Intent(id, bob);
-    Reply s2 = Call("POST", "/api/v1/contracts/" + id + "/sign",
-                    {{"intent_token", t2},
-                     {"appearance", {{"kind", "handwritten"}, {"image_png", HandwrittenPng()}}}},
-                    bob);
+    Reply s2 =
+        Call("POST", "/api/v1/contracts/" + id + "/sign",
+             {{"intent_token", t2}, {"appearance", {{"kind", "seal"}, {"seal_id", seal_id}}}}, bob);
     ASSERT_EQ(s2.status, 200) << s2.raw;
     EXPECT_TRUE(s2.body["completed"].get<bool>());
     EXPECT_EQ(s2.body["contract"]["state"], "completed");
@@ -234,6 +263,27 @@ class ContractApiTest : public ApiTest {
     auto ev = RunCommand(verify);
     EXPECT_EQ(ev.exit_code, 0) << ev.out << ev.err;
     EXPECT_EQ(Call("GET", "/api/v1/contracts/" + id + "/evidence", nullptr, eve).status, 404);
+    // The seal's usage log has the signature.
+    Reply usage = Call("GET", "/api/v1/seals/" + seal_id + "/usage", nullptr, bob);
+    ASSERT_EQ(usage.status, 200) << usage.raw;
+    EXPECT_EQ(usage.body["items"].size(), 1u) << usage.raw;
+    // Anyone who kept the earlier tree head checks that the later one extends it.
+    ASSERT_EQ(head1.status, 200) << head1.raw;
+    Reply head2 = Call("GET", "/api/v1/evidence/sth");
+    ASSERT_EQ(head2.status, 200) << head2.raw;
+    uint64_t n1 = head1.body["tree_size"], n2 = head2.body["tree_size"];
+    ASSERT_LT(n1, n2);
+    Reply proof = Call("GET", "/api/v1/evidence/proofs/consistency?first=" + std::to_string(n1) +
+                                  "&second=" + std::to_string(n2));
+    ASSERT_EQ(proof.status, 200) << proof.raw;
+    tmp_.Write("old.json", head1.raw);
+    tmp_.Write("new.json", head2.raw);
+    tmp_.Write("proof.json", proof.raw);
+    auto consistent = RunCommand({testing::HetongBinary(), "evidence", "verify-consistency",
+                                  "--old", tmp_.File("old.json"), "--new", tmp_.File("new.json"),
+                                  "--proof", tmp_.File("proof.json")});
+    EXPECT_EQ(consistent.exit_code, 0) << consistent.out << consistent.err;
+    EXPECT_EQ(Call("GET", "/api/v1/evidence/proofs/consistency?first=5&second=1").status, 400);
     // A changed byte in the package is found.
     std::string bad = pkg.raw;
     bad[bad.size() / 2] = static_cast<char>(bad[bad.size() / 2] ^ 0x01);
