@@ -225,37 +225,29 @@ TEST_F(ApiTest, LockoutRateLimitsAndEveryEndpointNeedsASession) {
                       {{"email", "sun@example.cn"}, {"password", kCanaryPassword}});
   EXPECT_EQ(locked.status, 429) << locked.raw;
 
-  for (const auto& route : std::vector<std::pair<std::string, std::string>>{
-           {"POST", "/api/v1/auth/logout"},
-           {"GET", "/api/v1/me"},
-           {"PATCH", "/api/v1/me"},
-           {"DELETE", "/api/v1/me"},
-           {"POST", "/api/v1/me/password"},
-           {"POST", "/api/v1/me/totp"},
-           {"POST", "/api/v1/me/totp/confirm"},
-           {"POST", "/api/v1/identity/verifications"},
-           {"GET", "/api/v1/identity/verifications"},
-           {"POST", "/api/v1/identity/verifications/ver-1/review"},
-           {"POST", "/api/v1/orgs"},
-           {"GET", "/api/v1/orgs/org-1"},
-           {"PATCH", "/api/v1/orgs/org-1"},
-           {"GET", "/api/v1/orgs/org-1/members"},
-           {"POST", "/api/v1/orgs/org-1/members"},
-           {"DELETE", "/api/v1/orgs/org-1/members/psn-1"},
-           {"GET", "/api/v1/orgs/org-1/grants"},
-           {"POST", "/api/v1/orgs/org-1/grants"},
-           {"DELETE", "/api/v1/orgs/org-1/grants/grt-1"},
-           {"GET", "/api/v1/admin/outbox"},
-           {"GET", "/api/v1/admin/ca/requests"},
-           {"POST", "/api/v1/admin/ca/requests/1/approve"},
-           {"POST", "/api/v1/admin/ca/requests/1/reject"},
-           {"POST", "/api/v1/intents"},
-           {"POST", "/api/v1/intents/code"},
-           {"POST", "/api/v1/me/signatures"},
-           {"GET", "/api/v1/me/signatures"},
-           {"POST", "/api/v1/orgs/org-1/signatures"},
-           {"POST", "/api/v1/me/key/rotate"},
-           {"POST", "/api/v1/orgs/org-1/key/revoke"}}) {
+  // Every operation of the OpenAPI document that needs a session refuses calls without one.
+  Reply doc = Call("GET", "/api/v1/openapi.json");
+  ASSERT_EQ(doc.status, 200);
+  std::vector<std::pair<std::string, std::string>> needs_session;
+  for (const auto& [path, item] : doc.body["paths"].items()) {
+    for (const auto& [method, op] : item.items()) {
+      if (op.contains("security") && op["security"].empty()) continue;  // public
+      std::string concrete;
+      for (size_t i = 0; i < path.size(); ++i) {
+        if (path[i] == '{') {
+          concrete += "x-1";
+          i = path.find('}', i);
+        } else {
+          concrete += path[i];
+        }
+      }
+      std::string m = method;
+      for (auto& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      needs_session.emplace_back(m, "/api/v1" + concrete);
+    }
+  }
+  EXPECT_GE(needs_session.size(), 60u);
+  for (const auto& route : needs_session) {
     Reply none = Call(route.first, route.second, json::object());
     EXPECT_EQ(none.status, 401) << route.first << " " << route.second << ": " << none.raw;
     Reply bogus = Call(route.first, route.second, json::object(), "bogus-token");

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -410,6 +411,115 @@ TEST_F(ContractApiTest, RefusalsRejectionRevocationAndBadUploads) {
   Reply waiting = Call("GET", "/api/v1/contracts?awaiting=me", nullptr, bob);
   ASSERT_EQ(waiting.status, 200) << waiting.raw;
   EXPECT_EQ(waiting.body["items"].size(), 2u) << waiting.raw;
+}
+
+// kill -9 during a burst of signings: every signing the server acknowledged is there after a
+// restart and verifies, the others are either complete or untouched, and the evidence log's
+// tree head from before the crash is consistent with the one after.
+TEST_F(ContractApiTest, CrashDuringABurstOfSigningsLosesNothingAcknowledged) {
+  StartInstance("sm2", false, nullptr, "\n[evidence]\nsth_interval_seconds = 1\n");
+  std::string alice = VerifiedPerson("张三", "alice@example.cn", kCanaryId);
+  std::string alice_id = Call("GET", "/api/v1/me", nullptr, alice).body["id"];
+  constexpr int kContracts = 16;
+  std::vector<std::string> ids, tokens;
+  for (int i = 0; i < kContracts; ++i) {
+    std::string doc = UploadPdf(alice);
+    Reply c = Call("POST", "/api/v1/contracts",
+                   {{"title", "批量合同 " + std::to_string(i)},
+                    {"document_id", doc},
+                    {"flow", "single"},
+                    {"parties",
+                     {{{"person_id", alice_id},
+                       {"page", 1},
+                       {"x", 50},
+                       {"y", 50},
+                       {"width", 120},
+                       {"height", 60}}}}},
+                   alice);
+    ASSERT_EQ(c.status, 201) << c.raw;
+    ids.push_back(c.body["id"]);
+    ASSERT_EQ(Call("POST", "/api/v1/contracts/" + ids.back() + "/send", nullptr, alice).status,
+              200);
+    tokens.push_back(Intent(ids.back(), alice));
+  }
+  // The head from before the crash.
+  Reply before;
+  for (int i = 0; i < 100; ++i) {
+    before = Call("GET", "/api/v1/evidence/sth");
+    if (before.status == 200 && before.body.value("tree_size", 0) >= 2 * kContracts) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(before.status, 200) << before.raw;
+  tmp_.Write("before.json", before.raw);
+
+  // The burst: every signing on its own connection; the server is killed half-way.
+  std::string png = HandwrittenPng();
+  std::vector<int> status(kContracts, 0);
+  std::vector<std::thread> burst;
+  std::atomic<int> done{0};
+  for (int i = 0; i < kContracts; ++i) {
+    burst.emplace_back([&, i] {
+      json body = {{"intent_token", tokens[static_cast<size_t>(i)]},
+                   {"appearance", {{"kind", "handwritten"}, {"image_png", png}}}};
+      auto r = RunCommand({"curl", "-s", "--max-time", "60", "-o", "/dev/null", "-w",
+                           "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json",
+                           "-H", "Authorization: Bearer " + alice, "--data-binary", "@-",
+                           base_ + "/api/v1/contracts/" + ids[static_cast<size_t>(i)] + "/sign"},
+                          body.dump());
+      status[static_cast<size_t>(i)] = std::atoi(r.out.c_str());
+      ++done;
+    });
+  }
+  while (done < kContracts / 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  server_->Kill();
+  for (auto& t : burst) t.join();
+  int acknowledged = 0;
+  for (int s : status) acknowledged += s == 200;
+  EXPECT_GE(acknowledged, kContracts / 3);
+  EXPECT_LT(acknowledged, kContracts) << "the server was killed after the burst";
+
+  // Restart on the same data.
+  int port = std::atoi(base_.substr(base_.rfind(':') + 1).c_str());
+  server_ = std::make_unique<testing::ServerProcess>(dir_, port, tmp_.File("serve2.log"));
+  ASSERT_TRUE(server_->running());
+  for (int i = 0; i < kContracts; ++i) {
+    Reply c = Call("GET", "/api/v1/contracts/" + ids[static_cast<size_t>(i)], nullptr, alice);
+    ASSERT_EQ(c.status, 200) << c.raw;
+    std::string state = c.body["state"];
+    if (status[static_cast<size_t>(i)] == 200) {
+      EXPECT_EQ(state, "completed") << "acknowledged signing " << i << " was lost";
+    } else {
+      EXPECT_TRUE(state == "completed" || state == "sent") << state;
+    }
+    if (state != "completed") continue;
+    Reply pdf = Call("GET", "/api/v1/contracts/" + ids[static_cast<size_t>(i)] + "/document",
+                     nullptr, alice);
+    ASSERT_EQ(pdf.status, 200);
+    tmp_.Write("signed.pdf", pdf.raw);
+    auto v = RunCommand(
+        {testing::HetongBinary(), "verify", tmp_.File("signed.pdf"), "--data", dir_, "--offline"});
+    EXPECT_EQ(v.exit_code, 0) << i << ": " << v.out << v.err;
+  }
+  // The log after the restart extends the head from before the crash.
+  Reply after;
+  uint64_t first = before.body["tree_size"];
+  for (int i = 0; i < 100; ++i) {
+    after = Call("GET", "/api/v1/evidence/sth");
+    if (after.status == 200 && after.body.value("tree_size", uint64_t{0}) > first) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(after.status, 200) << after.raw;
+  uint64_t second = after.body["tree_size"];
+  ASSERT_GT(second, first);
+  Reply proof = Call("GET", "/api/v1/evidence/proofs/consistency?first=" + std::to_string(first) +
+                                "&second=" + std::to_string(second));
+  ASSERT_EQ(proof.status, 200) << proof.raw;
+  tmp_.Write("after.json", after.raw);
+  tmp_.Write("proof.json", proof.raw);
+  auto consistent = RunCommand({testing::HetongBinary(), "evidence", "verify-consistency", "--old",
+                                tmp_.File("before.json"), "--new", tmp_.File("after.json"),
+                                "--proof", tmp_.File("proof.json")});
+  EXPECT_EQ(consistent.exit_code, 0) << consistent.out << consistent.err;
 }
 
 }  // namespace
