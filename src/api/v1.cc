@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "api/v1_internal.h"
 #include "api/v1_evidence.h"
+#include "api/v1_internal.h"
 #include "api/v1_seals.h"
 #include "api/v1_webhooks.h"
 #include "base/encoding.h"

@@ -30,10 +30,10 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "ca/authority.h"
+#include "evidence/log.h"
 #include "identity/certificate_auth.h"
 #include "identity/intent.h"
 #include "identity/service.h"
-#include "evidence/log.h"
 #include "notify/webhooks.h"
 #include "seal/seal_service.h"
 

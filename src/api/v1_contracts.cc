@@ -10,8 +10,6 @@ namespace {
 using namespace v1;  // NOLINT(google-build-using-namespace): the handlers' shared vocabulary
 using contract::Contract;
 
-constexpr size_t kMaxDocumentBody = 64 << 20;
-
 json PartyJson(const contract::Party& p) {
   json j = {{"index", p.index},
             {"person_id", p.person_id},
@@ -139,7 +137,7 @@ void AddContractRoutes(RouteTable& t, const ContractRoutesDeps* d) {
         if (!doc.ok()) return Fail(doc.status());
         return JsonResponse(201, DocumentJson(*doc));
       },
-      kMaxDocumentBody);
+      d->max_document_bytes);
 
   t.Add("POST", "/contracts", true, true, [d](Context& c) {
     auto b = Body::Parse(c.req, {{"title", Body::Type::kString, true},
@@ -256,7 +254,9 @@ void AddContractRoutes(RouteTable& t, const ContractRoutesDeps* d) {
     out["intent_id"] = issued->id;
     out["intent_token"] = std::string(issued->token.RevealString(SecretAccess::Unsafe()));
     out["expires_at"] = Time(issued->expires_at);
-    return JsonResponse(200, out);
+    HttpResponse r = JsonResponse(200, out);
+    r.SetHeader("Cache-Control", "no-store");
+    return r;
   });
 
   t.Add("POST", "/contracts/{id}/sign", true, true, [d](Context& c) {
@@ -354,7 +354,7 @@ void AddContractRoutes(RouteTable& t, const ContractRoutesDeps* d) {
         if (!report.ok()) return Fail(report.status());
         return HttpResponse::Json(200, *report);
       },
-      kMaxDocumentBody);
+      d->max_document_bytes);
 
   t.Add("GET", "/orgs/{id}/statistics", true, false, [d](Context& c) {
     auto s = d->contracts->Statistics(Actor(c), c.params[0]);

@@ -16,6 +16,8 @@ namespace hetong::api {
 
 struct ContractRoutesDeps {
   contract::ContractService* contracts = nullptr;
+  // The largest PDF taken by POST /documents and POST /verify (contracts.max_document_mb).
+  size_t max_document_bytes = 64 << 20;
   identity::SigningService* signing = nullptr;
   // Validates any PDF: the validation report as JSON (document/pdf/report.h).
   std::function<StatusOr<std::string>(ByteView pdf)> verify_pdf;

@@ -89,7 +89,8 @@ void AddWebhookRoutes(v1::RouteTable& routes, notify::WebhookService* webhooks,
     return JsonResponse(200, {{"items", items}, {"next_offset", nullptr}});
   });
 
-  routes.Add("POST", "/orgs/{id}/webhooks", true, true, [=](Context& c) {
+  // Not idempotent: the answer carries the secret, which must not be stored with a replay key.
+  routes.Add("POST", "/orgs/{id}/webhooks", true, false, [=](Context& c) {
     auto b = Body::Parse(c.req, {{"url", Body::Type::kString, true},
                                  {"events", Body::Type::kStringArray, false},
                                  {"description", Body::Type::kString, false}});
@@ -104,7 +105,9 @@ void AddWebhookRoutes(v1::RouteTable& routes, notify::WebhookService* webhooks,
     if (!created.ok()) return Fail(created.status());
     json j = WebhookJson(created->webhook);
     j["secret"] = std::string(created->secret.RevealString(SecretAccess::Unsafe()));
-    return JsonResponse(201, j);
+    HttpResponse answer = JsonResponse(201, j);
+    answer.SetHeader("Cache-Control", "no-store");
+    return answer;
   });
 
   routes.Add("GET", "/orgs/{id}/webhooks/{hook}", true, false, [=](Context& c) {

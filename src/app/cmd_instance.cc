@@ -74,6 +74,12 @@ class Maintenance {
         Status ocsp = platform_.RefreshOcspResponders();
         if (!ocsp.ok()) spdlog::error("OCSP responder renewal failed: {}", ocsp.ToString());
       }
+      auto caught_up = platform_.contracts().CatchUpEvidence();
+      if (!caught_up.ok()) {
+        spdlog::error("evidence catch-up failed: {}", caught_up.status().ToString());
+      } else if (*caught_up > 0) {
+        spdlog::info("evidence: {} earlier contract events appended", *caught_up);
+      }
       auto expired = platform_.contracts().ExpireOverdue();
       if (!expired.ok()) {
         spdlog::error("contract expiry failed: {}", expired.status().ToString());
@@ -199,8 +205,20 @@ int Serve(const ServeOpts& o) {
     HETONG_ASSIGN_OR_RETURN(pki::Certificate c, platform_ptr->EncryptionCertificate());
     return c.ToPem();
   };
+  if (Status n = p.OpenNotifications(); !n.ok()) {
+    return Fail(n.WithContext("the smtp, sms and notify settings"));
+  }
+  auto sth_interval = cfg.GetInt("evidence.sth_interval_seconds", 300);
+  if (!sth_interval.ok() || *sth_interval < 1 || *sth_interval > 86400) {
+    return Fail("evidence.sth_interval_seconds must be 1..86400");
+  }
+  auto evidence_signer = p.EvidenceSigner();
+  if (!evidence_signer.ok()) {
+    return Fail(evidence_signer.status().WithContext("the evidence log's signer"));
+  }
   api::V1Areas areas;
   areas.contracts.contracts = &p.contracts();
+  areas.contracts.max_document_bytes = p.contracts().max_document_bytes();
   areas.contracts.signing = &p.signing();
   areas.contracts.verify_pdf = [platform_ptr](ByteView pdf) {
     return platform_ptr->VerifyPdf(pdf);
@@ -219,24 +237,19 @@ int Serve(const ServeOpts& o) {
   api::RegisterTsaRoute(*router, **tsa);
   tsa::TimeStampAuthority* tsa_ptr = *tsa;
   health->Register("tsa-clock", [tsa_ptr] { return tsa_ptr->Health(); });
+  // Signed tree heads of the evidence log on a schedule (the first one now).
+  tsa::LocalTimestampSource sth_stamps(*tsa_ptr, crypto::DefaultRng());
+  evidence::HeadScheduler heads(p.evidence(), *evidence_signer->first, &sth_stamps,
+                                std::chrono::seconds(*sth_interval));
+  evidence::HeadScheduler* heads_ptr = &heads;
+  health->Register("evidence-log", [heads_ptr] { return heads_ptr->last_status(); });
 
   auto srv = server::HttpServer::Start(*opts, router);
   if (!srv.ok()) return Fail(srv.status());
   Maintenance maintenance(p);
-  // Email, SMS and webhook deliveries; signed tree heads of the evidence log on a schedule.
-  p.notifier().Start();
-  auto sth_interval = cfg.GetInt("evidence.sth_interval_seconds", 300);
-  if (!sth_interval.ok() || *sth_interval < 1 || *sth_interval > 86400) {
-    return Fail("evidence.sth_interval_seconds must be 1..86400");
-  }
-  auto evidence_signer = p.EvidenceSigner();
-  if (!evidence_signer.ok()) {
-    return Fail(evidence_signer.status().WithContext("the evidence log's signer"));
-  }
-  tsa::LocalTimestampSource sth_stamps(*tsa_ptr, crypto::DefaultRng());
-  evidence::HeadScheduler heads(p.evidence(), *evidence_signer->first, &sth_stamps,
-                                std::chrono::seconds(*sth_interval));
   heads.Start();
+  // Email, SMS and webhook deliveries.
+  p.notifier().Start();
   spdlog::info("hetong {} serving instance {} on {}://{}:{} (demo: {})", HETONG_VERSION,
                p.instance().instance_id(), opts->tls_cert_chain_pem.empty() ? "http" : "https",
                opts->address, (*srv)->port(), p.instance().demo() ? "yes" : "no");

@@ -86,6 +86,7 @@ StatusOr<std::pair<std::string, document::pdf::RgbaImage>> SealAccessAdapter::Or
 
 Status SealAccessAdapter::RecordUse(const std::string& seal_id, const std::string& person_id,
                                     const std::string& org_id, const std::string& contract_id,
+                                    const std::string& contract_type,
                                     const std::string& document_sm3) {
   seal::SealUse use;
   use.seal_id = seal_id;
@@ -96,7 +97,7 @@ Status SealAccessAdapter::RecordUse(const std::string& seal_id, const std::strin
   use.purpose = "contract.sign";
   use.document_digest = "sm3:" + document_sm3;
   if (!org_id.empty()) {
-    auto auth = seals_.Authorize(person_id, seal_id, "");
+    auto auth = seals_.Authorize(person_id, seal_id, contract_type);
     if (auth.ok()) use.grant_id = auth->grant_id;
   }
   return seals_.RecordUse(std::move(use)).status();

@@ -55,7 +55,7 @@ class SealAccessAdapter final : public contract::SealAccess {
       const std::string& contract_type) override;
   Status RecordUse(const std::string& seal_id, const std::string& person_id,
                    const std::string& org_id, const std::string& contract_id,
-                   const std::string& document_sm3) override;
+                   const std::string& contract_type, const std::string& document_sm3) override;
 
  private:
   StatusOr<std::pair<std::string, document::pdf::RgbaImage>> Picture(const std::string& actor,

@@ -371,7 +371,11 @@ Status Platform::OpenContracts() {
                                                           base::SystemClock::Get());
   evidence_sink_ = std::make_unique<EvidenceSinkAdapter>(*evidence_log_);
   contracts_->SetEvidence(evidence_sink_.get());
-  // Notifications.
+  return OkStatus();
+}
+
+Status Platform::OpenNotifications() {
+  if (notifier_) return OkStatus();
   outbox_repo_ = std::make_unique<store::SqlOutboxRepository>(*instance_);
   webhook_repo_ = std::make_unique<store::SqlWebhookRepository>(*instance_);
   HETONG_ASSIGN_OR_RETURN(
@@ -386,6 +390,10 @@ Status Platform::OpenContracts() {
 
 StatusOr<std::pair<std::shared_ptr<const crypto::Signer>, std::vector<pki::Certificate>>>
 Platform::EvidenceSigner() {
+  // One signer per process: the scheduler and the packages use the same key and certificate
+  // (a renewal near the certificate's end takes effect at the next start).
+  std::lock_guard<std::mutex> lock(evidence_signer_mu_);
+  if (evidence_signer_) return *evidence_signer_;
   HETONG_ASSIGN_OR_RETURN(
       ca::Authority a,
       ca_->EnsureServiceCertificate("sm2-evidence", "sm2-ca", pki::Profile::kEvidenceLog));
@@ -394,7 +402,8 @@ Platform::EvidenceSigner() {
   for (auto& c : ca_->Intermediates()) {
     if (c.subject_der() == a.cert.issuer_der()) chain.push_back(std::move(c));
   }
-  return std::make_pair(std::move(signer), std::move(chain));
+  evidence_signer_ = std::make_pair(std::move(signer), std::move(chain));
+  return *evidence_signer_;
 }
 
 StatusOr<Bytes> Platform::EvidencePackage(const std::string& actor,

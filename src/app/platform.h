@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,7 +58,9 @@ class Platform {
   contract::ContractService& contracts() { return *contracts_; }
   seal::SealService& seals() { return *seals_; }
   evidence::EvidenceLog& evidence() { return *evidence_log_; }
-  // Email, SMS and webhooks (notify/notifier.h); `hetong serve` starts and stops its threads.
+  // Email, SMS and webhooks (notify/notifier.h), set up by `hetong serve` (which starts and
+  // stops its threads) from the smtp.*, sms.* and notify.* keys; other commands send nothing.
+  Status OpenNotifications();
   notify::Notifier& notifier() { return *notifier_; }
   // The evidence log's tree-head signer: an SM2 key in the key center with a certificate of
   // the evidence profile from sm2-ca (renewed like the service certificates).
@@ -156,6 +159,9 @@ class Platform {
   std::unique_ptr<evidence::EvidenceLog> evidence_log_;
   std::unique_ptr<EvidenceSinkAdapter> evidence_sink_;
   std::mutex evidence_mu_;
+  std::mutex evidence_signer_mu_;
+  std::optional<std::pair<std::shared_ptr<const crypto::Signer>, std::vector<pki::Certificate>>>
+      evidence_signer_;
   std::unique_ptr<store::SqlOutboxRepository> outbox_repo_;
   std::unique_ptr<store::SqlWebhookRepository> webhook_repo_;
   std::unique_ptr<notify::Notifier> notifier_;

@@ -152,6 +152,8 @@ class ContractRepository {
   virtual Status AddEvent(const ContractEvent& event) = 0;
   virtual Status SetEventLeaf(const std::string& contract_id, int64_t seq, int64_t leaf) = 0;
   virtual StatusOr<std::vector<ContractEvent>> Events(const std::string& contract_id) = 0;
+  // Events of any contract not yet in the evidence log (leaf_index -1), oldest first.
+  virtual StatusOr<std::vector<ContractEvent>> PendingEvents(int limit) = 0;
   virtual StatusOr<std::vector<Contract>> List(const ContractFilter& filter) = 0;
   // Contracts in sent or partially_signed whose deadline is before `now`.
   virtual StatusOr<std::vector<std::string>> Overdue(base::TimePoint now, int limit) = 0;

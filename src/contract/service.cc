@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFPageDocumentHelper.hh>
 
 #include "base/encoding.h"
 #include "base/file.h"
@@ -266,18 +264,11 @@ StatusOr<Document> ContractService::Upload(const std::string& actor, const std::
   {
     TempFile tmp(options_.work_dir, "upload", rng_);
     HETONG_RETURN_IF_ERROR(base::WriteFileAtomic(tmp.path(), pdf, 0600));
-    auto file = document::pdf::PdfFile::Open(tmp.path());
-    if (!file.ok()) {
-      return InvalidArgumentError("the PDF cannot be read: " + file.status().message());
+    HETONG_ASSIGN_OR_RETURN(document::pdf::PdfFacts facts, document::pdf::InspectPdf(tmp.path()));
+    if (facts.encrypted) {
+      return InvalidArgumentError("the PDF is encrypted; upload it without a password");
     }
-    try {
-      if ((*file)->qpdf().isEncrypted()) {
-        return InvalidArgumentError("the PDF is encrypted; upload it without a password");
-      }
-      d.pages = static_cast<int>(QPDFPageDocumentHelper((*file)->qpdf()).getAllPages().size());
-    } catch (const std::exception&) {
-      return InvalidArgumentError("the PDF's page tree cannot be read");
-    }
+    d.pages = facts.pages;
     if (d.pages < 1) return InvalidArgumentError("the PDF has no pages");
   }
   HETONG_ASSIGN_OR_RETURN(StoredPdf stored, StorePdf(org_id, d.id, pdf));
@@ -301,7 +292,7 @@ StatusOr<Document> ContractService::Upload(const std::string& actor, const std::
 StatusOr<Bytes> ContractService::ContractPdf(const std::string& actor,
                                              const std::string& contract_id) {
   HETONG_ASSIGN_OR_RETURN(Contract c, Visible(actor, contract_id));
-  return LoadPdf(c.org_id, c.document_id, c.current_blob, c.current_sm3, c.current_wrapped_key);
+  return LoadPdf(c.org_id, c.id, c.current_blob, c.current_sm3, c.current_wrapped_key);
 }
 
 // ---- visibility ----
@@ -375,16 +366,11 @@ void ContractService::Announce(const Contract& c, const std::string& type,
   if (evidence_) {
     auto events = repo_.Events(c.id);
     if (events.ok()) {
-      for (const ContractEvent& e : *events) {
-        if (e.leaf_index >= 0) continue;
-        auto leaf = evidence_->Record(e.type, c.id, e.actor, e.at, e.details);
-        if (!leaf.ok()) {
-          spdlog::warn("contract: evidence of {} {}: {}", c.id, e.type, leaf.status().message());
-          break;
-        }
-        Status s = repo_.SetEventLeaf(c.id, e.seq, *leaf);
-        if (!s.ok()) spdlog::warn("contract: leaf of {} {}: {}", c.id, e.seq, s.message());
+      std::vector<ContractEvent> pending;
+      for (ContractEvent& e : *events) {
+        if (e.leaf_index < 0) pending.push_back(std::move(e));
       }
+      (void)AppendToLog(pending);
     }
   }
   if (notifier_) {
@@ -406,6 +392,35 @@ void ContractService::Announce(const Contract& c, const std::string& type,
       if (!s.ok()) spdlog::warn("contract: webhook for {}: {}", o, s.message());
     }
   }
+}
+
+// Appends timeline rows that are not in the evidence log yet, in order; one at a time for the
+// whole service, so that no row is appended twice.
+StatusOr<int> ContractService::AppendToLog(const std::vector<ContractEvent>& pending) {
+  std::lock_guard<std::mutex> lock(evidence_mu_);
+  int n = 0;
+  for (const ContractEvent& e : pending) {
+    // Re-read under the lock: another thread may have appended it meanwhile.
+    HETONG_ASSIGN_OR_RETURN(auto events, repo_.Events(e.contract_id));
+    auto it = std::find_if(events.begin(), events.end(),
+                           [&](const ContractEvent& x) { return x.seq == e.seq; });
+    if (it == events.end() || it->leaf_index >= 0) continue;
+    auto leaf = evidence_->Record(e.type, e.contract_id, e.actor, e.at, e.details);
+    if (!leaf.ok()) {
+      spdlog::warn("contract: evidence of {} {}: {}", e.contract_id, e.type,
+                   leaf.status().message());
+      return leaf.status();
+    }
+    HETONG_RETURN_IF_ERROR(repo_.SetEventLeaf(e.contract_id, e.seq, *leaf));
+    ++n;
+  }
+  return n;
+}
+
+StatusOr<int> ContractService::CatchUpEvidence() {
+  if (!evidence_) return 0;
+  HETONG_ASSIGN_OR_RETURN(auto pending, repo_.PendingEvents(1000));
+  return AppendToLog(pending);
 }
 
 // Emails an invitation with a single-use link to each party who may sign now.
@@ -643,7 +658,7 @@ StatusOr<SignOutcome> ContractService::Sign(const std::string& actor, const std:
   document::pdf::AppearanceSpec spec;
   spec.image = std::move(image);
   spec.text_lines = {(party.org_id.empty() ? "签署人：" : "签署方：") + party.name,
-                     "时间：" + base::FormatRfc3339(now).substr(0, 10)};
+                     "时间：" + base::FormatRfc3339(now + std::chrono::hours(8)).substr(0, 10)};
   spec.width_pt = party.field.width;
   spec.height_pt = party.field.height;
   spec.dpi = 150;
@@ -702,7 +717,8 @@ StatusOr<SignOutcome> ContractService::Sign(const std::string& actor, const std:
   details["level"] = std::string(document::pdf::PadesLevelName(opts.level));
   HETONG_ASSIGN_OR_RETURN(c, Commit(std::move(c), "contract.signed", actor, Dump(details)));
   if (seals_ && kind != "handwritten") {
-    Status s = seals_->RecordUse(appearance_id, actor, party.org_id, c.id, c.current_sm3);
+    Status s =
+        seals_->RecordUse(appearance_id, actor, party.org_id, c.id, c.contract_type, c.current_sm3);
     if (!s.ok()) spdlog::warn("contract: seal use of {}: {}", appearance_id, s.message());
   }
   if (completed) {
@@ -725,8 +741,8 @@ StatusOr<SignOutcome> ContractService::Sign(const std::string& actor, const std:
       tell(c.creator_id);
       for (const Party& p : c.parties) tell(p.person_id);
     }
-  } else {
-    InviteNext(c);
+  } else if (c.flow == Flow::kSequential) {
+    InviteNext(c);  // parallel parties were all invited when the contract was sent
   }
   spdlog::info("contract: {} signed {} as party {} ({})", actor, c.id, party.index,
                document::pdf::PadesLevelName(opts.level));

@@ -49,7 +49,7 @@ class SealAccess {
       const std::string& contract_type) = 0;
   virtual Status RecordUse(const std::string& seal_id, const std::string& person_id,
                            const std::string& org_id, const std::string& contract_id,
-                           const std::string& document_sm3) = 0;
+                           const std::string& contract_type, const std::string& document_sm3) = 0;
 };
 
 // The evidence log (implemented over evidence::EvidenceLog): returns the leaf index.
@@ -139,6 +139,7 @@ class ContractService {
                   Options options);
 
   identity::IdentityService& identity() { return identity_; }
+  size_t max_document_bytes() const { return options_.max_document_bytes; }
   void SetSeals(SealAccess* seals) { seals_ = seals; }
   void SetEvidence(EvidenceSink* evidence) { evidence_ = evidence; }
   void SetNotifier(Notifier* notifier) { notifier_ = notifier; }
@@ -163,6 +164,9 @@ class ContractService {
                             const std::string& reason);
   StatusOr<Contract> Revoke(const std::string& actor, const std::string& id,
                             const std::string& reason);
+  // Appends timeline events that did not reach the evidence log when they happened (the
+  // server calls it every minute); returns how many.
+  StatusOr<int> CatchUpEvidence();
   // Moves overdue contracts to expired (the server calls it every minute); returns how many.
   StatusOr<int> ExpireOverdue();
   StatusOr<OrgStatistics> Statistics(const std::string& actor, const std::string& org_id);
@@ -195,6 +199,7 @@ class ContractService {
                             const std::string& details_json);
   void Announce(const Contract& c, const std::string& type, const std::string& details_json);
   void InviteNext(const Contract& c);
+  StatusOr<int> AppendToLog(const std::vector<ContractEvent>& pending);
   StatusOr<std::string> NewId(std::string_view prefix);
   std::shared_ptr<std::mutex> ContractLock(const std::string& id);
 
@@ -210,6 +215,7 @@ class ContractService {
   SealAccess* seals_ = nullptr;
   EvidenceSink* evidence_ = nullptr;
   Notifier* notifier_ = nullptr;
+  std::mutex evidence_mu_;
   std::mutex locks_mu_;
   std::map<std::string, std::weak_ptr<std::mutex>> locks_;
 };

@@ -239,21 +239,38 @@ Status SqlContractRepository::SetEventLeaf(const std::string& contract_id, int64
   });
 }
 
+namespace {
+
+constexpr std::string_view kEventColumns =
+    "contract_id, seq, type, actor, at, details, leaf_index FROM contract_events";
+
+ContractEvent EventFrom(Statement& st) {
+  return ContractEvent{st.ColumnText(0),
+                       st.ColumnInt(1),
+                       st.ColumnText(2),
+                       st.ColumnText(3),
+                       SqlParseTime(st.ColumnText(4)),
+                       st.ColumnText(5),
+                       st.ColumnInt(6)};
+}
+
+}  // namespace
+
 StatusOr<std::vector<ContractEvent>> SqlContractRepository::Events(const std::string& contract_id) {
   return instance_.WithConnection([&](Connection& conn) {
     return SqlQuery<ContractEvent>(
-        conn,
-        "SELECT contract_id, seq, type, actor, at, details, leaf_index FROM contract_events "
-        "WHERE contract_id = ? ORDER BY seq",
-        {contract_id}, [](Statement& st) {
-          return ContractEvent{st.ColumnText(0),
-                               st.ColumnInt(1),
-                               st.ColumnText(2),
-                               st.ColumnText(3),
-                               SqlParseTime(st.ColumnText(4)),
-                               st.ColumnText(5),
-                               st.ColumnInt(6)};
-        });
+        conn, "SELECT " + std::string(kEventColumns) + " WHERE contract_id = ? ORDER BY seq",
+        {contract_id}, EventFrom);
+  });
+}
+
+StatusOr<std::vector<ContractEvent>> SqlContractRepository::PendingEvents(int limit) {
+  return instance_.WithConnection([&](Connection& conn) {
+    return SqlQuery<ContractEvent>(conn,
+                                   "SELECT " + std::string(kEventColumns) +
+                                       " WHERE leaf_index = -1 ORDER BY at, contract_id, seq "
+                                       "LIMIT ?",
+                                   {int64_t(limit)}, EventFrom);
   });
 }
 

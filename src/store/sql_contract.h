@@ -21,6 +21,7 @@ class SqlContractRepository final : public contract::ContractRepository {
   Status AddEvent(const contract::ContractEvent& event) override;
   Status SetEventLeaf(const std::string& contract_id, int64_t seq, int64_t leaf) override;
   StatusOr<std::vector<contract::ContractEvent>> Events(const std::string& contract_id) override;
+  StatusOr<std::vector<contract::ContractEvent>> PendingEvents(int limit) override;
   StatusOr<std::vector<contract::Contract>> List(const contract::ContractFilter& filter) override;
   StatusOr<std::vector<std::string>> Overdue(base::TimePoint now, int limit) override;
   StatusOr<contract::OrgStatistics> Statistics(const std::string& org_id) override;

@@ -522,5 +522,123 @@ TEST_F(ContractApiTest, CrashDuringABurstOfSigningsLosesNothingAcknowledged) {
   EXPECT_EQ(consistent.exit_code, 0) << consistent.out << consistent.err;
 }
 
+
+// Roles and tenants on the contract, seal, webhook and archive endpoints; encrypted archiving.
+TEST_F(ContractApiTest, RolesTenantsAndEncryptedArchiving) {
+  StartInstance("sm2");
+  std::string a_admin = VerifiedPerson("甲管理员", "a-admin@example.cn", kCanaryId);
+  std::string a_viewer = VerifiedPerson("甲观察员", "a-viewer@example.cn", "440524188001010014");
+  std::string b_admin = VerifiedPerson("乙管理员", "b-admin@example.cn", "110105198001010016");
+  std::string a_admin_id = Call("GET", "/api/v1/me", nullptr, a_admin).body["id"];
+  auto make_org = [&](const std::string& token, const std::string& name, const std::string& code) {
+    Reply org = Call("POST", "/api/v1/orgs",
+                     {{"name", name}, {"credit_code", code}, {"legal_representative", "法人"}},
+                     token);
+    EXPECT_EQ(org.status, 201) << org.raw;
+    std::string id = org.body["id"];
+    EXPECT_EQ(Call("POST", "/api/v1/identity/verifications",
+                   {{"provider", "sandbox"}, {"account_id", id}}, token)
+                  .status,
+              201);
+    return id;
+  };
+  std::string org_a = make_org(a_admin, "甲有限公司", "91350100M000100Y43");
+  std::string org_b = make_org(b_admin, "乙有限公司", "91110000600037341L");
+  ASSERT_EQ(Call("POST", "/api/v1/orgs/" + org_a + "/members",
+                 {{"email", "a-viewer@example.cn"}, {"role", "viewer"}}, a_admin)
+                .status,
+            201);
+
+  // Encrypted archiving for org A: the stored bytes are not the PDF, downloads are.
+  EXPECT_EQ(Call("PUT", "/api/v1/orgs/" + org_a + "/archive", {{"encrypted", true}}, a_viewer)
+                .status,
+            403);
+  EXPECT_EQ(Call("PUT", "/api/v1/orgs/" + org_a + "/archive", {{"encrypted", true}}, b_admin)
+                .status,
+            404);
+  Reply on = Call("PUT", "/api/v1/orgs/" + org_a + "/archive", {{"encrypted", true}}, a_admin);
+  ASSERT_EQ(on.status, 200) << on.raw;
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/" + org_a + "/archive", nullptr, a_viewer).body["encrypted"],
+            true);
+  std::string doc = UploadPdf(a_admin, org_a);
+  EXPECT_EQ(Call("POST", "/api/v1/documents?org_id=" + org_a, nullptr, a_viewer,
+                 {"Content-Type: application/pdf"}, "%PDF-1.7")
+                .status,
+            403);
+  EXPECT_EQ(Call("POST", "/api/v1/documents?org_id=" + org_a, nullptr, b_admin,
+                 {"Content-Type: application/pdf"}, "%PDF-1.7")
+                .status,
+            404);
+  Reply c = Call("POST", "/api/v1/contracts",
+                 {{"title", "甲方内部合同"},
+                  {"document_id", doc},
+                  {"org_id", org_a},
+                  {"flow", "single"},
+                  {"parties",
+                   {{{"person_id", a_admin_id},
+                     {"page", 1},
+                     {"x", 50},
+                     {"y", 50},
+                     {"width", 120},
+                     {"height", 60}}}}},
+                 a_admin);
+  ASSERT_EQ(c.status, 201) << c.raw;
+  std::string id = c.body["id"];
+  EXPECT_TRUE(c.body["encrypted_at_rest"].get<bool>());
+  // No stored blob holds the PDF in the clear.
+  auto grep = RunCommand({"grep", "-rl", "--", "%PDF-", dir_ + "/blobs"});
+  EXPECT_TRUE(grep.out.empty()) << grep.out;
+  Reply pdf = Call("GET", "/api/v1/contracts/" + id + "/document", nullptr, a_viewer);
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.raw.rfind("%PDF-", 0), 0u);
+
+  // The other tenant sees and does nothing.
+  Reply seal = Call("POST", "/api/v1/orgs/" + org_a + "/seals", {{"kind", "company"}}, a_admin);
+  ASSERT_EQ(seal.status, 201) << seal.raw;
+  std::string seal_id = seal.body["id"];
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/api/v1/contracts/" + id},
+           {"GET", "/api/v1/contracts/" + id + "/document"},
+           {"GET", "/api/v1/contracts/" + id + "/events"},
+           {"GET", "/api/v1/contracts/" + id + "/evidence"},
+           {"POST", "/api/v1/contracts/" + id + "/send"},
+           {"POST", "/api/v1/contracts/" + id + "/revoke"},
+           {"GET", "/api/v1/orgs/" + org_a + "/statistics"},
+           {"GET", "/api/v1/orgs/" + org_a + "/seals"},
+           {"GET", "/api/v1/seals/" + seal_id},
+           {"GET", "/api/v1/seals/" + seal_id + "/image"},
+           {"GET", "/api/v1/seals/" + seal_id + "/usage"},
+           {"GET", "/api/v1/orgs/" + org_a + "/grants"},
+           {"GET", "/api/v1/orgs/" + org_a + "/webhooks"}}) {
+    json body = method == "POST" ? json{{"reason", "x"}} : json(nullptr);
+    if (path.ends_with("/send")) body = nullptr;
+    EXPECT_EQ(Call(method, path, body, b_admin).status, 404) << method << " " << path;
+  }
+  EXPECT_EQ(Call("POST", "/api/v1/seals/" + seal_id + "/status", {{"status", "revoked"},
+                                                                  {"reason", "x"}},
+                 b_admin)
+                .status,
+            404);
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_a + "/webhooks",
+                 {{"url", "https://example.com/hook"}}, b_admin)
+                .status,
+            404);
+  // A viewer of A reads but does not manage.
+  EXPECT_EQ(Call("GET", "/api/v1/contracts/" + id, nullptr, a_viewer).status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/orgs/" + org_a + "/statistics", nullptr, a_viewer).status, 200);
+  EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id + "/revoke", {{"reason", "x"}}, a_viewer).status,
+            403);
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_a + "/seals", {{"kind", "company"}}, a_viewer)
+                .status,
+            403);
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_a + "/webhooks",
+                 {{"url", "https://example.com/hook"}}, a_viewer)
+                .status,
+            403);
+  // The admin of A manages: revokes the draft.
+  EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id + "/revoke", {{"reason", "作废"}}, a_admin).status,
+            200);
+}
+
 }  // namespace
 }  // namespace hetong

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <ctime>
+#include <qpdf/QPDFPageDocumentHelper.hh>
 #include <set>
 
 #include "base/file.h"
@@ -492,6 +493,19 @@ std::string PdfDate(int64_t unix_seconds) {
   std::snprintf(buf, sizeof buf, "D:%04d%02d%02d%02d%02d%02d+00'00'", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
+}
+
+StatusOr<PdfFacts> InspectPdf(const std::string& path) {
+  auto file = PdfFile::Open(path);
+  if (!file.ok()) return InvalidArgumentError("the PDF cannot be read: " + file.status().message());
+  PdfFacts facts;
+  try {
+    facts.encrypted = (*file)->qpdf().isEncrypted();
+    facts.pages = static_cast<int>(QPDFPageDocumentHelper((*file)->qpdf()).getAllPages().size());
+  } catch (const std::exception&) {
+    return InvalidArgumentError("the PDF's page tree cannot be read");
+  }
+  return facts;
 }
 
 }  // namespace hetong::document::pdf

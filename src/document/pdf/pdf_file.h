@@ -67,6 +67,14 @@ class PdfFile {
   bool last_xref_is_stream_ = false;
 };
 
+// What an upload check needs to know of a PDF: InvalidArgument when it does not parse or its
+// page tree cannot be read.
+struct PdfFacts {
+  int pages = 0;
+  bool encrypted = false;
+};
+StatusOr<PdfFacts> InspectPdf(const std::string& path);
+
 // Scans a file (or its first `limit` bytes) for "startxref <n> %%EOF" markers.
 StatusOr<std::vector<RevisionEnd>> FindRevisionEnds(const std::string& path, uint64_t limit);
 // The revisions a reader sees: the markers that end the cross-reference sections of the
