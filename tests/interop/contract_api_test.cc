@@ -16,6 +16,8 @@
 #include "document/pdf/appearance.h"
 #include "document/pdf/test_pdf.h"
 #include "interop/api_fixture.h"
+#include "testing/http_sink.h"
+#include "testing/smtp_sink.h"
 
 namespace hetong {
 namespace {
@@ -522,7 +524,6 @@ TEST_F(ContractApiTest, CrashDuringABurstOfSigningsLosesNothingAcknowledged) {
   EXPECT_EQ(consistent.exit_code, 0) << consistent.out << consistent.err;
 }
 
-
 // Roles and tenants on the contract, seal, webhook and archive endpoints; encrypted archiving.
 TEST_F(ContractApiTest, RolesTenantsAndEncryptedArchiving) {
   StartInstance("sm2");
@@ -531,9 +532,9 @@ TEST_F(ContractApiTest, RolesTenantsAndEncryptedArchiving) {
   std::string b_admin = VerifiedPerson("乙管理员", "b-admin@example.cn", "110105198001010016");
   std::string a_admin_id = Call("GET", "/api/v1/me", nullptr, a_admin).body["id"];
   auto make_org = [&](const std::string& token, const std::string& name, const std::string& code) {
-    Reply org = Call("POST", "/api/v1/orgs",
-                     {{"name", name}, {"credit_code", code}, {"legal_representative", "法人"}},
-                     token);
+    Reply org =
+        Call("POST", "/api/v1/orgs",
+             {{"name", name}, {"credit_code", code}, {"legal_representative", "法人"}}, token);
     EXPECT_EQ(org.status, 201) << org.raw;
     std::string id = org.body["id"];
     EXPECT_EQ(Call("POST", "/api/v1/identity/verifications",
@@ -550,12 +551,12 @@ TEST_F(ContractApiTest, RolesTenantsAndEncryptedArchiving) {
             201);
 
   // Encrypted archiving for org A: the stored bytes are not the PDF, downloads are.
-  EXPECT_EQ(Call("PUT", "/api/v1/orgs/" + org_a + "/archive", {{"encrypted", true}}, a_viewer)
-                .status,
-            403);
-  EXPECT_EQ(Call("PUT", "/api/v1/orgs/" + org_a + "/archive", {{"encrypted", true}}, b_admin)
-                .status,
-            404);
+  EXPECT_EQ(
+      Call("PUT", "/api/v1/orgs/" + org_a + "/archive", {{"encrypted", true}}, a_viewer).status,
+      403);
+  EXPECT_EQ(
+      Call("PUT", "/api/v1/orgs/" + org_a + "/archive", {{"encrypted", true}}, b_admin).status,
+      404);
   Reply on = Call("PUT", "/api/v1/orgs/" + org_a + "/archive", {{"encrypted", true}}, a_admin);
   ASSERT_EQ(on.status, 200) << on.raw;
   EXPECT_EQ(Call("GET", "/api/v1/orgs/" + org_a + "/archive", nullptr, a_viewer).body["encrypted"],
@@ -614,9 +615,8 @@ TEST_F(ContractApiTest, RolesTenantsAndEncryptedArchiving) {
     if (path.ends_with("/send")) body = nullptr;
     EXPECT_EQ(Call(method, path, body, b_admin).status, 404) << method << " " << path;
   }
-  EXPECT_EQ(Call("POST", "/api/v1/seals/" + seal_id + "/status", {{"status", "revoked"},
-                                                                  {"reason", "x"}},
-                 b_admin)
+  EXPECT_EQ(Call("POST", "/api/v1/seals/" + seal_id + "/status",
+                 {{"status", "revoked"}, {"reason", "x"}}, b_admin)
                 .status,
             404);
   EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_a + "/webhooks",
@@ -628,16 +628,112 @@ TEST_F(ContractApiTest, RolesTenantsAndEncryptedArchiving) {
   EXPECT_EQ(Call("GET", "/api/v1/orgs/" + org_a + "/statistics", nullptr, a_viewer).status, 200);
   EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id + "/revoke", {{"reason", "x"}}, a_viewer).status,
             403);
-  EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_a + "/seals", {{"kind", "company"}}, a_viewer)
-                .status,
-            403);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/orgs/" + org_a + "/seals", {{"kind", "company"}}, a_viewer).status,
+      403);
   EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_a + "/webhooks",
                  {{"url", "https://example.com/hook"}}, a_viewer)
                 .status,
             403);
   // The admin of A manages: revokes the draft.
-  EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id + "/revoke", {{"reason", "作废"}}, a_admin).status,
-            200);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/contracts/" + id + "/revoke", {{"reason", "作废"}}, a_admin).status,
+      200);
+}
+
+// Invitations by email through a real SMTP exchange (a sink on loopback), single use; the
+// organisation's webhook gets the contract's events, signed with HMAC-SM3 (checked with the
+// openssl command line).
+TEST_F(ContractApiTest, InvitationEmailsAndSignedWebhooks) {
+  testing::SmtpSink smtp;
+  testing::HttpSink hooks;
+  StartInstance("sm2", false, nullptr,
+                "\n[smtp]\nhost = 127.0.0.1\nport = " + std::to_string(smtp.port()) +
+                    "\ntls = none\nfrom = noreply@hetong.test\n[notify]\npoll_seconds = 1\n"
+                    "webhook_allow_private = true\n");
+  std::string alice = VerifiedPerson("张三", "alice@example.cn", kCanaryId);
+  std::string bob = VerifiedPerson("李四", "bob@example.cn", "440524188001010014");
+  std::string bob_id = Call("GET", "/api/v1/me", nullptr, bob).body["id"];
+  Reply org = Call("POST", "/api/v1/orgs",
+                   {{"name", "某某科技有限公司"},
+                    {"credit_code", "91350100M000100Y43"},
+                    {"legal_representative", "李四"}},
+                   bob);
+  ASSERT_EQ(org.status, 201) << org.raw;
+  std::string org_id = org.body["id"];
+  Reply hook = Call("POST", "/api/v1/orgs/" + org_id + "/webhooks", {{"url", hooks.url()}}, bob);
+  ASSERT_EQ(hook.status, 201) << hook.raw;
+  EXPECT_NE(hook.headers.find("cache-control: no-store"), std::string::npos);
+  std::string secret = hook.body["secret"];
+
+  std::string doc = UploadPdf(alice);
+  Reply c = Call("POST", "/api/v1/contracts",
+                 {{"title", "服务合同"},
+                  {"document_id", doc},
+                  {"flow", "single"},
+                  {"parties",
+                   {{{"person_id", bob_id},
+                     {"org_id", org_id},
+                     {"page", 1},
+                     {"x", 50},
+                     {"y", 50},
+                     {"width", 120},
+                     {"height", 60}}}}},
+                 alice);
+  ASSERT_EQ(c.status, 201) << c.raw;
+  std::string id = c.body["id"];
+  ASSERT_EQ(Call("POST", "/api/v1/contracts/" + id + "/send", nullptr, alice).status, 200);
+
+  // The invitation arrives by SMTP with a single-use link.
+  ASSERT_TRUE(smtp.WaitForMessages(1, std::chrono::seconds(20)));
+  auto mail = smtp.messages().front();
+  EXPECT_EQ(mail.to, std::vector<std::string>{"bob@example.cn"});
+  std::string data = mail.data;
+  // The body is base64 (UTF-8 text): decode the part after the blank line.
+  std::string b64 = data.substr(data.find("\r\n\r\n") + 4);
+  std::string clean;
+  for (char ch : b64) {
+    if (ch != '\r' && ch != '\n') clean += ch;
+  }
+  auto body = base::Base64Decode(clean);
+  ASSERT_TRUE(body.ok()) << data;
+  std::string text(body->begin(), body->end());
+  std::string marker = "/sign/" + id + "?invitation=";
+  size_t at = text.find(marker);
+  ASSERT_NE(at, std::string::npos) << text;
+  std::string token = text.substr(at + marker.size());
+  token = token.substr(0, token.find_first_of("\r\n \t"));
+  EXPECT_EQ(token.size(), 43u) << token;
+  EXPECT_EQ(Call("POST", "/api/v1/invitations/accept", {{"token", token}}, alice).status, 403);
+  Reply bad = Call("POST", "/api/v1/invitations/accept", {{"token", "nope"}}, bob);
+  EXPECT_EQ(bad.status, 404);
+  // alice used it up (a link that reached the wrong person is spent).
+  EXPECT_EQ(Call("POST", "/api/v1/invitations/accept", {{"token", token}}, bob).status, 404);
+
+  // The webhook received contract.created and contract.sent, signed.
+  ASSERT_TRUE(hooks.WaitForRequests(2, std::chrono::seconds(30)));
+  std::vector<std::string> types;
+  for (const auto& r : hooks.requests()) {
+    json event = json::parse(r.body, nullptr, false);
+    ASSERT_FALSE(event.is_discarded()) << r.body;
+    types.push_back(event.value("type", ""));
+    EXPECT_EQ(event["data"]["contract_id"], id);
+    std::string sig = r.headers.at("hetong-signature");
+    std::string t = sig.substr(2, sig.find(',') - 2);
+    std::string mac = sig.substr(sig.find("hmac-sm3=") + 9);
+    auto check = RunCommand(
+        {"openssl", "mac", "-digest", "SM3", "-macopt", "key:" + secret, "HMAC"}, t + "." + r.body);
+    std::string expected = check.out.substr(0, 64);
+    for (auto& ch : expected) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    EXPECT_EQ(mac, expected) << sig;
+  }
+  EXPECT_NE(std::find(types.begin(), types.end(), "contract.sent"), types.end());
+  Reply deliveries = Call(
+      "GET",
+      "/api/v1/orgs/" + org_id + "/webhooks/" + hook.body["id"].get<std::string>() + "/deliveries",
+      nullptr, bob);
+  ASSERT_EQ(deliveries.status, 200) << deliveries.raw;
+  EXPECT_GE(deliveries.body["items"].size(), 2u);
 }
 
 }  // namespace
