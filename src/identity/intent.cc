@@ -185,6 +185,10 @@ StatusOr<PersonSignature> SigningService::Record(const Account& owner, const std
   rec.signature = std::move(signature);
   rec.created_at = clock_.Now();
   HETONG_RETURN_IF_ERROR(repo_.InsertSignatureRecord(rec));
+  identity_.Audit("key.used", owner.id, signer_id,
+                  R"({"signature_id":")" + rec.id + R"(","key_id":")" + rec.key_id +
+                      R"(","data_digest":")" + rec.data_digest + R"(","intent_id":")" +
+                      rec.intent_id + R"(","grant_id":")" + rec.grant_id + "\"}");
   HETONG_ASSIGN_OR_RETURN(crypto::PublicKey pub, keys_.PublicKeyOf(owner.key_id));
   return PersonSignature{std::move(rec), AlgorithmName(pub)};
 }

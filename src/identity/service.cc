@@ -156,6 +156,7 @@ StatusOr<Account> IdentityService::RegisterPerson(const PersonRegistration& r) {
   a.created_at = a.updated_at = clock_.Now();
   HETONG_RETURN_IF_ERROR(repo_.InsertAccount(a));
   spdlog::info("identity: registered person {}", a.id);
+  Audit("account.registered", a.id, a.id, R"({"kind":"person"})");
   return a;
 }
 
@@ -183,6 +184,7 @@ StatusOr<Account> IdentityService::RegisterOrg(const std::string& admin_id,
   Member m{a.id, admin.id, Role::kAdmin, a.created_at};
   HETONG_RETURN_IF_ERROR(repo_.InsertOrg(a, m));
   spdlog::info("identity: {} registered organisation {}", admin.id, a.id);
+  Audit("account.registered", a.id, admin.id, R"({"kind":"org"})");
   return a;
 }
 
@@ -295,6 +297,7 @@ Status IdentityService::Deregister(const std::string& actor, const std::string& 
   HETONG_RETURN_IF_ERROR(repo_.UpdateAccount(a));
   HETONG_RETURN_IF_ERROR(repo_.RevokeSessionsOf(a.id, now));
   spdlog::info("identity: {} deregistered {}", me.id, a.id);
+  Audit("account.deregistered", a.id, me.id);
   return OkStatus();
 }
 
@@ -326,6 +329,7 @@ StatusOr<Account> IdentityService::RenewCertificate(const std::string& actor,
   a.updated_at = clock_.Now();
   HETONG_RETURN_IF_ERROR(repo_.UpdateAccount(a));
   spdlog::info("identity: {} renewed the certificate of {} ({})", actor, a.id, a.cert_serial);
+  Audit("certificate.renewed", a.id, actor, R"({"serial":")" + a.cert_serial + "\"}");
   return a;
 }
 
@@ -343,6 +347,7 @@ StatusOr<Account> IdentityService::RotateKey(const std::string& actor,
   HETONG_RETURN_IF_ERROR(repo_.UpdateAccount(a));
   if (!old.key_id.empty()) HETONG_RETURN_IF_ERROR(issuer_->Revoke(old, 4 /* superseded */));
   spdlog::info("identity: {} rotated the key of {} (now {})", actor, a.id, a.key_id);
+  Audit("key.rotated", a.id, actor, R"({"key_id":")" + a.key_id + "\"}");
   return a;
 }
 
@@ -363,6 +368,8 @@ StatusOr<Account> IdentityService::RevokeKey(const std::string& actor,
   if (a.key_id.empty()) return FailedPreconditionError("the account has no key to revoke");
   HETONG_RETURN_IF_ERROR(issuer_->Revoke(a, r->second));
   spdlog::warn("identity: {} revoked the key {} of {} ({})", actor, a.key_id, a.id, reason);
+  Audit("key.revoked", a.id, actor,
+        R"({"key_id":")" + a.key_id + R"(","serial":")" + a.cert_serial + "\"}");
   a.key_id.clear();
   a.cert_serial.clear();
   a.updated_at = clock_.Now();
@@ -396,6 +403,7 @@ StatusOr<LoginResult> IdentityService::StartSession(Account a, const std::string
   }
   HETONG_RETURN_IF_ERROR(repo_.InsertSession(s));
   spdlog::info("identity: {} logged in ({})", a.id, method);
+  Audit("login", a.id, a.id, R"({"method":")" + method + "\"}");
   return LoginResult{std::move(a), std::move(s), std::move(t.token)};
 }
 
@@ -733,6 +741,8 @@ Status IdentityService::Approve(Account a, Verification v, const std::string& de
   a.updated_at = clock_.Now();
   HETONG_RETURN_IF_ERROR(repo_.UpdateAccount(a));
   spdlog::info("identity: {} verified by {} ({})", a.id, v.provider, decided_by);
+  Audit("verification.approved", a.id, decided_by,
+        R"({"provider":")" + v.provider + R"(","serial":")" + a.cert_serial + "\"}");
   return OkStatus();
 }
 
@@ -774,6 +784,7 @@ StatusOr<Verification> IdentityService::Review(const std::string& actor,
     a.verification = "rejected";
     a.updated_at = clock_.Now();
     HETONG_RETURN_IF_ERROR(repo_.UpdateAccount(a));
+    Audit("verification.rejected", a.id, me.id, R"({"provider":")" + v->provider + "\"}");
   }
   HETONG_RETURN_IF_ERROR(repo_.UpdateVerification(*v));
   return *v;
@@ -834,6 +845,8 @@ StatusOr<Member> IdentityService::AddMember(const std::string& actor, const std:
   if (existing) m.created_at = existing->created_at;
   HETONG_RETURN_IF_ERROR(repo_.UpsertMember(m));
   spdlog::info("identity: {} made {} {} of {}", actor, person->id, RoleName(role), org_id);
+  Audit("member.added", org_id, actor,
+        R"({"person_id":")" + person->id + R"(","role":")" + std::string(RoleName(role)) + "\"}");
   return m;
 }
 
@@ -855,7 +868,9 @@ Status IdentityService::RemoveMember(const std::string& actor, const std::string
     g.revoked_by = actor;
     HETONG_RETURN_IF_ERROR(repo_.UpdateGrant(g));
   }
-  return repo_.DeleteMember(org_id, person_id);
+  HETONG_RETURN_IF_ERROR(repo_.DeleteMember(org_id, person_id));
+  Audit("member.removed", org_id, actor, R"({"person_id":")" + person_id + "\"}");
+  return OkStatus();
 }
 
 StatusOr<std::vector<Member>> IdentityService::Memberships(const std::string& person_id) {
@@ -903,6 +918,8 @@ StatusOr<Grant> IdentityService::GrantSeal(const std::string& actor, const std::
   g.created_at = now;
   HETONG_RETURN_IF_ERROR(repo_.InsertGrant(g));
   spdlog::info("identity: {} granted {} the seal of {} ({})", actor, person_id, org_id, g.id);
+  Audit("grant.created", org_id, actor,
+        R"({"grant_id":")" + g.id + R"(","person_id":")" + person_id + "\"}");
   return g;
 }
 
@@ -917,6 +934,7 @@ Status IdentityService::RevokeGrant(const std::string& actor, const std::string&
   g->revoked_by = actor;
   HETONG_RETURN_IF_ERROR(repo_.UpdateGrant(*g));
   spdlog::info("identity: {} revoked grant {}", actor, grant_id);
+  Audit("grant.revoked", org_id, actor, R"({"grant_id":")" + grant_id + "\"}");
   return OkStatus();
 }
 

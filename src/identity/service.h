@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -199,6 +200,18 @@ class IdentityService {
   StatusOr<Grant> ActiveGrant(const std::string& org_id, const std::string& person_id,
                               const std::string& contract_type);
 
+  // Called after each step worth keeping as evidence (registration, verification, login,
+  // membership, grant, key and certificate changes) with the event type, the account it is
+  // about, the acting account and a JSON object of details (never a secret). The platform
+  // appends these to the evidence log.
+  using AuditHook = std::function<void(const std::string& type, const std::string& subject,
+                                       const std::string& actor, const std::string& details)>;
+  void SetAudit(AuditHook hook) { audit_ = std::move(hook); }
+  void Audit(const std::string& type, const std::string& subject, const std::string& actor,
+             const std::string& details = "{}") const {
+    if (audit_) audit_(type, subject, actor, details);
+  }
+
   // The latest messages of the outbox to `recipient` (for operators of demo instances).
   StatusOr<std::vector<OutboxMessage>> Outbox(const std::string& recipient, int limit) {
     return repo_.ListOutbox(recipient, limit);
@@ -238,6 +251,7 @@ class IdentityService {
   IdentityRepository& repo_;
   const base::Clock& clock_;
   Rng& rng_;
+  AuditHook audit_;
   SecretBytes data_key_;
   SecretBytes index_key_;
   Settings settings_;

@@ -578,5 +578,37 @@ TEST_F(SigningTest, KeysAreRenewedRotatedAndRevokedByTheirOwners) {
   EXPECT_FALSE(svc_->RotateKey(a.id, "", S(kCanaryPassword))->key_id.empty());
 }
 
+// Every step worth keeping as evidence reaches the audit hook, with its subject and actor, and
+// no secret in its details.
+TEST_F(IdentityStoreTest, StepsReachTheAuditHookWithoutSecrets) {
+  std::vector<std::vector<std::string>> seen;
+  svc_->SetAudit([&](const std::string& type, const std::string& subject, const std::string& actor,
+                     const std::string& details) {
+    seen.push_back({type, subject, actor, details});
+  });
+  identity::Account admin = VerifiedPerson("audit-admin@example.cn", kCanaryId);
+  ASSERT_TRUE(svc_->LoginWithPassword("audit-admin@example.cn", S(kCanaryPassword)).ok());
+  identity::Account org = Org(admin, "91350100M000100Y43");
+  ASSERT_TRUE(svc_->SubmitVerification(admin.id, org.id, "sandbox", {}).ok());
+  ASSERT_TRUE(svc_->AddMember(admin.id, org.id, "audit-admin@example.cn", Role::kAdmin).ok());
+  auto g = svc_->GrantSeal(admin.id, org.id, admin.id, {}, std::nullopt);
+  ASSERT_TRUE(g.ok()) << g.status();
+  ASSERT_TRUE(svc_->RevokeGrant(admin.id, org.id, g->id).ok());
+  std::vector<std::string> types;
+  for (const auto& e : seen) {
+    types.push_back(e[0]);
+    EXPECT_EQ(e[3].find(kCanaryPassword), std::string::npos) << e[3];
+    EXPECT_EQ(e[3].find(kCanaryId), std::string::npos) << e[3];
+    EXPECT_EQ(e[3].front(), '{') << e[3];
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"account.registered", "verification.approved", "login",
+                                             "account.registered", "verification.approved",
+                                             "member.added", "grant.created", "grant.revoked"}));
+  EXPECT_EQ(seen[0][1], admin.id);
+  EXPECT_EQ(seen[3][1], org.id);
+  EXPECT_EQ(seen[3][2], admin.id);
+  EXPECT_EQ(seen[6][1], org.id);
+}
+
 }  // namespace
 }  // namespace hetong::store
