@@ -19,26 +19,6 @@ namespace {
 
 using Args = SqlArgs;
 
-std::string T(base::TimePoint t) { return SqlTime(t); }
-SqlValue OptT(const std::optional<base::TimePoint>& t) { return SqlOptTime(t); }
-base::TimePoint ParseT(const std::string& s) { return SqlParseTime(s); }
-std::optional<base::TimePoint> OptParseT(Statement& st, int col) {
-  return SqlOptColumnTime(st, col);
-}
-Status Run(Connection& conn, std::string_view sql, const Args& args) {
-  return SqlRun(conn, sql, args);
-}
-template <typename T>
-StatusOr<std::vector<T>> Query(Connection& conn, std::string_view sql, const Args& args,
-                               const std::function<T(Statement&)>& from) {
-  return SqlQuery<T>(conn, sql, args, from);
-}
-template <typename T>
-StatusOr<std::optional<T>> QueryOne(Connection& conn, std::string_view sql, const Args& args,
-                                    const std::function<T(Statement&)>& from) {
-  return SqlQueryOne<T>(conn, sql, args, from);
-}
-
 // ---- accounts ----
 
 constexpr std::string_view kAccountColumns =
@@ -68,9 +48,9 @@ Account AccountFrom(Statement& st) {
   a.key_id = st.ColumnText(17);
   a.cert_serial = st.ColumnText(18);
   a.failed_logins = static_cast<int>(st.ColumnInt(19));
-  a.locked_until = OptParseT(st, 20);
-  a.created_at = ParseT(st.ColumnText(21));
-  a.updated_at = ParseT(st.ColumnText(22));
+  a.locked_until = SqlOptColumnTime(st, 20);
+  a.created_at = SqlParseTime(st.ColumnText(21));
+  a.updated_at = SqlParseTime(st.ColumnText(22));
   a.login_cert = st.ColumnText(23);
   a.totp_last_step = st.ColumnInt(24);
   return a;
@@ -100,9 +80,9 @@ Args AccountValues(const Account& a) {
           a.key_id,
           a.cert_serial,
           int64_t(a.failed_logins),
-          OptT(a.locked_until),
-          T(a.created_at),
-          T(a.updated_at),
+          SqlOptTime(a.locked_until),
+          SqlTime(a.created_at),
+          SqlTime(a.updated_at),
           a.login_cert,
           a.totp_last_step};
 }
@@ -113,7 +93,7 @@ Status InsertAccountOn(Connection& conn, const Account& a) {
   std::string sql = "INSERT INTO accounts (" + std::string(kAccountColumns) +
                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                     "?, ?, ?, ?)";
-  Status s = Run(conn, sql, args);
+  Status s = SqlRun(conn, sql, args);
   if (s.code() == StatusCode::kAlreadyExists) {
     return AlreadyExistsError(a.kind == identity::AccountKind::kPerson
                                   ? "an account with this email or identity card number exists"
@@ -123,8 +103,9 @@ Status InsertAccountOn(Connection& conn, const Account& a) {
 }
 
 Status InsertMemberOn(Connection& conn, const Member& m) {
-  return Run(conn, "INSERT INTO members (org_id, person_id, role, created_at) VALUES (?, ?, ?, ?)",
-             {m.org_id, m.person_id, std::string(identity::RoleName(m.role)), T(m.created_at)});
+  return SqlRun(
+      conn, "INSERT INTO members (org_id, person_id, role, created_at) VALUES (?, ?, ?, ?)",
+      {m.org_id, m.person_id, std::string(identity::RoleName(m.role)), SqlTime(m.created_at)});
 }
 
 Member MemberFrom(Statement& st) {
@@ -133,7 +114,7 @@ Member MemberFrom(Statement& st) {
   m.person_id = st.ColumnText(1);
   auto r = identity::ParseRole(st.ColumnText(2));
   m.role = r.ok() ? *r : identity::Role::kViewer;
-  m.created_at = ParseT(st.ColumnText(3));
+  m.created_at = SqlParseTime(st.ColumnText(3));
   return m;
 }
 
@@ -162,10 +143,10 @@ Grant GrantFrom(Statement& st) {
     g.contract_types.push_back(types.substr(start, nl - start));
     start = nl + 1;
   }
-  g.not_after = OptParseT(st, 4);
+  g.not_after = SqlOptColumnTime(st, 4);
   g.granted_by = st.ColumnText(5);
-  g.created_at = ParseT(st.ColumnText(6));
-  g.revoked_at = OptParseT(st, 7);
+  g.created_at = SqlParseTime(st.ColumnText(6));
+  g.revoked_at = SqlOptColumnTime(st, 7);
   g.revoked_by = st.ColumnText(8);
   return g;
 }
@@ -177,9 +158,9 @@ Session SessionFrom(Statement& st) {
   s.token_hash = st.ColumnText(0);
   s.account_id = st.ColumnText(1);
   s.method = st.ColumnText(2);
-  s.created_at = ParseT(st.ColumnText(3));
-  s.expires_at = ParseT(st.ColumnText(4));
-  s.revoked_at = OptParseT(st, 5);
+  s.created_at = SqlParseTime(st.ColumnText(3));
+  s.expires_at = SqlParseTime(st.ColumnText(4));
+  s.revoked_at = SqlOptColumnTime(st, 5);
   return s;
 }
 
@@ -197,8 +178,8 @@ Verification VerificationFrom(Statement& st) {
   v.summary = st.ColumnText(5);
   v.reason = st.ColumnText(6);
   v.decided_by = st.ColumnText(7);
-  v.submitted_at = ParseT(st.ColumnText(8));
-  v.decided_at = OptParseT(st, 9);
+  v.submitted_at = SqlParseTime(st.ColumnText(8));
+  v.decided_at = SqlOptColumnTime(st, 9);
   return v;
 }
 
@@ -209,7 +190,7 @@ OneTimeCode CodeFrom(Statement& st) {
   c.channel = st.ColumnText(2);
   c.purpose = st.ColumnText(3);
   c.code_hash = st.ColumnText(4);
-  c.expires_at = ParseT(st.ColumnText(5));
+  c.expires_at = SqlParseTime(st.ColumnText(5));
   c.attempts = static_cast<int>(st.ColumnInt(6));
   c.used = st.ColumnInt(7) != 0;
   return c;
@@ -226,24 +207,24 @@ OutboxMessage MessageFrom(Statement& st) {
   m.recipient = st.ColumnText(2);
   m.subject = st.ColumnText(3);
   m.body = st.ColumnText(4);
-  m.created_at = ParseT(st.ColumnText(5));
-  m.expires_at = OptParseT(st, 6);
+  m.created_at = SqlParseTime(st.ColumnText(5));
+  m.expires_at = SqlOptColumnTime(st, 6);
   m.state = st.ColumnText(7);
   m.attempts = static_cast<int>(st.ColumnInt(8));
-  m.next_attempt_at = OptParseT(st, 9);
+  m.next_attempt_at = SqlOptColumnTime(st, 9);
   m.last_error = st.ColumnText(10);
-  m.sent_at = OptParseT(st, 11);
+  m.sent_at = SqlOptColumnTime(st, 11);
   return m;
 }
 
 Status InsertOutboxOn(Connection& conn, const OutboxMessage& m) {
-  Status s =
-      Run(conn,
-          "INSERT INTO outbox (id, channel, recipient, subject, body, created_at, "
-          "expires_at, state, attempts, next_attempt_at, last_error, sent_at) VALUES (?, "
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {m.id, m.channel, m.recipient, m.subject, m.body, T(m.created_at), OptT(m.expires_at),
-           m.state, int64_t(m.attempts), OptT(m.next_attempt_at), m.last_error, OptT(m.sent_at)});
+  Status s = SqlRun(conn,
+                    "INSERT INTO outbox (id, channel, recipient, subject, body, created_at, "
+                    "expires_at, state, attempts, next_attempt_at, last_error, sent_at) VALUES (?, "
+                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    {m.id, m.channel, m.recipient, m.subject, m.body, SqlTime(m.created_at),
+                     SqlOptTime(m.expires_at), m.state, int64_t(m.attempts),
+                     SqlOptTime(m.next_attempt_at), m.last_error, SqlOptTime(m.sent_at)});
   if (s.code() == StatusCode::kAlreadyExists) return AlreadyExistsError("the message id is taken");
   return s;
 }
@@ -281,7 +262,7 @@ Status SqlIdentityRepository::UpdateAccount(const Account& a) {
         "verification = ?, verified_by = ?, key_id = ?, cert_serial = ?, failed_logins = ?, "
         "locked_until = ?, created_at = ?, updated_at = ?, login_cert = ?, totp_last_step = ? "
         "WHERE id = ?";
-    Status s = Run(conn, sql, args);
+    Status s = SqlRun(conn, sql, args);
     if (s.code() == StatusCode::kAlreadyExists) {
       return AlreadyExistsError("another account has this email");
     }
@@ -292,7 +273,7 @@ Status SqlIdentityRepository::UpdateAccount(const Account& a) {
 
 StatusOr<std::optional<Account>> SqlIdentityRepository::GetAccount(const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<Account>(
+    return SqlQueryOne<Account>(
         conn, "SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE id = ?", {id},
         AccountFrom);
   });
@@ -300,7 +281,7 @@ StatusOr<std::optional<Account>> SqlIdentityRepository::GetAccount(const std::st
 
 StatusOr<std::optional<Account>> SqlIdentityRepository::FindByEmail(const std::string& email) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<Account>(
+    return SqlQueryOne<Account>(
         conn, "SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE login_email = ?",
         {email}, AccountFrom);
   });
@@ -310,16 +291,16 @@ StatusOr<std::optional<Account>> SqlIdentityRepository::FindByLoginCert(
     const std::string& fingerprint) {
   if (fingerprint.empty()) return std::optional<Account>();
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<Account>(conn,
-                             "SELECT " + std::string(kAccountColumns) +
-                                 " FROM accounts WHERE login_cert = ? AND status = 'active'",
-                             {fingerprint}, AccountFrom);
+    return SqlQueryOne<Account>(conn,
+                                "SELECT " + std::string(kAccountColumns) +
+                                    " FROM accounts WHERE login_cert = ? AND status = 'active'",
+                                {fingerprint}, AccountFrom);
   });
 }
 
 StatusOr<std::optional<Account>> SqlIdentityRepository::FindByIdIndex(const std::string& index) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<Account>(
+    return SqlQueryOne<Account>(
         conn, "SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE id_index = ?",
         {index}, AccountFrom);
   });
@@ -329,36 +310,36 @@ StatusOr<std::optional<Account>> SqlIdentityRepository::FindByIdIndex(const std:
 
 Status SqlIdentityRepository::InsertSession(const Session& s) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Run(conn,
-               "INSERT INTO sessions (token_hash, account_id, method, created_at, expires_at, "
-               "revoked_at) VALUES (?, ?, ?, ?, ?, ?)",
-               {s.token_hash, s.account_id, s.method, T(s.created_at), T(s.expires_at),
-                OptT(s.revoked_at)});
+    return SqlRun(conn,
+                  "INSERT INTO sessions (token_hash, account_id, method, created_at, expires_at, "
+                  "revoked_at) VALUES (?, ?, ?, ?, ?, ?)",
+                  {s.token_hash, s.account_id, s.method, SqlTime(s.created_at),
+                   SqlTime(s.expires_at), SqlOptTime(s.revoked_at)});
   });
 }
 
 StatusOr<std::optional<Session>> SqlIdentityRepository::GetSession(const std::string& token_hash) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<Session>(conn,
-                             "SELECT token_hash, account_id, method, created_at, expires_at, "
-                             "revoked_at FROM sessions WHERE token_hash = ?",
-                             {token_hash}, SessionFrom);
+    return SqlQueryOne<Session>(conn,
+                                "SELECT token_hash, account_id, method, created_at, expires_at, "
+                                "revoked_at FROM sessions WHERE token_hash = ?",
+                                {token_hash}, SessionFrom);
   });
 }
 
 Status SqlIdentityRepository::RevokeSession(const std::string& token_hash, base::TimePoint at) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Run(conn,
-               "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
-               {T(at), token_hash});
+    return SqlRun(conn,
+                  "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+                  {SqlTime(at), token_hash});
   });
 }
 
 Status SqlIdentityRepository::RevokeSessionsOf(const std::string& account_id, base::TimePoint at) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Run(conn,
-               "UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
-               {T(at), account_id});
+    return SqlRun(conn,
+                  "UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
+                  {SqlTime(at), account_id});
   });
 }
 
@@ -367,8 +348,8 @@ Status SqlIdentityRepository::RevokeSessionsOf(const std::string& account_id, ba
 Status SqlIdentityRepository::UpsertMember(const Member& m) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
-    HETONG_RETURN_IF_ERROR(Run(conn, "DELETE FROM members WHERE org_id = ? AND person_id = ?",
-                               {m.org_id, m.person_id}));
+    HETONG_RETURN_IF_ERROR(SqlRun(conn, "DELETE FROM members WHERE org_id = ? AND person_id = ?",
+                                  {m.org_id, m.person_id}));
     HETONG_RETURN_IF_ERROR(InsertMemberOn(conn, m));
     return tx.Commit();
   });
@@ -377,8 +358,8 @@ Status SqlIdentityRepository::UpsertMember(const Member& m) {
 Status SqlIdentityRepository::DeleteMember(const std::string& org_id,
                                            const std::string& person_id) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    HETONG_RETURN_IF_ERROR(
-        Run(conn, "DELETE FROM members WHERE org_id = ? AND person_id = ?", {org_id, person_id}));
+    HETONG_RETURN_IF_ERROR(SqlRun(conn, "DELETE FROM members WHERE org_id = ? AND person_id = ?",
+                                  {org_id, person_id}));
     return MustChangeOne(conn, "member");
   });
 }
@@ -386,29 +367,30 @@ Status SqlIdentityRepository::DeleteMember(const std::string& org_id,
 StatusOr<std::optional<Member>> SqlIdentityRepository::GetMember(const std::string& org_id,
                                                                  const std::string& person_id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<Member>(conn,
-                            "SELECT org_id, person_id, role, created_at FROM members WHERE "
-                            "org_id = ? AND person_id = ?",
-                            {org_id, person_id}, MemberFrom);
+    return SqlQueryOne<Member>(conn,
+                               "SELECT org_id, person_id, role, created_at FROM members WHERE "
+                               "org_id = ? AND person_id = ?",
+                               {org_id, person_id}, MemberFrom);
   });
 }
 
 StatusOr<std::vector<Member>> SqlIdentityRepository::ListMembers(const std::string& org_id,
                                                                  int limit, int64_t offset) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<Member>(conn,
-                         "SELECT org_id, person_id, role, created_at FROM members WHERE org_id = "
-                         "? ORDER BY created_at, person_id LIMIT ? OFFSET ?",
-                         {org_id, int64_t(limit), offset}, MemberFrom);
+    return SqlQuery<Member>(
+        conn,
+        "SELECT org_id, person_id, role, created_at FROM members WHERE org_id = "
+        "? ORDER BY created_at, person_id LIMIT ? OFFSET ?",
+        {org_id, int64_t(limit), offset}, MemberFrom);
   });
 }
 
 StatusOr<std::vector<Member>> SqlIdentityRepository::ListMemberships(const std::string& person_id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<Member>(conn,
-                         "SELECT org_id, person_id, role, created_at FROM members WHERE "
-                         "person_id = ? ORDER BY created_at, org_id",
-                         {person_id}, MemberFrom);
+    return SqlQuery<Member>(conn,
+                            "SELECT org_id, person_id, role, created_at FROM members WHERE "
+                            "person_id = ? ORDER BY created_at, org_id",
+                            {person_id}, MemberFrom);
   });
 }
 
@@ -416,39 +398,40 @@ StatusOr<std::vector<Member>> SqlIdentityRepository::ListMemberships(const std::
 
 Status SqlIdentityRepository::InsertGrant(const Grant& g) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Run(conn,
-               "INSERT INTO grants (" + std::string(kGrantColumns) +
-                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               {g.id, g.org_id, g.person_id, JoinTypes(g.contract_types), OptT(g.not_after),
-                g.granted_by, T(g.created_at), OptT(g.revoked_at), g.revoked_by});
+    return SqlRun(
+        conn,
+        "INSERT INTO grants (" + std::string(kGrantColumns) +
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {g.id, g.org_id, g.person_id, JoinTypes(g.contract_types), SqlOptTime(g.not_after),
+         g.granted_by, SqlTime(g.created_at), SqlOptTime(g.revoked_at), g.revoked_by});
   });
 }
 
 Status SqlIdentityRepository::UpdateGrant(const Grant& g) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    HETONG_RETURN_IF_ERROR(Run(
-        conn,
-        "UPDATE grants SET contract_types = ?, not_after = ?, revoked_at "
-        "= ?, revoked_by = ? WHERE id = ?",
-        {JoinTypes(g.contract_types), OptT(g.not_after), OptT(g.revoked_at), g.revoked_by, g.id}));
+    HETONG_RETURN_IF_ERROR(SqlRun(conn,
+                               "UPDATE grants SET contract_types = ?, not_after = ?, revoked_at "
+                               "= ?, revoked_by = ? WHERE id = ?",
+                               {JoinTypes(g.contract_types), SqlOptTime(g.not_after),
+                                SqlOptTime(g.revoked_at), g.revoked_by, g.id}));
     return MustChangeOne(conn, "grant");
   });
 }
 
 StatusOr<std::optional<Grant>> SqlIdentityRepository::GetGrant(const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<Grant>(conn,
-                           "SELECT " + std::string(kGrantColumns) + " FROM grants WHERE id = ?",
-                           {id}, GrantFrom);
+    return SqlQueryOne<Grant>(conn,
+                              "SELECT " + std::string(kGrantColumns) + " FROM grants WHERE id = ?",
+                              {id}, GrantFrom);
   });
 }
 
 StatusOr<std::vector<Grant>> SqlIdentityRepository::ListGrants(const std::string& org_id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<Grant>(conn,
-                        "SELECT " + std::string(kGrantColumns) +
-                            " FROM grants WHERE org_id = ? ORDER BY created_at, id",
-                        {org_id}, GrantFrom);
+    return SqlQuery<Grant>(conn,
+                           "SELECT " + std::string(kGrantColumns) +
+                               " FROM grants WHERE org_id = ? ORDER BY created_at, id",
+                           {org_id}, GrantFrom);
   });
 }
 
@@ -456,20 +439,21 @@ StatusOr<std::vector<Grant>> SqlIdentityRepository::ListGrants(const std::string
 
 Status SqlIdentityRepository::InsertVerification(const Verification& v) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Run(conn,
-               "INSERT INTO verifications (" + std::string(kVerificationColumns) +
-                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               {v.id, v.account_id, v.provider, v.state, v.material_sealed, v.summary, v.reason,
-                v.decided_by, T(v.submitted_at), OptT(v.decided_at)});
+    return SqlRun(conn,
+                  "INSERT INTO verifications (" + std::string(kVerificationColumns) +
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  {v.id, v.account_id, v.provider, v.state, v.material_sealed, v.summary, v.reason,
+                   v.decided_by, SqlTime(v.submitted_at), SqlOptTime(v.decided_at)});
   });
 }
 
 Status SqlIdentityRepository::UpdateVerification(const Verification& v) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    HETONG_RETURN_IF_ERROR(Run(conn,
-                               "UPDATE verifications SET state = ?, reason = ?, decided_by = ?, "
-                               "decided_at = ? WHERE id = ?",
-                               {v.state, v.reason, v.decided_by, OptT(v.decided_at), v.id}));
+    HETONG_RETURN_IF_ERROR(
+        SqlRun(conn,
+               "UPDATE verifications SET state = ?, reason = ?, decided_by = ?, "
+               "decided_at = ? WHERE id = ?",
+               {v.state, v.reason, v.decided_by, SqlOptTime(v.decided_at), v.id}));
     return MustChangeOne(conn, "verification");
   });
 }
@@ -477,7 +461,7 @@ Status SqlIdentityRepository::UpdateVerification(const Verification& v) {
 StatusOr<std::optional<Verification>> SqlIdentityRepository::GetVerification(
     const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<Verification>(
+    return SqlQueryOne<Verification>(
         conn, "SELECT " + std::string(kVerificationColumns) + " FROM verifications WHERE id = ?",
         {id}, VerificationFrom);
   });
@@ -486,11 +470,11 @@ StatusOr<std::optional<Verification>> SqlIdentityRepository::GetVerification(
 StatusOr<std::vector<Verification>> SqlIdentityRepository::ListVerifications(
     const std::string& state, int limit, int64_t offset) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<Verification>(conn,
-                               "SELECT " + std::string(kVerificationColumns) +
-                                   " FROM verifications WHERE state = ? ORDER BY submitted_at, "
-                                   "id LIMIT ? OFFSET ?",
-                               {state, int64_t(limit), offset}, VerificationFrom);
+    return SqlQuery<Verification>(conn,
+                                  "SELECT " + std::string(kVerificationColumns) +
+                                      " FROM verifications WHERE state = ? ORDER BY submitted_at, "
+                                      "id LIMIT ? OFFSET ?",
+                                  {state, int64_t(limit), offset}, VerificationFrom);
   });
 }
 
@@ -499,12 +483,13 @@ StatusOr<std::vector<Verification>> SqlIdentityRepository::ListVerifications(
 Status SqlIdentityRepository::InsertCode(const OneTimeCode& c, const OutboxMessage& m) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
-    HETONG_RETURN_IF_ERROR(Run(conn,
-                               "INSERT INTO one_time_codes (id, account_id, channel, purpose, "
-                               "code_hash, expires_at, attempts, used) VALUES (?, ?, ?, ?, ?, ?, "
-                               "?, ?)",
-                               {c.id, c.account_id, c.channel, c.purpose, c.code_hash,
-                                T(c.expires_at), int64_t(c.attempts), int64_t(c.used)}));
+    HETONG_RETURN_IF_ERROR(
+        SqlRun(conn,
+               "INSERT INTO one_time_codes (id, account_id, channel, purpose, "
+               "code_hash, expires_at, attempts, used) VALUES (?, ?, ?, ?, ?, ?, "
+               "?, ?)",
+               {c.id, c.account_id, c.channel, c.purpose, c.code_hash, SqlTime(c.expires_at),
+                int64_t(c.attempts), int64_t(c.used)}));
     if (!m.id.empty()) {  // challenges have no message
       // The message carries the code: it is not worth sending once the code has expired.
       OutboxMessage msg = m;
@@ -518,7 +503,7 @@ Status SqlIdentityRepository::InsertCode(const OneTimeCode& c, const OutboxMessa
 Status SqlIdentityRepository::CountCodeAttempt(const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
     HETONG_RETURN_IF_ERROR(
-        Run(conn, "UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = ?", {id}));
+        SqlRun(conn, "UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = ?", {id}));
     return MustChangeOne(conn, "code");
   });
 }
@@ -526,7 +511,7 @@ Status SqlIdentityRepository::CountCodeAttempt(const std::string& id) {
 Status SqlIdentityRepository::SpendCode(const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
     HETONG_RETURN_IF_ERROR(
-        Run(conn, "UPDATE one_time_codes SET used = 1 WHERE id = ? AND used = 0", {id}));
+        SqlRun(conn, "UPDATE one_time_codes SET used = 1 WHERE id = ? AND used = 0", {id}));
     if (conn.ChangedRows() != 1) return FailedPreconditionError("the code was already used");
     return OkStatus();
   });
@@ -534,21 +519,22 @@ Status SqlIdentityRepository::SpendCode(const std::string& id) {
 
 StatusOr<std::optional<OneTimeCode>> SqlIdentityRepository::GetCode(const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<OneTimeCode>(conn,
-                                 "SELECT id, account_id, channel, purpose, code_hash, expires_at, "
-                                 "attempts, used FROM one_time_codes WHERE id = ?",
-                                 {id}, CodeFrom);
+    return SqlQueryOne<OneTimeCode>(
+        conn,
+        "SELECT id, account_id, channel, purpose, code_hash, expires_at, "
+        "attempts, used FROM one_time_codes WHERE id = ?",
+        {id}, CodeFrom);
   });
 }
 
 StatusOr<std::vector<OutboxMessage>> SqlIdentityRepository::ListOutbox(const std::string& recipient,
                                                                        int limit) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<OutboxMessage>(conn,
-                                "SELECT " + std::string(kOutboxColumns) +
-                                    " FROM outbox WHERE recipient = ? ORDER BY created_at DESC, "
-                                    "id DESC LIMIT ?",
-                                {recipient, int64_t(limit)}, MessageFrom);
+    return SqlQuery<OutboxMessage>(conn,
+                                   "SELECT " + std::string(kOutboxColumns) +
+                                       " FROM outbox WHERE recipient = ? ORDER BY created_at DESC, "
+                                       "id DESC LIMIT ?",
+                                   {recipient, int64_t(limit)}, MessageFrom);
   });
 }
 
@@ -560,18 +546,18 @@ Status SqlIdentityRepository::InsertOutbox(const OutboxMessage& m) {
 
 Status SqlIdentityRepository::InsertIntent(const identity::Intent& i) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Run(conn,
-               "INSERT INTO intents (id, account_id, binding, method, token_hash, created_at, "
-               "expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               {i.id, i.account_id, i.binding, i.method, i.token_hash, T(i.created_at),
-                T(i.expires_at), OptT(i.used_at)});
+    return SqlRun(conn,
+                  "INSERT INTO intents (id, account_id, binding, method, token_hash, created_at, "
+                  "expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  {i.id, i.account_id, i.binding, i.method, i.token_hash, SqlTime(i.created_at),
+                   SqlTime(i.expires_at), SqlOptTime(i.used_at)});
   });
 }
 
 StatusOr<std::optional<identity::Intent>> SqlIdentityRepository::FindIntent(
     const std::string& token_hash) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<identity::Intent>(
+    return SqlQueryOne<identity::Intent>(
         conn,
         "SELECT id, account_id, binding, method, token_hash, created_at, expires_at, used_at "
         "FROM intents WHERE token_hash = ?",
@@ -582,9 +568,9 @@ StatusOr<std::optional<identity::Intent>> SqlIdentityRepository::FindIntent(
           i.binding = st.ColumnText(2);
           i.method = st.ColumnText(3);
           i.token_hash = st.ColumnText(4);
-          i.created_at = ParseT(st.ColumnText(5));
-          i.expires_at = ParseT(st.ColumnText(6));
-          i.used_at = OptParseT(st, 7);
+          i.created_at = SqlParseTime(st.ColumnText(5));
+          i.expires_at = SqlParseTime(st.ColumnText(6));
+          i.used_at = SqlOptColumnTime(st, 7);
           return i;
         });
   });
@@ -592,8 +578,9 @@ StatusOr<std::optional<identity::Intent>> SqlIdentityRepository::FindIntent(
 
 Status SqlIdentityRepository::MarkIntentUsed(const std::string& id, base::TimePoint at) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    HETONG_RETURN_IF_ERROR(
-        Run(conn, "UPDATE intents SET used_at = ? WHERE id = ? AND used_at IS NULL", {T(at), id}));
+    HETONG_RETURN_IF_ERROR(SqlRun(conn,
+                                  "UPDATE intents SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                                  {SqlTime(at), id}));
     if (conn.ChangedRows() != 1) {
       return FailedPreconditionError("this signing intent was already used");
     }
@@ -603,18 +590,18 @@ Status SqlIdentityRepository::MarkIntentUsed(const std::string& id, base::TimePo
 
 Status SqlIdentityRepository::InsertSignatureRecord(const identity::SignatureRecord& r) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Run(conn,
-               "INSERT INTO signature_records (id, account_id, key_id, signer_id, data_digest, "
-               "intent_id, grant_id, signature, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               {r.id, r.account_id, r.key_id, r.signer_id, r.data_digest, r.intent_id, r.grant_id,
-                r.signature, T(r.created_at)});
+    return SqlRun(conn,
+                  "INSERT INTO signature_records (id, account_id, key_id, signer_id, data_digest, "
+                  "intent_id, grant_id, signature, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  {r.id, r.account_id, r.key_id, r.signer_id, r.data_digest, r.intent_id,
+                   r.grant_id, r.signature, SqlTime(r.created_at)});
   });
 }
 
 StatusOr<std::vector<identity::SignatureRecord>> SqlIdentityRepository::ListSignatureRecords(
     const std::string& account_id, int limit) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<identity::SignatureRecord>(
+    return SqlQuery<identity::SignatureRecord>(
         conn,
         "SELECT id, account_id, key_id, signer_id, data_digest, intent_id, grant_id, signature, "
         "created_at FROM signature_records WHERE account_id = ? ORDER BY created_at DESC, id "
@@ -629,7 +616,7 @@ StatusOr<std::vector<identity::SignatureRecord>> SqlIdentityRepository::ListSign
           r.intent_id = st.ColumnText(5);
           r.grant_id = st.ColumnText(6);
           r.signature = st.ColumnBlob(7);
-          r.created_at = ParseT(st.ColumnText(8));
+          r.created_at = SqlParseTime(st.ColumnText(8));
           return r;
         });
   });
@@ -640,7 +627,7 @@ StatusOr<std::vector<identity::SignatureRecord>> SqlIdentityRepository::ListSign
 StatusOr<std::optional<api::IdempotencyStore::Entry>> SqlIdempotencyStore::Find(
     const std::string& scope, const std::string& key) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<Entry>(
+    return SqlQueryOne<Entry>(
         conn,
         "SELECT request_hash, status, body FROM idempotency_keys WHERE scope "
         "= ? AND idem_key = ?",
@@ -653,10 +640,10 @@ StatusOr<std::optional<api::IdempotencyStore::Entry>> SqlIdempotencyStore::Find(
 Status SqlIdempotencyStore::Save(const std::string& scope, const std::string& key,
                                  const Entry& entry, base::TimePoint at) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Run(conn,
-               "INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, body, "
-               "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-               {scope, key, entry.request_hash, int64_t(entry.status), entry.body, T(at)});
+    return SqlRun(conn,
+                  "INSERT INTO idempotency_keys (scope, idem_key, request_hash, status, body, "
+                  "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                  {scope, key, entry.request_hash, int64_t(entry.status), entry.body, SqlTime(at)});
   });
 }
 

@@ -2,6 +2,8 @@
 
 #include <functional>
 
+#include "store/sql_util.h"
+
 namespace hetong::store {
 
 using identity::OutboxMessage;
@@ -11,48 +13,7 @@ using notify::WebhookDelivery;
 
 namespace {
 
-using Args = std::vector<SqlValue>;
-
-std::string T(base::TimePoint t) { return base::FormatRfc3339Millis(t); }
-SqlValue OptT(const std::optional<base::TimePoint>& t) {
-  return t ? SqlValue(T(*t)) : SqlValue(std::monostate{});
-}
-base::TimePoint ParseT(const std::string& s) {
-  auto t = base::ParseRfc3339(s);
-  return t.ok() ? *t : base::TimePoint{};
-}
-std::optional<base::TimePoint> OptParseT(Statement& st, int col) {
-  if (st.ColumnIsNull(col)) return std::nullopt;
-  return ParseT(st.ColumnText(col));
-}
-
-Status Run(Connection& conn, std::string_view sql, const Args& args) {
-  HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(sql));
-  for (size_t i = 0; i < args.size(); ++i) st.BindValue(static_cast<int>(i + 1), args[i]);
-  return st.Run();
-}
-
-template <typename R>
-StatusOr<std::vector<R>> Query(Connection& conn, std::string_view sql, const Args& args,
-                               const std::function<R(Statement&)>& from) {
-  HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(sql));
-  for (size_t i = 0; i < args.size(); ++i) st.BindValue(static_cast<int>(i + 1), args[i]);
-  std::vector<R> out;
-  while (true) {
-    HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(from(st));
-  }
-  return out;
-}
-
-template <typename R>
-StatusOr<std::optional<R>> QueryOne(Connection& conn, std::string_view sql, const Args& args,
-                                    const std::function<R(Statement&)>& from) {
-  HETONG_ASSIGN_OR_RETURN(auto rows, Query<R>(conn, sql, args, from));
-  if (rows.empty()) return std::optional<R>();
-  return std::optional<R>(std::move(rows.front()));
-}
+using Args = SqlArgs;
 
 // ---- outbox ----
 
@@ -67,13 +28,13 @@ OutboxMessage MessageFrom(Statement& st) {
   m.recipient = st.ColumnText(2);
   m.subject = st.ColumnText(3);
   m.body = st.ColumnText(4);
-  m.created_at = ParseT(st.ColumnText(5));
-  m.expires_at = OptParseT(st, 6);
+  m.created_at = SqlParseTime(st.ColumnText(5));
+  m.expires_at = SqlOptColumnTime(st, 6);
   m.state = st.ColumnText(7);
   m.attempts = static_cast<int>(st.ColumnInt(8));
-  m.next_attempt_at = OptParseT(st, 9);
+  m.next_attempt_at = SqlOptColumnTime(st, 9);
   m.last_error = st.ColumnText(10);
-  m.sent_at = OptParseT(st, 11);
+  m.sent_at = SqlOptColumnTime(st, 11);
   return m;
 }
 
@@ -111,8 +72,8 @@ Webhook WebhookFrom(Statement& st) {
   w.description = st.ColumnText(5);
   w.active = st.ColumnInt(6) != 0;
   w.created_by = st.ColumnText(7);
-  w.created_at = ParseT(st.ColumnText(8));
-  w.updated_at = ParseT(st.ColumnText(9));
+  w.created_at = SqlParseTime(st.ColumnText(8));
+  w.updated_at = SqlParseTime(st.ColumnText(9));
   return w;
 }
 
@@ -130,11 +91,11 @@ WebhookDelivery DeliveryFrom(Statement& st) {
   d.body = st.ColumnText(5);
   d.state = st.ColumnText(6);
   d.attempts = static_cast<int>(st.ColumnInt(7));
-  d.next_attempt_at = OptParseT(st, 8);
+  d.next_attempt_at = SqlOptColumnTime(st, 8);
   d.last_status = static_cast<int>(st.ColumnInt(9));
   d.last_error = st.ColumnText(10);
-  d.created_at = ParseT(st.ColumnText(11));
-  d.delivered_at = OptParseT(st, 12);
+  d.created_at = SqlParseTime(st.ColumnText(11));
+  d.delivered_at = SqlOptColumnTime(st, 12);
   return d;
 }
 
@@ -142,7 +103,7 @@ WebhookAttempt AttemptFrom(Statement& st) {
   WebhookAttempt a;
   a.delivery_id = st.ColumnText(0);
   a.attempt = static_cast<int>(st.ColumnInt(1));
-  a.started_at = ParseT(st.ColumnText(2));
+  a.started_at = SqlParseTime(st.ColumnText(2));
   a.status = static_cast<int>(st.ColumnInt(3));
   a.error = st.ColumnText(4);
   a.duration_ms = st.ColumnInt(5);
@@ -162,23 +123,24 @@ StatusOr<std::vector<OutboxMessage>> SqlOutboxRepository::ClaimOutbox(
     std::string in;
     for (size_t i = 0; i < channels.size(); ++i) in += i == 0 ? "?" : ", ?";
     Args args(channels.begin(), channels.end());
-    const Args tail = {T(now), int64_t(limit)};
+    const Args tail = {SqlTime(now), int64_t(limit)};
     args.insert(args.end(), tail.begin(), tail.end());
     HETONG_ASSIGN_OR_RETURN(
         auto due,
-        Query<OutboxMessage>(conn,
-                             "SELECT " + kOutboxColumns +
-                                 " FROM outbox WHERE state = 'pending' AND channel IN (" + in +
-                                 ") AND (next_attempt_at IS NULL OR next_attempt_at <= "
-                                 "?) ORDER BY created_at, id LIMIT ?",
-                             args, MessageFrom));
+        SqlQuery<OutboxMessage>(conn,
+                                "SELECT " + kOutboxColumns +
+                                    " FROM outbox WHERE state = 'pending' AND channel IN (" + in +
+                                    ") AND (next_attempt_at IS NULL OR next_attempt_at <= "
+                                    "?) ORDER BY created_at, id LIMIT ?",
+                                args, MessageFrom));
     std::vector<OutboxMessage> taken;
     for (auto& m : due) {
       // The condition is checked again so that a concurrent claimer cannot take it twice.
-      HETONG_RETURN_IF_ERROR(Run(conn,
-                                 "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND state = "
-                                 "'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
-                                 {T(lease_until), m.id, T(now)}));
+      HETONG_RETURN_IF_ERROR(
+          SqlRun(conn,
+                 "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND state = "
+                 "'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
+                 {SqlTime(lease_until), m.id, SqlTime(now)}));
       if (conn.ChangedRows() == 1) {
         m.next_attempt_at = lease_until;
         taken.push_back(std::move(m));
@@ -192,10 +154,11 @@ StatusOr<std::vector<OutboxMessage>> SqlOutboxRepository::ClaimOutbox(
 Status SqlOutboxRepository::MarkOutboxSent(const std::string& id, base::TimePoint at,
                                            const std::string& body_note) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Run(conn,
-               "UPDATE outbox SET state = 'sent', sent_at = ?, next_attempt_at = NULL, body = ?, "
-               "last_error = '' WHERE id = ? AND state = 'pending'",
-               {T(at), body_note, id});
+    return SqlRun(
+        conn,
+        "UPDATE outbox SET state = 'sent', sent_at = ?, next_attempt_at = NULL, body = ?, "
+        "last_error = '' WHERE id = ? AND state = 'pending'",
+        {SqlTime(at), body_note, id});
   });
 }
 
@@ -204,25 +167,27 @@ Status SqlOutboxRepository::MarkOutboxFailed(const std::string& id, const std::s
                                              const std::string& body_note) {
   return instance_.WithConnection([&](Connection& conn) {
     if (retry_at) {
-      return Run(conn,
-                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
-                 "WHERE id = ? AND state = 'pending'",
-                 {error, T(*retry_at), id});
+      return SqlRun(
+          conn,
+          "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
+          "WHERE id = ? AND state = 'pending'",
+          {error, SqlTime(*retry_at), id});
     }
-    return Run(conn,
-               "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, "
-               "next_attempt_at = NULL, body = ? WHERE id = ? AND state = 'pending'",
-               {error, body_note, id});
+    return SqlRun(conn,
+                  "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, "
+                  "next_attempt_at = NULL, body = ? WHERE id = ? AND state = 'pending'",
+                  {error, body_note, id});
   });
 }
 
 StatusOr<int> SqlOutboxRepository::ExpireOutbox(base::TimePoint now, const std::string& body_note) {
   return instance_.WithConnection([&](Connection& conn) -> StatusOr<int> {
-    HETONG_RETURN_IF_ERROR(Run(conn,
-                               "UPDATE outbox SET state = 'expired', body = ?, next_attempt_at = "
-                               "NULL WHERE state = 'pending' AND expires_at IS NOT NULL AND "
-                               "expires_at < ?",
-                               {body_note, T(now)}));
+    HETONG_RETURN_IF_ERROR(
+        SqlRun(conn,
+               "UPDATE outbox SET state = 'expired', body = ?, next_attempt_at = "
+               "NULL WHERE state = 'pending' AND expires_at IS NOT NULL AND "
+               "expires_at < ?",
+               {body_note, SqlTime(now)}));
     return static_cast<int>(conn.ChangedRows());
   });
 }
@@ -230,11 +195,11 @@ StatusOr<int> SqlOutboxRepository::ExpireOutbox(base::TimePoint now, const std::
 StatusOr<std::vector<OutboxMessage>> SqlOutboxRepository::ListOutboxByState(
     const std::string& state, int limit, int64_t offset) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<OutboxMessage>(conn,
-                                "SELECT " + kOutboxColumns +
-                                    " FROM outbox WHERE state = ? ORDER BY created_at DESC, id "
-                                    "DESC LIMIT ? OFFSET ?",
-                                {state, int64_t(limit), offset}, MessageFrom);
+    return SqlQuery<OutboxMessage>(conn,
+                                   "SELECT " + kOutboxColumns +
+                                       " FROM outbox WHERE state = ? ORDER BY created_at DESC, id "
+                                       "DESC LIMIT ? OFFSET ?",
+                                   {state, int64_t(limit), offset}, MessageFrom);
   });
 }
 
@@ -242,21 +207,21 @@ StatusOr<std::vector<OutboxMessage>> SqlOutboxRepository::ListOutboxByState(
 
 Status SqlWebhookRepository::InsertWebhook(const Webhook& w) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Run(
+    return SqlRun(
         conn,
         "INSERT INTO webhooks (" + kWebhookColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {w.id, w.org_id, w.url, w.secret_sealed, JoinEvents(w.events), w.description,
-         int64_t(w.active), w.created_by, T(w.created_at), T(w.updated_at)});
+         int64_t(w.active), w.created_by, SqlTime(w.created_at), SqlTime(w.updated_at)});
   });
 }
 
 Status SqlWebhookRepository::UpdateWebhook(const Webhook& w) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    HETONG_RETURN_IF_ERROR(Run(
-        conn,
-        "UPDATE webhooks SET url = ?, events = ?, description = ?, active "
-        "= ?, updated_at = ? WHERE id = ?",
-        {w.url, JoinEvents(w.events), w.description, int64_t(w.active), T(w.updated_at), w.id}));
+    HETONG_RETURN_IF_ERROR(SqlRun(conn,
+                               "UPDATE webhooks SET url = ?, events = ?, description = ?, active "
+                               "= ?, updated_at = ? WHERE id = ?",
+                               {w.url, JoinEvents(w.events), w.description, int64_t(w.active),
+                                SqlTime(w.updated_at), w.id}));
     if (conn.ChangedRows() != 1) return NotFoundError("no such webhook");
     return OkStatus();
   });
@@ -264,14 +229,14 @@ Status SqlWebhookRepository::UpdateWebhook(const Webhook& w) {
 
 StatusOr<std::optional<Webhook>> SqlWebhookRepository::GetWebhook(const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<Webhook>(conn, "SELECT " + kWebhookColumns + " FROM webhooks WHERE id = ?",
-                             {id}, WebhookFrom);
+    return SqlQueryOne<Webhook>(conn, "SELECT " + kWebhookColumns + " FROM webhooks WHERE id = ?",
+                                {id}, WebhookFrom);
   });
 }
 
 StatusOr<std::vector<Webhook>> SqlWebhookRepository::ListWebhooks(const std::string& org_id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<Webhook>(
+    return SqlQuery<Webhook>(
         conn,
         "SELECT " + kWebhookColumns + " FROM webhooks WHERE org_id = ? ORDER BY created_at, id",
         {org_id}, WebhookFrom);
@@ -281,12 +246,14 @@ StatusOr<std::vector<Webhook>> SqlWebhookRepository::ListWebhooks(const std::str
 Status SqlWebhookRepository::DeleteWebhook(const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
-    HETONG_RETURN_IF_ERROR(Run(conn,
-                               "DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM "
-                               "webhook_deliveries WHERE webhook_id = ?)",
-                               {id}));
-    HETONG_RETURN_IF_ERROR(Run(conn, "DELETE FROM webhook_deliveries WHERE webhook_id = ?", {id}));
-    HETONG_RETURN_IF_ERROR(Run(conn, "DELETE FROM webhooks WHERE id = ?", {id}));
+    HETONG_RETURN_IF_ERROR(
+        SqlRun(conn,
+               "DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM "
+               "webhook_deliveries WHERE webhook_id = ?)",
+               {id}));
+    HETONG_RETURN_IF_ERROR(
+        SqlRun(conn, "DELETE FROM webhook_deliveries WHERE webhook_id = ?", {id}));
+    HETONG_RETURN_IF_ERROR(SqlRun(conn, "DELETE FROM webhooks WHERE id = ?", {id}));
     if (conn.ChangedRows() != 1) return NotFoundError("no such webhook");
     return tx.Commit();
   });
@@ -297,12 +264,12 @@ Status SqlWebhookRepository::InsertDeliveries(const std::vector<WebhookDelivery>
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
     for (const auto& d : deliveries) {
       HETONG_RETURN_IF_ERROR(
-          Run(conn,
-              "INSERT INTO webhook_deliveries (" + kDeliveryColumns +
-                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              {d.id, d.webhook_id, d.org_id, d.event_id, d.event_type, d.body, d.state,
-               int64_t(d.attempts), OptT(d.next_attempt_at), int64_t(d.last_status), d.last_error,
-               T(d.created_at), OptT(d.delivered_at)}));
+          SqlRun(conn,
+                 "INSERT INTO webhook_deliveries (" + kDeliveryColumns +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 {d.id, d.webhook_id, d.org_id, d.event_id, d.event_type, d.body, d.state,
+                  int64_t(d.attempts), SqlOptTime(d.next_attempt_at), int64_t(d.last_status),
+                  d.last_error, SqlTime(d.created_at), SqlOptTime(d.delivered_at)}));
     }
     return tx.Commit();
   });
@@ -310,7 +277,7 @@ Status SqlWebhookRepository::InsertDeliveries(const std::vector<WebhookDelivery>
 
 StatusOr<std::optional<WebhookDelivery>> SqlWebhookRepository::GetDelivery(const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return QueryOne<WebhookDelivery>(
+    return SqlQueryOne<WebhookDelivery>(
         conn, "SELECT " + kDeliveryColumns + " FROM webhook_deliveries WHERE id = ?", {id},
         DeliveryFrom);
   });
@@ -319,11 +286,11 @@ StatusOr<std::optional<WebhookDelivery>> SqlWebhookRepository::GetDelivery(const
 StatusOr<std::vector<WebhookDelivery>> SqlWebhookRepository::ListDeliveries(
     const std::string& webhook_id, int limit, int64_t offset) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<WebhookDelivery>(conn,
-                                  "SELECT " + kDeliveryColumns +
-                                      " FROM webhook_deliveries WHERE webhook_id = ? ORDER BY "
-                                      "created_at DESC, id DESC LIMIT ? OFFSET ?",
-                                  {webhook_id, int64_t(limit), offset}, DeliveryFrom);
+    return SqlQuery<WebhookDelivery>(conn,
+                                     "SELECT " + kDeliveryColumns +
+                                         " FROM webhook_deliveries WHERE webhook_id = ? ORDER BY "
+                                         "created_at DESC, id DESC LIMIT ? OFFSET ?",
+                                     {webhook_id, int64_t(limit), offset}, DeliveryFrom);
   });
 }
 
@@ -332,20 +299,20 @@ StatusOr<std::vector<WebhookDelivery>> SqlWebhookRepository::ClaimDeliveries(
   return instance_.WithConnection([&](Connection& conn) -> StatusOr<std::vector<WebhookDelivery>> {
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
     HETONG_ASSIGN_OR_RETURN(
-        auto due, Query<WebhookDelivery>(conn,
-                                         "SELECT " + kDeliveryColumns +
-                                             " FROM webhook_deliveries WHERE state = "
-                                             "'pending' AND (next_attempt_at IS NULL OR "
-                                             "next_attempt_at <= ?) ORDER BY created_at, id "
-                                             "LIMIT ?",
-                                         {T(now), int64_t(limit)}, DeliveryFrom));
+        auto due, SqlQuery<WebhookDelivery>(conn,
+                                            "SELECT " + kDeliveryColumns +
+                                                " FROM webhook_deliveries WHERE state = "
+                                                "'pending' AND (next_attempt_at IS NULL OR "
+                                                "next_attempt_at <= ?) ORDER BY created_at, id "
+                                                "LIMIT ?",
+                                            {SqlTime(now), int64_t(limit)}, DeliveryFrom));
     std::vector<WebhookDelivery> taken;
     for (auto& d : due) {
-      HETONG_RETURN_IF_ERROR(Run(conn,
-                                 "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id "
-                                 "= ? AND state = 'pending' AND (next_attempt_at IS NULL OR "
-                                 "next_attempt_at <= ?)",
-                                 {T(lease_until), d.id, T(now)}));
+      HETONG_RETURN_IF_ERROR(SqlRun(conn,
+                                    "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id "
+                                    "= ? AND state = 'pending' AND (next_attempt_at IS NULL OR "
+                                    "next_attempt_at <= ?)",
+                                    {SqlTime(lease_until), d.id, SqlTime(now)}));
       if (conn.ChangedRows() == 1) {
         d.next_attempt_at = lease_until;
         taken.push_back(std::move(d));
@@ -359,19 +326,21 @@ StatusOr<std::vector<WebhookDelivery>> SqlWebhookRepository::ClaimDeliveries(
 Status SqlWebhookRepository::RecordAttempt(const WebhookDelivery& d, const WebhookAttempt& a) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
-    HETONG_RETURN_IF_ERROR(Run(conn,
-                               "UPDATE webhook_deliveries SET state = ?, attempts = ?, "
-                               "next_attempt_at = ?, last_status = ?, last_error = ?, "
-                               "delivered_at = ? WHERE id = ?",
-                               {d.state, int64_t(d.attempts), OptT(d.next_attempt_at),
-                                int64_t(d.last_status), d.last_error, OptT(d.delivered_at), d.id}));
+    HETONG_RETURN_IF_ERROR(
+        SqlRun(conn,
+               "UPDATE webhook_deliveries SET state = ?, attempts = ?, "
+               "next_attempt_at = ?, last_status = ?, last_error = ?, "
+               "delivered_at = ? WHERE id = ?",
+               {d.state, int64_t(d.attempts), SqlOptTime(d.next_attempt_at), int64_t(d.last_status),
+                d.last_error, SqlOptTime(d.delivered_at), d.id}));
     if (conn.ChangedRows() != 1) return OkStatus();  // deleted with its webhook meanwhile
     if (d.state != "cancelled") {
-      HETONG_RETURN_IF_ERROR(Run(conn,
-                                 "INSERT INTO webhook_attempts (delivery_id, attempt, started_at, "
-                                 "status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                                 {a.delivery_id, int64_t(a.attempt), T(a.started_at),
-                                  int64_t(a.status), a.error, a.duration_ms}));
+      HETONG_RETURN_IF_ERROR(
+          SqlRun(conn,
+                 "INSERT INTO webhook_attempts (delivery_id, attempt, started_at, "
+                 "status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                 {a.delivery_id, int64_t(a.attempt), SqlTime(a.started_at), int64_t(a.status),
+                  a.error, a.duration_ms}));
     }
     return tx.Commit();
   });
@@ -380,11 +349,11 @@ Status SqlWebhookRepository::RecordAttempt(const WebhookDelivery& d, const Webho
 StatusOr<std::vector<WebhookAttempt>> SqlWebhookRepository::ListAttempts(
     const std::string& delivery_id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<WebhookAttempt>(conn,
-                                 "SELECT delivery_id, attempt, started_at, status, error, "
-                                 "duration_ms FROM webhook_attempts WHERE delivery_id = ? ORDER "
-                                 "BY attempt",
-                                 {delivery_id}, AttemptFrom);
+    return SqlQuery<WebhookAttempt>(conn,
+                                    "SELECT delivery_id, attempt, started_at, status, error, "
+                                    "duration_ms FROM webhook_attempts WHERE delivery_id = ? ORDER "
+                                    "BY attempt",
+                                    {delivery_id}, AttemptFrom);
   });
 }
 

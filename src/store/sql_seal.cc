@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "base/clock.h"
+#include "store/sql_util.h"
 
 namespace hetong::store {
 
@@ -12,44 +13,7 @@ using seal::SealUse;
 
 namespace {
 
-using Args = std::vector<SqlValue>;
-
-std::string T(base::TimePoint t) { return base::FormatRfc3339Millis(t); }
-SqlValue OptT(const std::optional<base::TimePoint>& t) {
-  return t ? SqlValue(T(*t)) : SqlValue(std::monostate{});
-}
-base::TimePoint ParseT(const std::string& s) {
-  auto t = base::ParseRfc3339(s);
-  return t.ok() ? *t : base::TimePoint{};
-}
-std::optional<base::TimePoint> OptParseT(Statement& st, int col) {
-  if (st.ColumnIsNull(col)) return std::nullopt;
-  return ParseT(st.ColumnText(col));
-}
-
-StatusOr<Statement> Prepared(Connection& conn, std::string_view sql, const Args& args) {
-  HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(sql));
-  for (size_t i = 0; i < args.size(); ++i) st.BindValue(static_cast<int>(i + 1), args[i]);
-  return st;
-}
-
-Status Run(Connection& conn, std::string_view sql, const Args& args) {
-  HETONG_ASSIGN_OR_RETURN(Statement st, Prepared(conn, sql, args));
-  return st.Run();
-}
-
-template <typename R>
-StatusOr<std::vector<R>> Query(Connection& conn, std::string_view sql, const Args& args,
-                               const std::function<R(Statement&)>& from) {
-  HETONG_ASSIGN_OR_RETURN(Statement st, Prepared(conn, sql, args));
-  std::vector<R> out;
-  while (true) {
-    HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(from(st));
-  }
-  return out;
-}
+using Args = SqlArgs;
 
 // Every column but image_png (lists never read the pictures).
 constexpr std::string_view kSealColumns =
@@ -77,10 +41,10 @@ Seal SealFrom(Statement& st) {
   s.status = status.ok() ? *status : SealStatus::kRevoked;
   s.status_reason = st.ColumnText(12);
   s.status_changed_by = st.ColumnText(13);
-  s.status_changed_at = OptParseT(st, 14);
+  s.status_changed_at = SqlOptColumnTime(st, 14);
   s.created_by = st.ColumnText(15);
-  s.created_at = ParseT(st.ColumnText(16));
-  s.revoked_at = OptParseT(st, 17);
+  s.created_at = SqlParseTime(st.ColumnText(16));
+  s.revoked_at = SqlOptColumnTime(st, 17);
   s.revoked_by = st.ColumnText(18);
   s.revoked_reason = st.ColumnText(19);
   return s;
@@ -94,7 +58,7 @@ SealUse UseFrom(Statement& st) {
   SealUse u;
   u.id = st.ColumnText(0);
   u.seal_id = st.ColumnText(1);
-  u.used_at = ParseT(st.ColumnText(2));
+  u.used_at = SqlParseTime(st.ColumnText(2));
   u.actor_id = st.ColumnText(3);
   u.org_id = st.ColumnText(4);
   u.grant_id = st.ColumnText(5);
@@ -109,31 +73,31 @@ SealUse UseFrom(Statement& st) {
 
 Status SqlSealRepository::Insert(const Seal& s, ByteView png) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    Status st = Run(conn,
-                    "INSERT INTO seals (" + std::string(kSealColumns) +
-                        ", image_png) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                        "?, ?, ?, ?, ?)",
-                    {s.id,
-                     s.owner_id,
-                     std::string(seal::SealKindName(s.kind)),
-                     s.name,
-                     s.seal_code,
-                     s.center_text,
-                     s.owner_name,
-                     s.image_sm3,
-                     int64_t{s.width},
-                     int64_t{s.height},
-                     s.image_size,
-                     std::string(seal::SealStatusName(s.status)),
-                     s.status_reason,
-                     s.status_changed_by,
-                     OptT(s.status_changed_at),
-                     s.created_by,
-                     T(s.created_at),
-                     OptT(s.revoked_at),
-                     s.revoked_by,
-                     s.revoked_reason,
-                     Bytes(png.begin(), png.end())});
+    Status st = SqlRun(conn,
+                       "INSERT INTO seals (" + std::string(kSealColumns) +
+                           ", image_png) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                           "?, ?, ?, ?, ?)",
+                       {s.id,
+                        s.owner_id,
+                        std::string(seal::SealKindName(s.kind)),
+                        s.name,
+                        s.seal_code,
+                        s.center_text,
+                        s.owner_name,
+                        s.image_sm3,
+                        int64_t{s.width},
+                        int64_t{s.height},
+                        s.image_size,
+                        std::string(seal::SealStatusName(s.status)),
+                        s.status_reason,
+                        s.status_changed_by,
+                        SqlOptTime(s.status_changed_at),
+                        s.created_by,
+                        SqlTime(s.created_at),
+                        SqlOptTime(s.revoked_at),
+                        s.revoked_by,
+                        s.revoked_reason,
+                        Bytes(png.begin(), png.end())});
     if (st.code() == StatusCode::kAlreadyExists) return AlreadyExistsError("the seal id is taken");
     return st;
   });
@@ -143,8 +107,8 @@ StatusOr<std::optional<Seal>> SqlSealRepository::Get(const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) -> StatusOr<std::optional<Seal>> {
     HETONG_ASSIGN_OR_RETURN(
         auto rows,
-        Query<Seal>(conn, "SELECT " + std::string(kSealColumns) + " FROM seals WHERE id = ?", {id},
-                    SealFrom));
+        SqlQuery<Seal>(conn, "SELECT " + std::string(kSealColumns) + " FROM seals WHERE id = ?",
+                       {id}, SealFrom));
     if (rows.empty()) return std::optional<Seal>();
     return std::optional<Seal>(std::move(rows.front()));
   });
@@ -153,11 +117,11 @@ StatusOr<std::optional<Seal>> SqlSealRepository::Get(const std::string& id) {
 StatusOr<std::vector<Seal>> SqlSealRepository::ListByOwner(const std::string& owner_id, int limit,
                                                            int64_t offset) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<Seal>(conn,
-                       "SELECT " + std::string(kSealColumns) +
-                           " FROM seals WHERE owner_id = ? ORDER BY created_at, id LIMIT ? "
-                           "OFFSET ?",
-                       {owner_id, int64_t{limit}, offset}, SealFrom);
+    return SqlQuery<Seal>(conn,
+                          "SELECT " + std::string(kSealColumns) +
+                              " FROM seals WHERE owner_id = ? ORDER BY created_at, id LIMIT ? "
+                              "OFFSET ?",
+                          {owner_id, int64_t{limit}, offset}, SealFrom);
   });
 }
 
@@ -165,9 +129,9 @@ StatusOr<int64_t> SqlSealRepository::CountUnrevoked(const std::string& owner_id)
   return instance_.WithConnection([&](Connection& conn) -> StatusOr<int64_t> {
     HETONG_ASSIGN_OR_RETURN(
         auto rows,
-        Query<int64_t>(conn, "SELECT COUNT(*) FROM seals WHERE owner_id = ? AND status <> ?",
-                       {owner_id, std::string(seal::SealStatusName(SealStatus::kRevoked))},
-                       [](Statement& st) { return st.ColumnInt(0); }));
+        SqlQuery<int64_t>(conn, "SELECT COUNT(*) FROM seals WHERE owner_id = ? AND status <> ?",
+                          {owner_id, std::string(seal::SealStatusName(SealStatus::kRevoked))},
+                          [](Statement& st) { return st.ColumnInt(0); }));
     return rows.empty() ? 0 : rows.front();
   });
 }
@@ -175,8 +139,8 @@ StatusOr<int64_t> SqlSealRepository::CountUnrevoked(const std::string& owner_id)
 StatusOr<std::optional<Bytes>> SqlSealRepository::Image(const std::string& id) {
   return instance_.WithConnection([&](Connection& conn) -> StatusOr<std::optional<Bytes>> {
     HETONG_ASSIGN_OR_RETURN(auto rows,
-                            Query<Bytes>(conn, "SELECT image_png FROM seals WHERE id = ?", {id},
-                                         [](Statement& st) { return st.ColumnBlob(0); }));
+                            SqlQuery<Bytes>(conn, "SELECT image_png FROM seals WHERE id = ?", {id},
+                                            [](Statement& st) { return st.ColumnBlob(0); }));
     if (rows.empty()) return std::optional<Bytes>();
     return std::optional<Bytes>(std::move(rows.front()));
   });
@@ -185,17 +149,17 @@ StatusOr<std::optional<Bytes>> SqlSealRepository::Image(const std::string& id) {
 Status SqlSealRepository::UpdateStatus(const Seal& s, SealStatus expected) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
     HETONG_RETURN_IF_ERROR(
-        Run(conn,
-            "UPDATE seals SET status = ?, status_reason = ?, status_changed_by = ?, "
-            "status_changed_at = ?, revoked_at = ?, revoked_by = ?, revoked_reason = ? "
-            "WHERE id = ? AND status = ?",
-            {std::string(seal::SealStatusName(s.status)), s.status_reason, s.status_changed_by,
-             OptT(s.status_changed_at), OptT(s.revoked_at), s.revoked_by, s.revoked_reason, s.id,
-             std::string(seal::SealStatusName(expected))}));
+        SqlRun(conn,
+               "UPDATE seals SET status = ?, status_reason = ?, status_changed_by = ?, "
+               "status_changed_at = ?, revoked_at = ?, revoked_by = ?, revoked_reason = ? "
+               "WHERE id = ? AND status = ?",
+               {std::string(seal::SealStatusName(s.status)), s.status_reason, s.status_changed_by,
+                SqlOptTime(s.status_changed_at), SqlOptTime(s.revoked_at), s.revoked_by,
+                s.revoked_reason, s.id, std::string(seal::SealStatusName(expected))}));
     if (conn.ChangedRows() == 1) return OkStatus();
-    HETONG_ASSIGN_OR_RETURN(auto rows,
-                            Query<int64_t>(conn, "SELECT COUNT(*) FROM seals WHERE id = ?", {s.id},
-                                           [](Statement& st) { return st.ColumnInt(0); }));
+    HETONG_ASSIGN_OR_RETURN(
+        auto rows, SqlQuery<int64_t>(conn, "SELECT COUNT(*) FROM seals WHERE id = ?", {s.id},
+                                     [](Statement& st) { return st.ColumnInt(0); }));
     if (rows.empty() || rows.front() == 0) return NotFoundError("no such seal");
     return FailedPreconditionError("the seal's status was changed meanwhile; read it and retry");
   });
@@ -203,11 +167,11 @@ Status SqlSealRepository::UpdateStatus(const Seal& s, SealStatus expected) {
 
 Status SqlSealRepository::InsertUse(const SealUse& u) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    Status st = Run(conn,
-                    "INSERT INTO seal_uses (" + std::string(kUseColumns) +
-                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    {u.id, u.seal_id, T(u.used_at), u.actor_id, u.org_id, u.grant_id, u.contract_id,
-                     u.subject, u.purpose, u.document_digest});
+    Status st = SqlRun(conn,
+                       "INSERT INTO seal_uses (" + std::string(kUseColumns) +
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       {u.id, u.seal_id, SqlTime(u.used_at), u.actor_id, u.org_id, u.grant_id,
+                        u.contract_id, u.subject, u.purpose, u.document_digest});
     if (st.code() == StatusCode::kAlreadyExists) return AlreadyExistsError("the use id is taken");
     return st;
   });
@@ -216,11 +180,11 @@ Status SqlSealRepository::InsertUse(const SealUse& u) {
 StatusOr<std::vector<SealUse>> SqlSealRepository::ListUses(const std::string& seal_id, int limit,
                                                            int64_t offset) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<SealUse>(conn,
-                          "SELECT " + std::string(kUseColumns) +
-                              " FROM seal_uses WHERE seal_id = ? ORDER BY used_at DESC, id DESC "
-                              "LIMIT ? OFFSET ?",
-                          {seal_id, int64_t{limit}, offset}, UseFrom);
+    return SqlQuery<SealUse>(conn,
+                             "SELECT " + std::string(kUseColumns) +
+                                 " FROM seal_uses WHERE seal_id = ? ORDER BY used_at DESC, id DESC "
+                                 "LIMIT ? OFFSET ?",
+                             {seal_id, int64_t{limit}, offset}, UseFrom);
   });
 }
 
@@ -228,10 +192,10 @@ Status SqlSealRepository::SetGrantSeals(const std::string& grant_id,
                                         const std::vector<std::string>& seal_ids) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
     HETONG_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(conn));
-    HETONG_RETURN_IF_ERROR(Run(conn, "DELETE FROM seal_grants WHERE grant_id = ?", {grant_id}));
+    HETONG_RETURN_IF_ERROR(SqlRun(conn, "DELETE FROM seal_grants WHERE grant_id = ?", {grant_id}));
     for (const auto& id : seal_ids) {
       Status st =
-          Run(conn, "INSERT INTO seal_grants (grant_id, seal_id) VALUES (?, ?)", {grant_id, id});
+          SqlRun(conn, "INSERT INTO seal_grants (grant_id, seal_id) VALUES (?, ?)", {grant_id, id});
       if (st.code() == StatusCode::kAlreadyExists) continue;  // listed twice: once is enough
       HETONG_RETURN_IF_ERROR(st);
     }
@@ -241,9 +205,9 @@ Status SqlSealRepository::SetGrantSeals(const std::string& grant_id,
 
 StatusOr<std::vector<std::string>> SqlSealRepository::GrantSeals(const std::string& grant_id) {
   return instance_.WithConnection([&](Connection& conn) {
-    return Query<std::string>(conn,
-                              "SELECT seal_id FROM seal_grants WHERE grant_id = ? ORDER BY seal_id",
-                              {grant_id}, [](Statement& st) { return st.ColumnText(0); });
+    return SqlQuery<std::string>(
+        conn, "SELECT seal_id FROM seal_grants WHERE grant_id = ? ORDER BY seal_id", {grant_id},
+        [](Statement& st) { return st.ColumnText(0); });
   });
 }
 

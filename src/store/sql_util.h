@@ -32,17 +32,22 @@ inline std::optional<base::TimePoint> SqlOptColumnTime(Statement& st, int col) {
   return SqlParseTime(st.ColumnText(col));
 }
 
-inline Status SqlRun(Connection& conn, std::string_view sql, const SqlArgs& args) {
+// A prepared statement with `args` bound to ?1, ?2, ...
+inline StatusOr<Statement> SqlPrepare(Connection& conn, std::string_view sql, const SqlArgs& args) {
   HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(sql));
   for (size_t i = 0; i < args.size(); ++i) st.BindValue(static_cast<int>(i + 1), args[i]);
+  return st;
+}
+
+inline Status SqlRun(Connection& conn, std::string_view sql, const SqlArgs& args) {
+  HETONG_ASSIGN_OR_RETURN(Statement st, SqlPrepare(conn, sql, args));
   return st.Run();
 }
 
 template <typename T>
 StatusOr<std::vector<T>> SqlQuery(Connection& conn, std::string_view sql, const SqlArgs& args,
                                   const std::function<T(Statement&)>& from) {
-  HETONG_ASSIGN_OR_RETURN(Statement st, conn.Prepare(sql));
-  for (size_t i = 0; i < args.size(); ++i) st.BindValue(static_cast<int>(i + 1), args[i]);
+  HETONG_ASSIGN_OR_RETURN(Statement st, SqlPrepare(conn, sql, args));
   std::vector<T> out;
   while (true) {
     HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
