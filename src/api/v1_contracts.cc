@@ -21,7 +21,7 @@ json PartyJson(const contract::Party& p) {
               {"width", p.field.width},
               {"height", p.field.height}}},
             {"status", p.status},
-            {"signed_at", p.signed_at ? json(Time(*p.signed_at)) : json(nullptr)}};
+            {"signed_at", OptTime(p.signed_at)}};
   if (!p.org_id.empty()) j["org_id"] = p.org_id;
   if (!p.signature_id.empty()) j["signature_id"] = p.signature_id;
   if (!p.seal_id.empty()) j["appearance"] = p.seal_id;
@@ -31,7 +31,6 @@ json PartyJson(const contract::Party& p) {
 json ContractJson(const Contract& c) {
   json parties = json::array();
   for (const auto& p : c.parties) parties.push_back(PartyJson(p));
-  auto opt = [](const std::optional<base::TimePoint>& t) { return t ? json(Time(*t)) : json(); };
   json j = {{"id", c.id},
             {"title", c.title},
             {"creator_id", c.creator_id},
@@ -41,14 +40,14 @@ json ContractJson(const Contract& c) {
             {"document_sm3", c.current_sm3},
             {"flow", std::string(contract::FlowName(c.flow))},
             {"state", std::string(contract::StateName(c.state))},
-            {"deadline", opt(c.deadline)},
+            {"deadline", OptTime(c.deadline)},
             {"parties", parties},
             {"to_sign", contract::PartiesToSign(c)},
             {"encrypted_at_rest", !c.current_wrapped_key.empty()},
             {"created_at", Time(c.created_at)},
             {"updated_at", Time(c.updated_at)},
-            {"sent_at", opt(c.sent_at)},
-            {"completed_at", opt(c.completed_at)}};
+            {"sent_at", OptTime(c.sent_at)},
+            {"completed_at", OptTime(c.completed_at)}};
   if (!c.reason.empty()) j["reason"] = c.reason;
   return j;
 }

@@ -140,6 +140,9 @@ inline HttpResponse BodyError(const Status& s) {
 // ---- JSON views (never a secret) ----
 
 inline std::string Time(base::TimePoint t) { return base::FormatRfc3339(t); }
+inline json OptTime(const std::optional<base::TimePoint>& t) {
+  return t ? json(Time(*t)) : json(nullptr);
+}
 
 // ---- paging ----
 

@@ -13,14 +13,11 @@ using v1::Context;
 using v1::Fail;
 using v1::json;
 using v1::JsonResponse;
+using v1::OptTime;
 using v1::PageJson;
 using v1::PageOf;
 
 namespace {
-
-json OptTime(const std::optional<base::TimePoint>& t) {
-  return t ? json(v1::Time(*t)) : json(nullptr);
-}
 
 // A raw image/png body with ?name= and ?keep_background=true|false.
 StatusOr<seal::UploadRequest> UploadOf(const HttpRequest& req) {

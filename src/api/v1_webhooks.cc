@@ -13,14 +13,11 @@ using v1::Context;
 using v1::Fail;
 using v1::json;
 using v1::JsonResponse;
+using v1::OptTime;
 using v1::PageJson;
 using v1::PageOf;
 
 namespace {
-
-json OptTime(const std::optional<base::TimePoint>& t) {
-  return t ? json(v1::Time(*t)) : json(nullptr);
-}
 
 // Only the organisation's admins manage its webhooks.
 Status RequireAdmin(identity::IdentityService& id, const std::string& actor,
