@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -71,8 +72,10 @@ struct HttpServer::Impl {
   asio::awaitable<void> Listen() {
     while (!stopping) {
       boost::system::error_code ec;
-      tcp::socket socket =
-          co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      // Each connection runs on its own strand: its session and the cancellation that
+      // Stop() posts never touch the socket at the same time.
+      tcp::socket socket(co_await acceptor.async_accept(
+          asio::make_strand(ioc), asio::redirect_error(asio::use_awaitable, ec)));
       if (ec) {
         if (stopping) co_return;
         spdlog::warn("accept failed: {}", ec.message());
@@ -87,24 +90,32 @@ struct HttpServer::Impl {
       if (tls) {
         auto stream =
             std::make_shared<beast::ssl_stream<beast::tcp_stream>>(std::move(socket), *tls);
-        Track(stream.get(), [stream] {
-          boost::system::error_code cec;
-          beast::get_lowest_layer(*stream).socket().cancel(cec);
+        auto strand = beast::get_lowest_layer(*stream).get_executor();
+        Track(stream.get(), [stream, strand] {
+          asio::post(strand, [stream] {
+            boost::system::error_code cec;
+            beast::get_lowest_layer(*stream).socket().cancel(cec);
+          });
         });
-        asio::co_spawn(ioc, TlsSession(stream, remote), asio::detached);
+        asio::co_spawn(strand, TlsSession(stream, remote), asio::detached);
       } else {
         auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
-        Track(stream.get(), [stream] {
-          boost::system::error_code cec;
-          stream->socket().cancel(cec);
+        auto strand = stream->get_executor();
+        Track(stream.get(), [stream, strand] {
+          asio::post(strand, [stream] {
+            boost::system::error_code cec;
+            stream->socket().cancel(cec);
+          });
         });
-        asio::co_spawn(ioc, PlainSession(stream, remote), asio::detached);
+        asio::co_spawn(strand, PlainSession(stream, remote), asio::detached);
       }
     }
   }
 
   void Track(const void* key, std::function<void()> cancel) {
     std::lock_guard<std::mutex> lock(sessions_mu);
+    // A connection accepted while Stop() was cancelling the others is cancelled at once.
+    if (stopping) cancel();
     sessions.emplace(key, std::move(cancel));
   }
   void Untrack(const void* key) {
@@ -290,14 +301,6 @@ void HttpServer::Stop() {
   std::call_once(impl_->stop_once, [this] {
     Impl* impl = impl_.get();
     impl->stopping = true;
-    asio::post(impl->ioc, [impl] {
-      boost::system::error_code ec;
-      impl->acceptor.close(ec);
-      // Idle connections (waiting for a request) are cancelled now; busy ones finish their
-      // current request and then close because `stopping` is set.
-      std::lock_guard<std::mutex> lock(impl->sessions_mu);
-      for (const auto& [key, cancel] : impl->sessions) cancel();
-    });
     // After the grace period, cut whatever is left.
     auto timer = std::make_shared<asio::steady_timer>(impl->ioc, impl->options.shutdown_grace);
     timer->async_wait([impl, timer](const boost::system::error_code& ec) {
@@ -309,6 +312,15 @@ void HttpServer::Stop() {
     asio::co_spawn(
         impl->ioc,
         [impl, timer]() -> asio::awaitable<void> {
+          // First the listener closes, so that no connection waits in its backlog; idle
+          // connections (waiting for a request) are cancelled now; busy ones finish their
+          // current request and then close because `stopping` is set.
+          {
+            boost::system::error_code ec;
+            impl->acceptor.close(ec);
+            std::lock_guard<std::mutex> lock(impl->sessions_mu);
+            for (const auto& [key, cancel] : impl->sessions) cancel();
+          }
           asio::steady_timer poll(impl->ioc);
           while (true) {
             {

@@ -303,7 +303,7 @@ TEST_F(ContractApiTest, TwoPartiesSignOnAnSm2Instance) { Walk("sm2"); }
 TEST_F(ContractApiTest, TwoPartiesSignOnAnRsaInstance) { Walk("rsa3072"); }
 
 TEST_F(ContractApiTest, RefusalsRejectionRevocationAndBadUploads) {
-  StartInstance("sm2");
+  StartInstance("sm2", false, nullptr, "\n[contracts]\nmax_document_mb = 1\n");
   std::string alice = VerifiedPerson("张三", "alice@example.cn", kCanaryId);
   std::string alice_id = Call("GET", "/api/v1/me", nullptr, alice).body["id"];
   std::string bob = VerifiedPerson("李四", "bob@example.cn", "440524188001010014");
@@ -356,6 +356,14 @@ TEST_F(ContractApiTest, RefusalsRejectionRevocationAndBadUploads) {
   EXPECT_EQ(make({{"parties", json::array()}}).status, 400);
   Reply malformed = Call("POST", "/api/v1/contracts", nullptr, alice, {}, "{\"title\":");
   EXPECT_EQ(malformed.status, 400);
+  // Huge bodies: a 2 MiB JSON document, a PDF over contracts.max_document_mb (set to 1 here).
+  std::string huge = "{\"title\":\"" + std::string(2 << 20, 'x') + "\"}";
+  EXPECT_EQ(Call("POST", "/api/v1/contracts", nullptr, alice, {}, huge).status, 413);
+  std::string big_pdf = "%PDF-1.7\n" + std::string((1 << 20) + 10, ' ');
+  EXPECT_EQ(
+      Call("POST", "/api/v1/documents", nullptr, alice, {"Content-Type: application/pdf"}, big_pdf)
+          .status,
+      413);
   EXPECT_EQ(Call("GET", "/api/v1/contracts", nullptr, alice).body["items"].size(), 0u);
   // bob cannot use alice's document.
   Reply foreign = Call("POST", "/api/v1/contracts",
@@ -623,6 +631,25 @@ TEST_F(ContractApiTest, RolesTenantsAndEncryptedArchiving) {
                  {{"url", "https://example.com/hook"}}, b_admin)
                 .status,
             404);
+  // Nor grants: b's admin cannot grant himself A's seal or revoke A's grants.
+  std::string b_admin_id = Call("GET", "/api/v1/me", nullptr, b_admin).body["id"];
+  EXPECT_EQ(Call("POST", "/api/v1/orgs/" + org_a + "/grants", {{"person_id", b_admin_id}}, b_admin)
+                .status,
+            404);
+  Reply a_grant =
+      Call("POST", "/api/v1/orgs/" + org_a + "/grants", {{"person_id", a_admin_id}}, a_admin);
+  ASSERT_EQ(a_grant.status, 201) << a_grant.raw;
+  EXPECT_EQ(
+      Call("DELETE", "/api/v1/orgs/" + org_a + "/grants/" + a_grant.body["id"].get<std::string>(),
+           nullptr, b_admin)
+          .status,
+      404);
+  EXPECT_EQ(
+      Call("PUT",
+           "/api/v1/orgs/" + org_a + "/grants/" + a_grant.body["id"].get<std::string>() + "/seals",
+           {{"seal_ids", json::array({seal_id})}}, b_admin)
+          .status,
+      404);
   // A viewer of A reads but does not manage.
   EXPECT_EQ(Call("GET", "/api/v1/contracts/" + id, nullptr, a_viewer).status, 200);
   EXPECT_EQ(Call("GET", "/api/v1/orgs/" + org_a + "/statistics", nullptr, a_viewer).status, 200);
