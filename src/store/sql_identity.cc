@@ -410,10 +410,10 @@ Status SqlIdentityRepository::InsertGrant(const Grant& g) {
 Status SqlIdentityRepository::UpdateGrant(const Grant& g) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
     HETONG_RETURN_IF_ERROR(SqlRun(conn,
-                               "UPDATE grants SET contract_types = ?, not_after = ?, revoked_at "
-                               "= ?, revoked_by = ? WHERE id = ?",
-                               {JoinTypes(g.contract_types), SqlOptTime(g.not_after),
-                                SqlOptTime(g.revoked_at), g.revoked_by, g.id}));
+                                  "UPDATE grants SET contract_types = ?, not_after = ?, revoked_at "
+                                  "= ?, revoked_by = ? WHERE id = ?",
+                                  {JoinTypes(g.contract_types), SqlOptTime(g.not_after),
+                                   SqlOptTime(g.revoked_at), g.revoked_by, g.id}));
     return MustChangeOne(conn, "grant");
   });
 }

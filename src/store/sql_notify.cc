@@ -217,11 +217,12 @@ Status SqlWebhookRepository::InsertWebhook(const Webhook& w) {
 
 Status SqlWebhookRepository::UpdateWebhook(const Webhook& w) {
   return instance_.WithConnection([&](Connection& conn) -> Status {
-    HETONG_RETURN_IF_ERROR(SqlRun(conn,
-                               "UPDATE webhooks SET url = ?, events = ?, description = ?, active "
-                               "= ?, updated_at = ? WHERE id = ?",
-                               {w.url, JoinEvents(w.events), w.description, int64_t(w.active),
-                                SqlTime(w.updated_at), w.id}));
+    HETONG_RETURN_IF_ERROR(
+        SqlRun(conn,
+               "UPDATE webhooks SET url = ?, events = ?, description = ?, active "
+               "= ?, updated_at = ? WHERE id = ?",
+               {w.url, JoinEvents(w.events), w.description, int64_t(w.active),
+                SqlTime(w.updated_at), w.id}));
     if (conn.ChangedRows() != 1) return NotFoundError("no such webhook");
     return OkStatus();
   });
