@@ -168,7 +168,6 @@ class Verifier {
   std::vector<pki::Certificate> log_chain_, tsa_chain_, roots_;
   std::vector<pki::Certificate> all_anchors_;
   std::optional<base::TimePoint> proven_time_;
-  bool log_certificate_ok_ = false;
 };
 
 Status Verifier::Run(ByteView zip) {
