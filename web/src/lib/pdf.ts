@@ -1,0 +1,20 @@
+// pdf.js, loaded from the instance: the worker, character maps and standard fonts are
+// bundled (vite.config.ts copies them to /pdfjs/). Eval stays off for the CSP.
+import * as pdfjs from 'pdfjs-dist'
+import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url'
+
+pdfjs.GlobalWorkerOptions.workerSrc = workerUrl
+
+export type PdfDocument = pdfjs.PDFDocumentProxy
+
+export function openPdf(data: ArrayBuffer | Uint8Array): Promise<PdfDocument> {
+  // pdf.js takes ownership of the buffer it is given: pass a copy.
+  const bytes = data instanceof Uint8Array ? data.slice() : new Uint8Array(data.slice(0))
+  return pdfjs.getDocument({
+    data: bytes,
+    isEvalSupported: false,
+    cMapUrl: '/pdfjs/cmaps/',
+    cMapPacked: true,
+    standardFontDataUrl: '/pdfjs/standard_fonts/',
+  }).promise
+}
