@@ -1,7 +1,9 @@
 # hetong — the two commands of the README:
 #   make run    install what is missing, build, create ./var/demo if needed, serve on 127.0.0.1
-#   make test   install what is missing, build (release, and ASan+UBSan), run every test under
-#               both, then run each libFuzzer target briefly (clang build of the parsers)
+#   make test   install what is missing, build (release, and ASan+UBSan) and the web app, run
+#               every test under both (the release tests include the web app's Vitest unit
+#               tests and its Playwright end-to-end tests in Chromium), then run each libFuzzer
+#               target briefly (clang build of the parsers)
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
@@ -10,13 +12,22 @@ LISTEN ?= 127.0.0.1:8080
 HETONG := build/release/src/app/hetong
 JOBS ?= $(shell nproc)
 
-.PHONY: bootstrap build build-asan build-fuzz run test test-release test-asan test-fuzz bench \
+.PHONY: bootstrap web build build-asan build-fuzz run test test-release test-asan test-fuzz bench \
 	bench-contracts format check-format lint clean
 
 bootstrap:
 	@scripts/bootstrap
 
-build: bootstrap
+# The web app (web/): npm packages from package-lock.json, then Vite builds web/dist, which
+# `hetong serve` serves at /. Done again only when the lock file or a source changed.
+WEB_SOURCES := $(shell find web/src web/index.html web/public web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
+web/node_modules/.package-lock.json: web/package-lock.json
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	@cd web && npm run --silent build -- --logLevel warn
+web: bootstrap web/dist/index.html
+
+build: bootstrap web
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
