@@ -14,6 +14,31 @@ std::optional<std::string> HttpRequest::Header(std::string_view name) const {
   return std::nullopt;
 }
 
+std::optional<std::string> HttpRequest::Cookie(std::string_view name) const {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  };
+  for (const auto& [k, v] : headers) {
+    if (k != "cookie") continue;
+    std::string_view rest = v;
+    while (!rest.empty()) {
+      size_t semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+      size_t eq = pair.find('=');
+      if (eq == std::string_view::npos || trim(pair.substr(0, eq)) != name) continue;
+      std::string_view value = trim(pair.substr(eq + 1));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        value = value.substr(1, value.size() - 2);
+      }
+      return std::string(value);
+    }
+  }
+  return std::nullopt;
+}
+
 std::string PercentDecode(std::string_view s, bool plus_as_space) {
   std::string out;
   out.reserve(s.size());

@@ -29,6 +29,10 @@ struct HttpRequest {
   std::string remote_address;
 
   std::optional<std::string> Header(std::string_view lower_name) const;
+  // The value of the cookie `name` from the Cookie header(s) (RFC 6265 §4.2: `a=b; c=d`,
+  // surrounding spaces and a pair of double quotes removed; the first one wins, as browsers
+  // send the most specific path first). Names are case-sensitive.
+  std::optional<std::string> Cookie(std::string_view name) const;
   // Percent-decoded query parameters (last one wins).
   std::map<std::string, std::string> QueryParams() const;
 };

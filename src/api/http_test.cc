@@ -57,5 +57,20 @@ TEST(HttpTest, QueryAndStatusMapping) {
   EXPECT_EQ(internal.body.find("/var/secret"), std::string::npos);
 }
 
+TEST(CookieHeaderTest, ParsesSeveralCookies) {
+  HttpRequest r;
+  r.headers = {{"cookie", "a=1; hetong_session=tok-1;b=\"quoted\""},
+               {"cookie", "hetong_session=second; c = 3 "}};
+  EXPECT_EQ(*r.Cookie("hetong_session"), "tok-1");
+  EXPECT_EQ(*r.Cookie("a"), "1");
+  EXPECT_EQ(*r.Cookie("b"), "quoted");
+  EXPECT_EQ(*r.Cookie("c"), "3");
+  EXPECT_FALSE(r.Cookie("Hetong_session").has_value());
+  EXPECT_FALSE(r.Cookie("hetong").has_value());
+  HttpRequest none;
+  none.headers = {{"cookie", "hetong_session_x=1; xhetong_session=2; novalue"}};
+  EXPECT_FALSE(none.Cookie("hetong_session").has_value());
+}
+
 }  // namespace
 }  // namespace hetong::api

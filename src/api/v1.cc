@@ -15,6 +15,7 @@
 #include "api/v1_seals.h"
 #include "api/v1_webhooks.h"
 #include "base/encoding.h"
+#include "crypto/certificate_info.h"
 #include "crypto/hash.h"
 #include "identity/certificate_auth.h"
 #include "identity/intent.h"
@@ -85,12 +86,68 @@ json VerificationJson(const identity::Verification& v) {
           {"decided_by", v.decided_by}};
 }
 
-json SessionJson(const identity::LoginResult& r) {
-  return {{"token", std::string(r.token.RevealString(SecretAccess::Unsafe()))},
-          {"token_type", "Bearer"},
-          {"expires_at", Time(r.session.expires_at)},
-          {"method", r.session.method},
-          {"account", AccountJson(r.account)}};
+// A cookie session's token is only in the HttpOnly cookie, never in the body.
+json SessionJson(const identity::LoginResult& r, bool cookie) {
+  json j = {{"token_type", cookie ? "Cookie" : "Bearer"},
+            {"expires_at", Time(r.session.expires_at)},
+            {"method", r.session.method},
+            {"account", AccountJson(r.account)}};
+  if (!cookie) j["token"] = std::string(r.token.RevealString(SecretAccess::Unsafe()));
+  return j;
+}
+
+// ---- sessions by bearer token or cookie ----
+
+struct Credential {
+  std::string token;
+  bool from_cookie = false;
+};
+
+// The session token of a request: `Authorization: Bearer` when the header is there (even a
+// malformed one: then no token), else the session cookie.
+Credential CredentialOf(const HttpRequest& req) {
+  Credential c;
+  if (auto h = req.Header("authorization")) {
+    if (h->size() > 7 && (h->rfind("Bearer ", 0) == 0 || h->rfind("bearer ", 0) == 0)) {
+      c.token = h->substr(7);
+    }
+    return c;
+  }
+  if (auto v = req.Cookie(kSessionCookie)) {
+    c.token = *std::move(v);
+    c.from_cookie = true;
+  }
+  return c;
+}
+
+// Set-Cookie for the session cookie; an empty value with max_age 0 removes it.
+std::string SessionCookie(std::string_view value, int64_t max_age, bool secure) {
+  std::string c = std::string(kSessionCookie) + "=" + std::string(value) +
+                  "; Path=/api/v1; HttpOnly; SameSite=Strict; Max-Age=" +
+                  std::to_string(std::max<int64_t>(max_age, 0));
+  if (secure) c += "; Secure";
+  return c;
+}
+
+bool FromWebClient(const HttpRequest& req) {
+  std::string lower(kWebClientHeader);
+  for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  auto h = req.Header(lower);
+  return h && *h == "web";
+}
+
+// Headers of every /api/v1 response: types are not sniffed, no Referer leaves, and JSON is
+// never a page (documents and images keep the browser's own handling).
+void SetApiSecurityHeaders(HttpResponse& r) {
+  r.SetHeader("X-Content-Type-Options", "nosniff");
+  r.SetHeader("Referrer-Policy", "no-referrer");
+  for (const auto& [k, v] : r.headers) {
+    if (k == "Content-Type" &&
+        (v.rfind("application/json", 0) == 0 || v.rfind("application/problem+json", 0) == 0)) {
+      r.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+      break;
+    }
+  }
 }
 
 // ---- rate limits ----
@@ -262,22 +319,37 @@ class V1 final : public RouteTable {
   }
   RateLimiter& code_limit() { return code_limit_; }
 
+  // Set-Cookie that removes the session cookie.
+  std::string ClearCookie() const { return SessionCookie("", 0, options_.secure_cookies); }
+  std::string NewCookie(const identity::LoginResult& r) const {
+    auto left =
+        std::chrono::duration_cast<std::chrono::seconds>(r.session.expires_at - clock_->Now());
+    return SessionCookie(r.token.RevealString(SecretAccess::Unsafe()), left.count(),
+                         options_.secure_cookies);
+  }
+
  private:
   HttpResponse Run(const Route& r, Context& ctx) {
     if (r.auth) {
-      auto h = ctx.req.Header("authorization");
-      std::string token;
-      if (h && h->size() > 7 && (h->rfind("Bearer ", 0) == 0 || h->rfind("bearer ", 0) == 0)) {
-        token = h->substr(7);
-      }
-      auto who = id_->Authenticate(token);
+      Credential cred = CredentialOf(ctx.req);
+      auto who = id_->Authenticate(cred.token);
       if (!who.ok()) {
         HttpResponse resp = HttpResponse::FromStatus(
-            token.empty() ? UnauthenticatedError("send Authorization: Bearer <token> (POST "
-                                                 "/api/v1/auth/login gives one)")
-                          : who.status());
+            cred.token.empty()
+                ? UnauthenticatedError("send Authorization: Bearer <token> (POST "
+                                       "/api/v1/auth/login gives one, or a session cookie)")
+                : who.status());
         resp.SetHeader("WWW-Authenticate", "Bearer realm=\"hetong\"");
+        // A dead cookie is removed, so that the browser stops sending it.
+        if (cred.from_cookie) resp.headers.emplace_back("Set-Cookie", ClearCookie());
         return resp;
+      }
+      // Cross-site request forgery, besides SameSite=Strict: a page of another origin cannot
+      // add this header without a CORS preflight, which this server never grants.
+      if (cred.from_cookie && r.method != "GET" && !FromWebClient(ctx.req)) {
+        return Fail(PermissionDeniedError(
+            "a request authenticated by the session cookie must send the header " +
+            std::string(kWebClientHeader) + ": web"));
       }
       ctx.who = *std::move(who);
     }
@@ -356,8 +428,18 @@ void AddAuthRoutes(V1& v1) {
                                  {"challenge_id", Body::Type::kString, false},
                                  {"nonce", Body::Type::kString, false},
                                  {"certificate", Body::Type::kString, false},
-                                 {"signature", Body::Type::kString, false}});
+                                 {"signature", Body::Type::kString, false},
+                                 {"session", Body::Type::kString, false}});
     if (!b.ok()) return BodyError(b.status());
+    std::string session = b->Has("session") ? b->Str("session") : "token";
+    if (session != "token" && session != "cookie") {
+      return BadRequest("session is token (the default: the token is in the answer) or cookie");
+    }
+    bool cookie = session == "cookie";
+    if (cookie && !FromWebClient(c.req)) {
+      return Fail(PermissionDeniedError("a cookie session is for the web app: send the header " +
+                                        std::string(kWebClientHeader) + ": web"));
+    }
     base::TimePoint now = v1.clock().Now();
     if (int64_t wait = v1.login_limit().Take("addr " + c.req.remote_address, now)) {
       return TooMany(wait);
@@ -388,8 +470,9 @@ void AddAuthRoutes(V1& v1) {
       r = v1.id().LoginWithPassword(b->Str("email"), password, b->Str("totp"));
     }
     if (!r.ok()) return Fail(r.status());
-    HttpResponse resp = JsonResponse(200, SessionJson(*r));
+    HttpResponse resp = JsonResponse(200, SessionJson(*r, cookie));
     resp.SetHeader("Cache-Control", "no-store");
+    if (cookie) resp.headers.emplace_back("Set-Cookie", v1.NewCookie(*r));
     return resp;
   });
 
@@ -423,11 +506,11 @@ void AddAuthRoutes(V1& v1) {
   });
 
   v1.Add("POST", "/auth/logout", true, false, [&v1](Context& c) {
-    std::string token = c.req.Header("authorization")->substr(7);
-    Status s = v1.id().Logout(token);
+    Status s = v1.id().Logout(CredentialOf(c.req).token);
     if (!s.ok()) return Fail(s);
     HttpResponse r;
     r.status = 204;
+    if (c.req.Cookie(kSessionCookie)) r.headers.emplace_back("Set-Cookie", v1.ClearCookie());
     return r;
   });
 }
@@ -597,8 +680,20 @@ void AddVerificationRoutes(V1& v1) {
     }
     auto pem = v1.options().encryption_certificate_pem();
     if (!pem.ok()) return Fail(pem.status());
+    // The key as a browser needs it to build an envelope without parsing X.509: the SM2 point
+    // and the [0] rid of a version-2 RecipientInfo (docs/formats/envelope.md), which is what
+    // the platform matches when it opens an envelope.
+    auto info = crypto::ParseCertificateInfo(AsBytes(*pem));
+    auto point = info.ok() ? info->public_key.EcPoint() : StatusOr<Bytes>(info.status());
+    if (!point.ok() || info->public_key.type() != crypto::KeyType::kSm2) {
+      spdlog::error("api: the encryption certificate has no SM2 key: {}",
+                    point.ok() ? "another key type" : point.status().message());
+      return Fail(InternalError("the encryption certificate has no SM2 key"));
+    }
     HttpResponse r = JsonResponse(
         200, {{"certificate", *pem},
+              {"public_key", base::HexEncode(*point)},
+              {"key_id", base::HexEncode(crypto::KeyIdentifier(info->public_key))},
               {"envelope", "GB/T 35275 EnvelopedData: SM4-CBC content key encrypted with SM2"},
               {"required", v1.options().require_envelopes},
               {"fields", {"id_number_envelope", "material_envelope"}}});
@@ -1026,7 +1121,7 @@ std::shared_ptr<V1> MakeV1(IdentityService* identity, identity::SigningService* 
   AddContractRoutes(*v1, &areas->contracts);
   AddSealRoutes(*v1, areas->seals);
   AddWebhookRoutes(*v1, areas->webhooks, identity);
-  AddEvidenceRoutes(*v1, areas->evidence);
+  AddEvidenceRoutes(*v1, areas->evidence, identity);
   AddAuthRoutes(*v1);
   AddMeRoutes(*v1);
   AddVerificationRoutes(*v1);
@@ -1069,8 +1164,11 @@ void RegisterV1Routes(Router& router, identity::IdentityService& identity,
     return HttpResponse::Binary(200, "text/plain; version=0.0.4; charset=utf-8", metrics->Render());
   });
   for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
-    router.HandlePrefix(m, std::string(kPrefix) + "/",
-                        [v1](const HttpRequest& req) { return v1->Dispatch(req); });
+    router.HandlePrefix(m, std::string(kPrefix) + "/", [v1](const HttpRequest& req) {
+      HttpResponse resp = v1->Dispatch(req);
+      SetApiSecurityHeaders(resp);
+      return resp;
+    });
   }
 }
 

@@ -6,7 +6,12 @@
 //   are 400 problems naming the field; nothing is stored on any error;
 // - errors are RFC 9457 problem+json with a stable `type` per kind (/problems/<kind>);
 // - authentication by `Authorization: Bearer <session token>` (401 with WWW-Authenticate
-//   otherwise); the identity service authorises; another tenant's objects are 404;
+//   otherwise), or for the browser app by the HttpOnly cookie `hetong_session` that a login
+//   with "session": "cookie" sets; a cookie-authenticated request other than GET or HEAD must
+//   carry `X-Hetong-Client: web` (403 otherwise: a defence against cross-site requests besides
+//   SameSite=Strict); the identity service authorises; another tenant's objects are 404;
+// - every response carries X-Content-Type-Options: nosniff and Referrer-Policy: no-referrer,
+//   and JSON ones a Content-Security-Policy that allows nothing (JSON is never a page);
 // - JSON bodies are at most 1 MiB (413 otherwise);
 // - list endpoints take ?limit= (1..100, default 50) and ?offset=, and answer
 //   {"items": [...], "next_offset": n or null};
@@ -76,7 +81,15 @@ struct V1Options {
   std::function<StatusOr<std::string>()> encryption_certificate_pem;
   int login_per_minute = 20;  // per client address and per email
   int codes_per_hour = 10;    // per client address
+  // The session cookie gets the Secure attribute (the server speaks TLS, or clients reach it
+  // through an https:// URL).
+  bool secure_cookies = false;
 };
+
+// The browser app's session cookie (HttpOnly, SameSite=Strict, Path=/api/v1) and the header
+// its cookie-authenticated requests other than GET and HEAD carry (value "web").
+inline constexpr std::string_view kSessionCookie = "hetong_session";
+inline constexpr std::string_view kWebClientHeader = "X-Hetong-Client";
 
 // The services of the areas whose routes live in their own files (v1_contracts.h, ...).
 struct V1Areas {

@@ -11,6 +11,7 @@
 
 #include "api/health.h"
 #include "api/pki_routes.h"
+#include "api/static_files.h"
 #include "api/v1.h"
 #include "app/cli_util.h"
 #include "app/commands.h"
@@ -195,6 +196,9 @@ int Serve(const ServeOpts& o) {
   auto require_envelopes = cfg.GetBool("identity.require_envelopes", false);
   if (!require_envelopes.ok()) return Fail(require_envelopes.status());
   v1_options.require_envelopes = *require_envelopes;
+  // The browser's session cookie only over HTTPS: this server's, or a proxy's in front of it.
+  v1_options.secure_cookies = !opts->tls_cert_chain_pem.empty() ||
+                              cfg.GetOr("instance.public_url", "").rfind("https://", 0) == 0;
   // Made (or renewed) now, not by the first request.
   if (auto enc = p.EncryptionCertificate(); !enc.ok()) {
     return Fail(enc.status().WithContext("the platform's encryption certificate"));
@@ -235,6 +239,20 @@ int Serve(const ServeOpts& o) {
   auto tsa = p.tsa();
   if (!tsa.ok()) return Fail(tsa.status().WithContext("starting the TSA"));
   api::RegisterTsaRoute(*router, **tsa);
+  // The web app (web/dist) under every other path.
+#ifdef HETONG_WEB_DIST
+  const std::string built_web = HETONG_WEB_DIST;
+#else
+  const std::string built_web;
+#endif
+  auto web_root = api::ChooseWebRoot(cfg.GetOr("web.root", ""), built_web);
+  if (!web_root.ok()) return Fail(web_root.status());
+  if (web_root->empty()) {
+    spdlog::info("web: no web app to serve (build it with `make web` or set web.root); / says so");
+  } else {
+    spdlog::info("web: serving the web app from {}", *web_root);
+  }
+  api::RegisterStaticFiles(*router, std::make_shared<const api::StaticFiles>(*web_root));
   tsa::TimeStampAuthority* tsa_ptr = *tsa;
   health->Register("tsa-clock", [tsa_ptr] { return tsa_ptr->Health(); });
   // Signed tree heads of the evidence log on a schedule (the first one now).

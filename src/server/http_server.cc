@@ -215,9 +215,14 @@ struct HttpServer::Impl {
       res.set(http::field::server, "hetong");
       for (const auto& [k, v] : response.headers) res.set(k, v);
       size_t body_size = response.body.size();
+      // RFC 9110 §6.4.1, §8.6: 1xx, 204 and 304 answers have no content and no Content-Length
+      // (a 304's would have to be the length of the 200 it stands for).
+      bool no_content = response.status < 200 || response.status == 204 || response.status == 304;
+      if (no_content) response.body.clear();
       res.body() = std::move(response.body);
       res.keep_alive(keep_alive);
       res.prepare_payload();
+      if (no_content) res.erase(http::field::content_length);
       if (head) res.body().clear();
       beast::get_lowest_layer(stream).expires_after(options.read_timeout);
       co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));

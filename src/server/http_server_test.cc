@@ -70,6 +70,51 @@ TEST(HttpServerTest, ServesRoutesLimitsBodiesAndStopsGracefully) {
   EXPECT_NE(after.exit_code, 0);
 }
 
+// HEAD keeps the GET's Content-Length without the body; 204 and 304 have no Content-Length
+// (RFC 9110 §8.6) and the connection stays usable after them.
+TEST(HttpServerTest, HeadNoContentAndNotModified) {
+  auto router = std::make_shared<Router>();
+  router->Handle("GET", "/file",
+                 [](const HttpRequest&) { return HttpResponse::Text(200, "0123456789"); });
+  router->Handle("GET", "/cached", [](const HttpRequest&) {
+    HttpResponse r;
+    r.status = 304;
+    r.SetHeader("ETag", "W/\"1\"");
+    return r;
+  });
+  router->Handle("POST", "/done", [](const HttpRequest&) {
+    HttpResponse r;
+    r.status = 204;
+    return r;
+  });
+  ServerOptions opts;
+  opts.port = 0;
+  opts.threads = 2;
+  auto server = HttpServer::Start(opts, router);
+  ASSERT_TRUE(server.ok()) << server.status();
+  uint16_t port = (*server)->port();
+  auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  std::string head = lower(Curl(port, {"-I"}, "/file"));
+  EXPECT_NE(head.find("content-length: 10\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.find("0123456789"), std::string::npos);
+  std::string cached = lower(Curl(port, {"-i"}, "/cached"));
+  EXPECT_NE(cached.find("http/1.1 304"), std::string::npos) << cached;
+  EXPECT_NE(cached.find("etag: w/\"1\""), std::string::npos) << cached;
+  EXPECT_EQ(cached.find("content-length"), std::string::npos) << cached;
+  std::string done = lower(Curl(port, {"-i", "-X", "POST"}, "/done"));
+  EXPECT_NE(done.find("http/1.1 204"), std::string::npos) << done;
+  EXPECT_EQ(done.find("content-length"), std::string::npos) << done;
+  // Two requests on one connection: the 304 does not confuse the next answer.
+  std::string base = "http://127.0.0.1:" + std::to_string(port);
+  auto both = RunCommand({"curl", "-s", "--max-time", "10", base + "/cached", base + "/file"});
+  EXPECT_EQ(both.out, "0123456789");
+  (*server)->Stop();
+  (*server)->Wait();
+}
+
 TEST(HttpServerTest, ParseListen) {
   auto o = ParseListen("127.0.0.1:8443");
   ASSERT_TRUE(o.ok());

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -809,6 +810,71 @@ http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
   Reply down = Call("POST", "/api/v1/identity/verifications", {{"provider", "idcheck"}}, li);
   EXPECT_EQ(down.status, 503) << down.raw;
   EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, li).body["verification"], "rejected");
+}
+
+// The web app and the browser's cookie session through `hetong serve`: web.root from the
+// configuration, index.html for client routes, cache headers and ETag revalidation, the API's
+// own 404s, and a login whose token stays in the HttpOnly cookie.
+TEST_F(ApiTest, WebAppAndCookieSession) {
+  std::string web = tmp_.File("web");
+  std::filesystem::create_directories(web + "/assets");
+  tmp_.Write("web/index.html", "<!doctype html><title>hetong</title>");
+  tmp_.Write("web/assets/app-1a2b.js", "console.log('hetong')");
+  StartInstance("sm2", false, nullptr, "\n[web]\nroot = " + web + "\n");
+  EXPECT_NE(ServerLog().find("web: serving the web app from " + web), std::string::npos);
+
+  Reply index = Call("GET", "/contracts/ctr-1?tab=parties");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.raw, "<!doctype html><title>hetong</title>");
+  EXPECT_NE(index.headers.find("content-security-policy: default-src 'self'; script-src 'self';"),
+            std::string::npos)
+      << index.headers;
+  EXPECT_NE(index.headers.find("x-frame-options: deny"), std::string::npos);
+  EXPECT_NE(index.headers.find("cache-control: no-cache"), std::string::npos);
+  Reply js = Call("GET", "/assets/app-1a2b.js");
+  EXPECT_EQ(js.raw, "console.log('hetong')");
+  EXPECT_NE(js.headers.find("content-type: text/javascript; charset=utf-8"), std::string::npos);
+  EXPECT_NE(js.headers.find("cache-control: public, max-age=31536000, immutable"),
+            std::string::npos);
+  auto js_raw = tmp_.Read("h.txt");  // as sent (Reply::headers is lower-cased)
+  std::string js_headers(js_raw.begin(), js_raw.end());
+  size_t at = js_headers.find("ETag: ");
+  ASSERT_NE(at, std::string::npos) << js_headers;
+  std::string etag = js_headers.substr(at + 6, js_headers.find('\r', at) - at - 6);
+  Reply same = Call("GET", "/assets/app-1a2b.js", nullptr, "", {"If-None-Match: " + etag});
+  EXPECT_EQ(same.status, 304) << same.headers;
+  EXPECT_EQ(Call("GET", "/assets/missing-9.js").status, 404);
+  EXPECT_EQ(Call("GET", "/%2e%2e/%2e%2e/etc/passwd").status, 404);
+  Reply api = Call("GET", "/api/v1/nothing");
+  EXPECT_EQ(api.status, 404);
+  EXPECT_EQ(api.body["type"], "/problems/not-found");
+  EXPECT_NE(api.headers.find("x-content-type-options: nosniff"), std::string::npos);
+
+  Register("张三", "zhang@example.cn", kCanaryId);
+  Reply login =
+      Call("POST", "/api/v1/auth/login",
+           {{"email", "zhang@example.cn"}, {"password", kCanaryPassword}, {"session", "cookie"}},
+           "", {"X-Hetong-Client: web"});
+  ASSERT_EQ(login.status, 200) << login.raw;
+  EXPECT_FALSE(login.body.contains("token"));
+  EXPECT_EQ(login.body["token_type"], "Cookie");
+  auto raw = tmp_.Read("h.txt");
+  std::string headers(raw.begin(), raw.end());
+  size_t c = headers.find("hetong_session=");
+  ASSERT_NE(c, std::string::npos) << headers;
+  std::string cookie = headers.substr(c, headers.find(';', c) - c);
+  EXPECT_NE(headers.find("; Path=/api/v1; HttpOnly; SameSite=Strict; Max-Age="), std::string::npos)
+      << headers;
+  EXPECT_EQ(headers.find("Secure"), std::string::npos);  // plain HTTP on loopback
+  Reply me = Call("GET", "/api/v1/me", nullptr, "", {"Cookie: " + cookie});
+  EXPECT_EQ(me.status, 200) << me.raw;
+  EXPECT_EQ(me.body["email"], "zhang@example.cn");
+  EXPECT_EQ(Call("POST", "/api/v1/auth/logout", nullptr, "", {"Cookie: " + cookie}).status, 403);
+  Reply out = Call("POST", "/api/v1/auth/logout", nullptr, "",
+                   {"Cookie: " + cookie, "X-Hetong-Client: web"});
+  EXPECT_EQ(out.status, 204);
+  EXPECT_NE(out.headers.find("set-cookie: hetong_session=; path=/api/v1"), std::string::npos);
+  EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, "", {"Cookie: " + cookie}).status, 401);
 }
 
 }  // namespace
