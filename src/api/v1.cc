@@ -61,6 +61,18 @@ json MemberJson(const identity::Member& m) {
           {"created_at", Time(m.created_at)}};
 }
 
+// With the names a person reading it needs (the organisation's name; the member's name and
+// email, which the organisation's members see anyway).
+json MemberJson(identity::IdentityService& id, const identity::Member& m) {
+  json j = MemberJson(m);
+  if (auto org = id.GetAccount(m.org_id); org.ok()) j["org_name"] = org->name;
+  if (auto person = id.GetAccount(m.person_id); person.ok()) {
+    j["person_name"] = person->name;
+    j["person_email"] = person->email;
+  }
+  return j;
+}
+
 json GrantJson(const identity::Grant& g) {
   json j = {{"id", g.id},
             {"org_id", g.org_id},
@@ -522,7 +534,7 @@ void AddMeRoutes(V1& v1) {
     json orgs = json::array();
     auto ms = v1.id().Memberships(a.id);
     if (!ms.ok()) return Fail(ms.status());
-    for (const auto& m : *ms) orgs.push_back(MemberJson(m));
+    for (const auto& m : *ms) orgs.push_back(MemberJson(v1.id(), m));
     j["memberships"] = orgs;
     json certs = json::array();
     if (!a.key_id.empty()) {
@@ -751,7 +763,9 @@ void AddOrgRoutes(V1& v1) {
     if (!p.ok()) return BadRequest(p.status().message());
     auto list = v1.id().ListMembers(Actor(c), c.params[0], p->limit + 1, p->offset);
     if (!list.ok()) return Fail(list.status());
-    return JsonResponse(200, PageJson(*list, *p, MemberJson));
+    return JsonResponse(200, PageJson(*list, *p, [&v1](const identity::Member& m) {
+      return MemberJson(v1.id(), m);
+    }));
   });
 
   v1.Add("POST", "/orgs/{id}/members", true, true, [&v1](Context& c) {
@@ -762,7 +776,7 @@ void AddOrgRoutes(V1& v1) {
     if (!role.ok()) return BadRequest(role.status().message());
     auto m = v1.id().AddMember(Actor(c), c.params[0], b->Str("email"), *role);
     if (!m.ok()) return Fail(m.status());
-    return JsonResponse(201, MemberJson(*m));
+    return JsonResponse(201, MemberJson(v1.id(), *m));
   });
 
   v1.Add("DELETE", "/orgs/{id}/members/{person}", true, false, [&v1](Context& c) {

@@ -6,6 +6,7 @@ export interface Described {
   title: string
   hint: string
   detail: string
+  fromServer: boolean
 }
 
 const KNOWN = new Set([
@@ -30,8 +31,8 @@ const KNOWN = new Set([
 export function describeError(e: unknown): Described {
   if (e instanceof ApiError) {
     const kind = KNOWN.has(e.kind) ? e.kind : e.status >= 500 ? 'internal' : 'invalid-request'
-    return { title: t('error.title.' + kind), hint: t('error.hint.' + kind), detail: e.detail }
+    return { title: t('error.title.' + kind), hint: t('error.hint.' + kind), detail: e.detail, fromServer: e.status > 0 }
   }
   const msg = e instanceof Error ? e.message : String(e)
-  return { title: t('error.title.client'), hint: t('error.hint.client'), detail: msg }
+  return { title: t('error.title.client'), hint: t('error.hint.client'), detail: msg, fromServer: false }
 }
