@@ -409,6 +409,28 @@ class V1 final : public RouteTable {
 
 // ---- handlers ----
 
+// The certificates of a held key (newest first as the CA lists them), with their PEM.
+StatusOr<json> CertificatesJson(V1& v1, const std::string& key_id) {
+  json certs = json::array();
+  if (key_id.empty()) return certs;
+  HETONG_ASSIGN_OR_RETURN(auto cs, v1.ca().CertificatesOfKey(key_id));
+  for (const auto& cert : cs) {
+    std::string b64 = base::Base64Encode(cert.der), pem = "-----BEGIN CERTIFICATE-----\n";
+    for (size_t i = 0; i < b64.size(); i += 64) pem += b64.substr(i, 64) + "\n";
+    pem += "-----END CERTIFICATE-----\n";
+    certs.push_back({{"serial", cert.serial_hex},
+                     {"ca", cert.ca},
+                     {"subject", cert.subject},
+                     {"profile", cert.profile},
+                     {"not_before", Time(cert.not_before)},
+                     {"not_after", Time(cert.not_after)},
+                     {"status", cert.status},
+                     {"fingerprint", cert.fingerprint},
+                     {"pem", pem}});
+  }
+  return certs;
+}
+
 void AddAuthRoutes(V1& v1) {
   v1.Add("POST", "/auth/register", false, true, [&v1](Context& c) {
     auto b = Body::Parse(c.req, {{"name", Body::Type::kString, true},
@@ -536,29 +558,9 @@ void AddMeRoutes(V1& v1) {
     if (!ms.ok()) return Fail(ms.status());
     for (const auto& m : *ms) orgs.push_back(MemberJson(v1.id(), m));
     j["memberships"] = orgs;
-    json certs = json::array();
-    if (!a.key_id.empty()) {
-      auto cs = v1.ca().CertificatesOfKey(a.key_id);
-      if (!cs.ok()) return Fail(cs.status());
-      for (const auto& cert : *cs) {
-        certs.push_back({{"serial", cert.serial_hex},
-                         {"ca", cert.ca},
-                         {"subject", cert.subject},
-                         {"profile", cert.profile},
-                         {"not_before", Time(cert.not_before)},
-                         {"not_after", Time(cert.not_after)},
-                         {"status", cert.status},
-                         {"fingerprint", cert.fingerprint},
-                         {"pem", "-----BEGIN CERTIFICATE-----\n" + [&] {
-                            std::string b64 = base::Base64Encode(cert.der), out;
-                            for (size_t i = 0; i < b64.size(); i += 64) {
-                              out += b64.substr(i, 64) + "\n";
-                            }
-                            return out;
-                          }() + "-----END CERTIFICATE-----\n"}});
-      }
-    }
-    j["certificates"] = certs;
+    auto certs = CertificatesJson(v1, a.key_id);
+    if (!certs.ok()) return Fail(certs.status());
+    j["certificates"] = *certs;
     j["session"] = {{"method", c.who->session.method},
                     {"expires_at", Time(c.who->session.expires_at)}};
     return JsonResponse(200, j);
@@ -735,7 +737,11 @@ void AddOrgRoutes(V1& v1) {
   v1.Add("GET", "/orgs/{id}", true, false, [&v1](Context& c) {
     auto o = v1.id().GetOrg(Actor(c), c.params[0]);
     if (!o.ok()) return Fail(o.status());
-    return JsonResponse(200, AccountJson(*o));
+    json j = AccountJson(*o);
+    auto certs = CertificatesJson(v1, o->key_id);
+    if (!certs.ok()) return Fail(certs.status());
+    j["certificates"] = *certs;
+    return JsonResponse(200, j);
   });
 
   v1.Add("PATCH", "/orgs/{id}", true, false, [&v1](Context& c) {

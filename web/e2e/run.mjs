@@ -232,6 +232,8 @@ try {
 
   // ---- the organisation: its seal and a grant to its admin ----
   await alice.page.goto('/orgs/' + orgId)
+  await alice.page.waitForSelector('[data-test=certificate]')
+  assert.match(await alice.page.textContent('[data-test=certificate]'), /机构签名证书[\s\S]*北京示例科技有限公司/)
   await alice.page.click('[data-test=org-tab-seals]')
   await alice.page.click('[data-test=seal-generate]')
   await alice.page.waitForSelector('[data-test=seal-card] img')
