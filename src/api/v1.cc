@@ -770,8 +770,8 @@ void AddOrgRoutes(V1& v1) {
     auto list = v1.id().ListMembers(Actor(c), c.params[0], p->limit + 1, p->offset);
     if (!list.ok()) return Fail(list.status());
     return JsonResponse(200, PageJson(*list, *p, [&v1](const identity::Member& m) {
-      return MemberJson(v1.id(), m);
-    }));
+                          return MemberJson(v1.id(), m);
+                        }));
   });
 
   v1.Add("POST", "/orgs/{id}/members", true, true, [&v1](Context& c) {
