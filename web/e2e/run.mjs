@@ -498,6 +498,40 @@ try {
   }
   step('phone: signed with a touch-drawn signature')
 
+  // ---- rejecting with a reason ----
+  await page.goto('/send')
+  await page.setInputFiles('[data-test=send-file]', pdfPath)
+  await page.click('[data-test=send-upload]')
+  await page.waitForSelector('[data-test=send-title]')
+  await page.fill('[data-test=send-title]', '补充协议 HT-2026-003')
+  {
+    const s = page.locator('[data-test=signer]').nth(0)
+    await s.locator('input[type=checkbox]').uncheck()
+    await s.locator('[data-test=signer-email]').fill('wang@example.cn')
+  }
+  await page.click('[data-test=send-next]')
+  await page.waitForSelector('.pdf-page canvas')
+  await page.click('[data-test=chip-0]')
+  {
+    const pb = await page.locator('.pdf-page[data-page="1"]').boundingBox()
+    await page.mouse.click(pb.x + pb.width * 0.5, pb.y + pb.height * 0.5)
+  }
+  await page.click('[data-test=fields-next]')
+  await page.click('[data-test=send-submit]')
+  await page.waitForURL(/\/contracts\/ctr-/)
+  const rejected = page.url().split('/contracts/')[1]
+  await bob.page.goto('/contracts?awaiting=me')
+  await bob.page.click(`a[href="/contracts/${rejected}"]`)
+  await bob.page.click('[data-test=start-sign-0]')
+  await bob.page.waitForSelector('[data-test=statement]')
+  await bob.page.click('[data-test=reject-open]')
+  await bob.page.fill('[data-test=reject-reason]', '交付期限需改为六十日')
+  await bob.page.click('[data-test=reject-submit]')
+  await bob.page.waitForSelector('[data-state=rejected]')
+  assert.match(await bob.page.textContent('[data-test=timeline]'), /拒签：交付期限需改为六十日/)
+  await shot(bob.page, '19-rejected')
+  step('bob rejected a contract with a reason')
+
   // ---- logout ends the session ----
   await phone.page.click('.menu-toggle')
   await phone.page.click('[data-test=logout]')
