@@ -92,6 +92,13 @@ void HttpResponse::SetHeader(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
 }
 
+std::string HttpResponse::HeaderValue(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
 HttpResponse HttpResponse::Text(int status, std::string text) {
   return Binary(status, "text/plain; charset=utf-8", std::move(text));
 }

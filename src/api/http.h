@@ -46,6 +46,8 @@ struct HttpResponse {
   std::string route;
 
   void SetHeader(std::string name, std::string value);
+  // The value of a header set with exactly this name; "" when there is none.
+  std::string HeaderValue(std::string_view name) const;
   static HttpResponse Text(int status, std::string text);
   static HttpResponse Json(int status, std::string json);
   static HttpResponse Binary(int status, std::string content_type, std::string body);

@@ -30,13 +30,6 @@ HttpRequest Get(std::string path, std::string method = "GET") {
   return r;
 }
 
-std::string HeaderOf(const HttpResponse& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k == name) return v;
-  }
-  return "";
-}
-
 class StaticFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -84,7 +77,7 @@ TEST_F(StaticFilesTest, ContentTypesByExtension) {
   for (const auto& [path, type] : cases) {
     HttpResponse r = files_->Serve(Get(path));
     EXPECT_EQ(r.status, 200) << path;
-    EXPECT_EQ(HeaderOf(r, "Content-Type"), type) << path;
+    EXPECT_EQ(r.HeaderValue("Content-Type"), type) << path;
   }
   EXPECT_EQ(files_->Serve(Get("/assets/index-3f2a1b.js")).body, "console.log(1)");
 }
@@ -95,8 +88,8 @@ TEST_F(StaticFilesTest, ClientRoutesGetIndexHtml) {
     HttpResponse r = files_->Serve(Get(path));
     EXPECT_EQ(r.status, 200) << path;
     EXPECT_EQ(r.body, "<!doctype html><div id=app></div>") << path;
-    EXPECT_EQ(HeaderOf(r, "Content-Type"), "text/html; charset=utf-8") << path;
-    EXPECT_EQ(HeaderOf(r, "Cache-Control"), "no-cache") << path;
+    EXPECT_EQ(r.HeaderValue("Content-Type"), "text/html; charset=utf-8") << path;
+    EXPECT_EQ(r.HeaderValue("Cache-Control"), "no-cache") << path;
   }
 }
 
@@ -133,15 +126,15 @@ TEST_F(StaticFilesTest, SymlinkOutOfTheRootIsNotFollowed) {
 
 TEST_F(StaticFilesTest, CacheControlAndSecurityHeaders) {
   HttpResponse asset = files_->Serve(Get("/assets/index-3f2a1b.js"));
-  EXPECT_EQ(HeaderOf(asset, "Cache-Control"), "public, max-age=31536000, immutable");
-  EXPECT_EQ(HeaderOf(files_->Serve(Get("/favicon.ico")), "Cache-Control"), "no-cache");
+  EXPECT_EQ(asset.HeaderValue("Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(files_->Serve(Get("/favicon.ico")).HeaderValue("Cache-Control"), "no-cache");
   for (const char* path : {"/", "/assets/index-3f2a1b.js", "/missing.js", "/../x", "/api/v2"}) {
     HttpResponse r = files_->Serve(Get(path));
-    EXPECT_EQ(HeaderOf(r, "Content-Security-Policy"), kWebContentSecurityPolicy) << path;
-    EXPECT_EQ(HeaderOf(r, "X-Content-Type-Options"), "nosniff") << path;
-    EXPECT_EQ(HeaderOf(r, "Referrer-Policy"), "no-referrer") << path;
-    EXPECT_EQ(HeaderOf(r, "X-Frame-Options"), "DENY") << path;
-    EXPECT_EQ(HeaderOf(r, "Permissions-Policy"), "camera=(), microphone=(), geolocation=()")
+    EXPECT_EQ(r.HeaderValue("Content-Security-Policy"), kWebContentSecurityPolicy) << path;
+    EXPECT_EQ(r.HeaderValue("X-Content-Type-Options"), "nosniff") << path;
+    EXPECT_EQ(r.HeaderValue("Referrer-Policy"), "no-referrer") << path;
+    EXPECT_EQ(r.HeaderValue("X-Frame-Options"), "DENY") << path;
+    EXPECT_EQ(r.HeaderValue("Permissions-Policy"), "camera=(), microphone=(), geolocation=()")
         << path;
   }
   EXPECT_NE(std::string(kWebContentSecurityPolicy).find("frame-ancestors 'none'"),
@@ -150,15 +143,15 @@ TEST_F(StaticFilesTest, CacheControlAndSecurityHeaders) {
 
 TEST_F(StaticFilesTest, ETagAndNotModified) {
   HttpResponse first = files_->Serve(Get("/assets/index-3f2a1b.css"));
-  std::string etag = HeaderOf(first, "ETag");
+  std::string etag = first.HeaderValue("ETag");
   ASSERT_EQ(etag.rfind("W/\"", 0), 0u) << etag;
   HttpRequest again = Get("/assets/index-3f2a1b.css");
   again.headers.emplace_back("if-none-match", etag);
   HttpResponse not_modified = files_->Serve(again);
   EXPECT_EQ(not_modified.status, 304);
   EXPECT_TRUE(not_modified.body.empty());
-  EXPECT_EQ(HeaderOf(not_modified, "ETag"), etag);
-  EXPECT_EQ(HeaderOf(not_modified, "X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(not_modified.HeaderValue("ETag"), etag);
+  EXPECT_EQ(not_modified.HeaderValue("X-Content-Type-Options"), "nosniff");
   // A list, and the strong form of the same tag, match too (weak comparison); "*" matches.
   for (std::string inm : {"\"x\", " + etag, etag.substr(2), std::string("*")}) {
     HttpRequest r = Get("/assets/index-3f2a1b.css");
@@ -174,7 +167,7 @@ TEST_F(StaticFilesTest, ETagAndNotModified) {
   // Client routes revalidate index.html the same way.
   HttpResponse index = files_->Serve(Get("/contracts/ctr-1"));
   HttpRequest route = Get("/sign");
-  route.headers.emplace_back("if-none-match", HeaderOf(index, "ETag"));
+  route.headers.emplace_back("if-none-match", index.HeaderValue("ETag"));
   EXPECT_EQ(files_->Serve(route).status, 304);
 }
 
@@ -183,7 +176,7 @@ TEST_F(StaticFilesTest, HeadThroughTheRouter) {
   RegisterStaticFiles(router, std::make_shared<const StaticFiles>(root_));
   HttpResponse head = router.Dispatch(Get("/assets/index-3f2a1b.js", "HEAD"));
   EXPECT_EQ(head.status, 200);  // the server sends the headers (and length) without the body
-  EXPECT_EQ(HeaderOf(head, "Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(head.HeaderValue("Content-Type"), "text/javascript; charset=utf-8");
   EXPECT_EQ(router.Dispatch(Get("/contracts/ctr-1", "HEAD")).status, 200);
   EXPECT_EQ(router.Dispatch(Get("/index.html", "POST")).status, 405);
 }
@@ -199,7 +192,7 @@ TEST_F(StaticFilesTest, ApiPathsKeepTheirOwnAnswers) {
   RegisterStaticFiles(router, std::make_shared<const StaticFiles>(root_));
   HttpResponse api = router.Dispatch(Get("/api/v1/no/such/thing"));
   EXPECT_EQ(api.status, 404);
-  EXPECT_EQ(HeaderOf(api, "Content-Type"), "application/problem+json");
+  EXPECT_EQ(api.HeaderValue("Content-Type"), "application/problem+json");
   EXPECT_NE(api.body.find("no such API path"), std::string::npos);
   EXPECT_EQ(router.Dispatch(Get("/healthz")).body, "ok");
   // Reserved paths that no route takes are JSON 404s, never index.html.
@@ -207,7 +200,7 @@ TEST_F(StaticFilesTest, ApiPathsKeepTheirOwnAnswers) {
                            "/version", "/metrics/x"}) {
     HttpResponse r = router.Dispatch(Get(path));
     EXPECT_EQ(r.status, 404) << path;
-    EXPECT_EQ(HeaderOf(r, "Content-Type"), "application/problem+json") << path;
+    EXPECT_EQ(r.HeaderValue("Content-Type"), "application/problem+json") << path;
   }
   // Paths that merely start with the same letters are the app's.
   EXPECT_EQ(router.Dispatch(Get("/apis")).status, 200);
@@ -225,10 +218,10 @@ TEST(StaticFilesNotBuiltTest, NoteWhereTheAppWouldBe) {
   StaticFiles none("");
   HttpResponse r = none.Serve(Get("/"));
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(HeaderOf(r, "Content-Type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(r.HeaderValue("Content-Type"), "text/plain; charset=utf-8");
   EXPECT_NE(r.body.find("make web"), std::string::npos);
   EXPECT_NE(r.body.find("/api/v1"), std::string::npos);
-  EXPECT_EQ(HeaderOf(r, "X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(r.HeaderValue("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(none.Serve(Get("/contracts/ctr-1")).status, 404);
   EXPECT_EQ(none.Serve(Get("/assets/x.js")).status, 404);
   // A root without index.html (a build in progress) says the same.

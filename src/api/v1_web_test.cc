@@ -43,13 +43,6 @@ class FakeIssuer final : public identity::CredentialIssuer {
   Status Revoke(const identity::Account&, int) override { return OkStatus(); }
 };
 
-std::string HeaderOf(const HttpResponse& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k == name) return v;
-  }
-  return "";
-}
-
 class V1WebTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -191,8 +184,8 @@ TEST_F(V1WebTest, CookieLoginKeepsTheTokenOutOfTheBody) {
   EXPECT_EQ(body["method"], "password");
   EXPECT_EQ(body["account"]["email"], "zhang@example.cn");
   EXPECT_TRUE(body.contains("expires_at"));
-  EXPECT_EQ(HeaderOf(r, "Cache-Control"), "no-store");
-  std::string set_cookie = HeaderOf(r, "Set-Cookie");
+  EXPECT_EQ(r.HeaderValue("Cache-Control"), "no-store");
+  std::string set_cookie = r.HeaderValue("Set-Cookie");
   std::string token = CookieValue(set_cookie);
   EXPECT_EQ(token.size(), 43u) << set_cookie;
   EXPECT_EQ(set_cookie, std::string(kSessionCookie) + "=" + token +
@@ -216,7 +209,7 @@ TEST_F(V1WebTest, CookieLoginKeepsTheTokenOutOfTheBody) {
   ASSERT_EQ(bearer.status, 200);
   EXPECT_EQ(json::parse(bearer.body)["token_type"], "Bearer");
   EXPECT_EQ(json::parse(bearer.body)["token"].get<std::string>().size(), 43u);
-  EXPECT_EQ(HeaderOf(bearer, "Set-Cookie"), "");
+  EXPECT_EQ(bearer.HeaderValue("Set-Cookie"), "");
 }
 
 TEST_F(V1WebTest, CookieLoginNeedsTheWebClientHeaderAndAKnownSessionKind) {
@@ -225,7 +218,7 @@ TEST_F(V1WebTest, CookieLoginNeedsTheWebClientHeaderAndAKnownSessionKind) {
       Call("POST", "/api/v1/auth/login",
            {{"email", "zhang@example.cn"}, {"password", kPassword}, {"session", "cookie"}});
   EXPECT_EQ(no_header.status, 403) << no_header.body;
-  EXPECT_EQ(HeaderOf(no_header, "Set-Cookie"), "");
+  EXPECT_EQ(no_header.HeaderValue("Set-Cookie"), "");
   HttpResponse bad =
       Call("POST", "/api/v1/auth/login",
            {{"email", "zhang@example.cn"}, {"password", kPassword}, {"session", "jwt"}});
@@ -239,7 +232,7 @@ TEST_F(V1WebTest, CookieRequestsThatChangeStateNeedTheHeader) {
            {{"email", "zhang@example.cn"}, {"password", kPassword}, {"session", "cookie"}},
            {{"X-Hetong-Client", "web"}});
   std::string cookie =
-      std::string(kSessionCookie) + "=" + CookieValue(HeaderOf(login, "Set-Cookie"));
+      std::string(kSessionCookie) + "=" + CookieValue(login.HeaderValue("Set-Cookie"));
 
   HttpResponse refused = Call("PATCH", "/api/v1/me", {{"name", "张三丰"}}, {{"Cookie", cookie}});
   EXPECT_EQ(refused.status, 403) << refused.body;
@@ -271,7 +264,7 @@ TEST_F(V1WebTest, LogoutClearsTheCookie) {
            {{"email", "zhang@example.cn"}, {"password", kPassword}, {"session", "cookie"}},
            {{"X-Hetong-Client", "web"}});
   std::string cookie =
-      std::string(kSessionCookie) + "=" + CookieValue(HeaderOf(login, "Set-Cookie"));
+      std::string(kSessionCookie) + "=" + CookieValue(login.HeaderValue("Set-Cookie"));
   const std::string cleared =
       std::string(kSessionCookie) + "=; Path=/api/v1; HttpOnly; SameSite=Strict; Max-Age=0; Secure";
 
@@ -279,34 +272,35 @@ TEST_F(V1WebTest, LogoutClearsTheCookie) {
   HttpResponse out = Call("POST", "/api/v1/auth/logout", nullptr,
                           {{"Cookie", cookie}, {"X-Hetong-Client", "web"}});
   EXPECT_EQ(out.status, 204) << out.body;
-  EXPECT_EQ(HeaderOf(out, "Set-Cookie"), cleared);
+  EXPECT_EQ(out.HeaderValue("Set-Cookie"), cleared);
 
   // The session is over; a dead cookie is cleared by whatever it is sent to.
   HttpResponse me = Call("GET", "/api/v1/me", nullptr, {{"Cookie", cookie}});
   EXPECT_EQ(me.status, 401);
-  EXPECT_EQ(HeaderOf(me, "Set-Cookie"), cleared);
+  EXPECT_EQ(me.HeaderValue("Set-Cookie"), cleared);
   HttpResponse again = Call("POST", "/api/v1/auth/logout", nullptr,
                             {{"Cookie", cookie}, {"X-Hetong-Client", "web"}});
   EXPECT_EQ(again.status, 401);
-  EXPECT_EQ(HeaderOf(again, "Set-Cookie"), cleared);
+  EXPECT_EQ(again.HeaderValue("Set-Cookie"), cleared);
   // Without any credential: 401 and no cookie is touched.
   HttpResponse none = Call("GET", "/api/v1/me", nullptr);
   EXPECT_EQ(none.status, 401);
-  EXPECT_EQ(HeaderOf(none, "Set-Cookie"), "");
-  EXPECT_EQ(HeaderOf(none, "WWW-Authenticate"), "Bearer realm=\"hetong\"");
+  EXPECT_EQ(none.HeaderValue("Set-Cookie"), "");
+  EXPECT_EQ(none.HeaderValue("WWW-Authenticate"), "Bearer realm=\"hetong\"");
 }
 
 TEST_F(V1WebTest, ApiResponsesCarrySecurityHeaders) {
   for (const char* path : {"/api/v1/identity/providers", "/api/v1/me", "/api/v1/no/such/path"}) {
     HttpResponse r = Call("GET", path, nullptr);
-    EXPECT_EQ(HeaderOf(r, "X-Content-Type-Options"), "nosniff") << path;
-    EXPECT_EQ(HeaderOf(r, "Referrer-Policy"), "no-referrer") << path;
-    EXPECT_EQ(HeaderOf(r, "Content-Security-Policy"), "default-src 'none'; frame-ancestors 'none'")
+    EXPECT_EQ(r.HeaderValue("X-Content-Type-Options"), "nosniff") << path;
+    EXPECT_EQ(r.HeaderValue("Referrer-Policy"), "no-referrer") << path;
+    EXPECT_EQ(r.HeaderValue("Content-Security-Policy"),
+              "default-src 'none'; frame-ancestors 'none'")
         << path;
   }
   HttpResponse unknown = Call("GET", "/api/v1/no/such/path", nullptr);
   EXPECT_EQ(unknown.status, 404);
-  EXPECT_EQ(HeaderOf(unknown, "Content-Type"), "application/problem+json");
+  EXPECT_EQ(unknown.HeaderValue("Content-Type"), "application/problem+json");
 }
 
 TEST_F(V1WebTest, EncryptionCertificateGivesPointAndKeyId) {
