@@ -418,30 +418,31 @@ try {
   }
   step('verify page: both signatures valid; an appended change is reported')
 
-  // ---- phone: the signing path with touch drawing ----
-  await page.goto('/send')
-  await page.setInputFiles('[data-test=send-file]', pdfPath)
-  await page.click('[data-test=send-upload]')
-  await page.waitForSelector('[data-test=send-title]')
-  await page.fill('[data-test=send-title]', '补充协议 HT-2026-002')
-  {
+  // Alice sends a one-signer contract to Bob, placing the field by tapping the chip and then
+  // the page (the phone way); returns its id.
+  async function sendToBob(title, fx, fy) {
+    await page.goto('/send')
+    await page.setInputFiles('[data-test=send-file]', pdfPath)
+    await page.click('[data-test=send-upload]')
+    await page.waitForSelector('[data-test=send-title]')
+    await page.fill('[data-test=send-title]', title)
     const s = page.locator('[data-test=signer]').nth(0)
     await s.locator('input[type=checkbox]').uncheck()
     await s.locator('[data-test=signer-email]').fill('wang@example.cn')
-  }
-  await page.click('[data-test=send-next]')
-  await page.waitForSelector('.pdf-page canvas')
-  // the tap-to-place path: tap the chip, then the page
-  await page.click('[data-test=chip-0]')
-  {
+    await page.click('[data-test=send-next]')
+    await page.waitForSelector('.pdf-page canvas')
+    await page.click('[data-test=chip-0]')
     const pb = await page.locator('.pdf-page[data-page="1"]').boundingBox()
-    await page.mouse.click(pb.x + pb.width * 0.7, pb.y + pb.height * 0.7)
+    await page.mouse.click(pb.x + pb.width * fx, pb.y + pb.height * fy)
+    await page.waitForSelector('[data-test=field-0]')
+    await page.click('[data-test=fields-next]')
+    await page.click('[data-test=send-submit]')
+    await page.waitForURL(/\/contracts\/ctr-/)
+    return page.url().split('/contracts/')[1]
   }
-  await page.waitForSelector('[data-test=field-0]')
-  await page.click('[data-test=fields-next]')
-  await page.click('[data-test=send-submit]')
-  await page.waitForURL(/\/contracts\/ctr-/)
-  const phoneContract = page.url().split('/contracts/')[1]
+
+  // ---- phone: the signing path with touch drawing ----
+  const phoneContract = await sendToBob('补充协议 HT-2026-002', 0.7, 0.7)
 
   const phone = await newUser('phone', { userAgent: devices['Pixel 7'].userAgent, viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true })
   await phone.page.goto('/login')
@@ -499,27 +500,7 @@ try {
   step('phone: signed with a touch-drawn signature')
 
   // ---- rejecting with a reason ----
-  await page.goto('/send')
-  await page.setInputFiles('[data-test=send-file]', pdfPath)
-  await page.click('[data-test=send-upload]')
-  await page.waitForSelector('[data-test=send-title]')
-  await page.fill('[data-test=send-title]', '补充协议 HT-2026-003')
-  {
-    const s = page.locator('[data-test=signer]').nth(0)
-    await s.locator('input[type=checkbox]').uncheck()
-    await s.locator('[data-test=signer-email]').fill('wang@example.cn')
-  }
-  await page.click('[data-test=send-next]')
-  await page.waitForSelector('.pdf-page canvas')
-  await page.click('[data-test=chip-0]')
-  {
-    const pb = await page.locator('.pdf-page[data-page="1"]').boundingBox()
-    await page.mouse.click(pb.x + pb.width * 0.5, pb.y + pb.height * 0.5)
-  }
-  await page.click('[data-test=fields-next]')
-  await page.click('[data-test=send-submit]')
-  await page.waitForURL(/\/contracts\/ctr-/)
-  const rejected = page.url().split('/contracts/')[1]
+  const rejected = await sendToBob('补充协议 HT-2026-003', 0.5, 0.5)
   await bob.page.goto('/contracts?awaiting=me')
   await bob.page.click(`a[href="/contracts/${rejected}"]`)
   await bob.page.click('[data-test=start-sign-0]')
