@@ -415,9 +415,6 @@ StatusOr<json> CertificatesJson(V1& v1, const std::string& key_id) {
   if (key_id.empty()) return certs;
   HETONG_ASSIGN_OR_RETURN(auto cs, v1.ca().CertificatesOfKey(key_id));
   for (const auto& cert : cs) {
-    std::string b64 = base::Base64Encode(cert.der), pem = "-----BEGIN CERTIFICATE-----\n";
-    for (size_t i = 0; i < b64.size(); i += 64) pem += b64.substr(i, 64) + "\n";
-    pem += "-----END CERTIFICATE-----\n";
     certs.push_back({{"serial", cert.serial_hex},
                      {"ca", cert.ca},
                      {"subject", cert.subject},
@@ -426,7 +423,7 @@ StatusOr<json> CertificatesJson(V1& v1, const std::string& key_id) {
                      {"not_after", Time(cert.not_after)},
                      {"status", cert.status},
                      {"fingerprint", cert.fingerprint},
-                     {"pem", pem}});
+                     {"pem", base::PemEncode("CERTIFICATE", cert.der)}});
   }
   return certs;
 }

@@ -43,6 +43,13 @@ class FakeIssuer final : public identity::CredentialIssuer {
   Status Revoke(const identity::Account&, int) override { return OkStatus(); }
 };
 
+// The cookie's value from a Set-Cookie header.
+std::string CookieValue(const std::string& set_cookie) {
+  std::string prefix = std::string(kSessionCookie) + "=";
+  if (set_cookie.rfind(prefix, 0) != 0) return "";
+  return set_cookie.substr(prefix.size(), set_cookie.find(';') - prefix.size());
+}
+
 class V1WebTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -131,6 +138,15 @@ class V1WebTest : public ::testing::Test {
     return json::parse(r.body).value("token", "");
   }
 
+  // A cookie session as the web app logs in: the Cookie header to send with it.
+  std::string CookieLogin(const std::string& email) {
+    HttpResponse r = Call("POST", "/api/v1/auth/login",
+                          {{"email", email}, {"password", kPassword}, {"session", "cookie"}},
+                          {{"X-Hetong-Client", "web"}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return std::string(kSessionCookie) + "=" + CookieValue(r.HeaderValue("Set-Cookie"));
+  }
+
   // A person verified by the sandbox, with a bearer token.
   std::string Verified(const std::string& email, const std::string& id_number) {
     Register(email, id_number);
@@ -163,13 +179,6 @@ class V1WebTest : public ::testing::Test {
   std::unique_ptr<store::SqlIdempotencyStore> idem_;
   Router router_;
 };
-
-// The cookie's value from a Set-Cookie header.
-std::string CookieValue(const std::string& set_cookie) {
-  std::string prefix = std::string(kSessionCookie) + "=";
-  if (set_cookie.rfind(prefix, 0) != 0) return "";
-  return set_cookie.substr(prefix.size(), set_cookie.find(';') - prefix.size());
-}
 
 TEST_F(V1WebTest, CookieLoginKeepsTheTokenOutOfTheBody) {
   Register("zhang@example.cn", "11010519491231002X");
@@ -227,12 +236,7 @@ TEST_F(V1WebTest, CookieLoginNeedsTheWebClientHeaderAndAKnownSessionKind) {
 
 TEST_F(V1WebTest, CookieRequestsThatChangeStateNeedTheHeader) {
   Register("zhang@example.cn", "11010519491231002X");
-  HttpResponse login =
-      Call("POST", "/api/v1/auth/login",
-           {{"email", "zhang@example.cn"}, {"password", kPassword}, {"session", "cookie"}},
-           {{"X-Hetong-Client", "web"}});
-  std::string cookie =
-      std::string(kSessionCookie) + "=" + CookieValue(login.HeaderValue("Set-Cookie"));
+  std::string cookie = CookieLogin("zhang@example.cn");
 
   HttpResponse refused = Call("PATCH", "/api/v1/me", {{"name", "张三丰"}}, {{"Cookie", cookie}});
   EXPECT_EQ(refused.status, 403) << refused.body;
@@ -259,12 +263,7 @@ TEST_F(V1WebTest, CookieRequestsThatChangeStateNeedTheHeader) {
 
 TEST_F(V1WebTest, LogoutClearsTheCookie) {
   Register("zhang@example.cn", "11010519491231002X");
-  HttpResponse login =
-      Call("POST", "/api/v1/auth/login",
-           {{"email", "zhang@example.cn"}, {"password", kPassword}, {"session", "cookie"}},
-           {{"X-Hetong-Client", "web"}});
-  std::string cookie =
-      std::string(kSessionCookie) + "=" + CookieValue(login.HeaderValue("Set-Cookie"));
+  std::string cookie = CookieLogin("zhang@example.cn");
   const std::string cleared =
       std::string(kSessionCookie) + "=; Path=/api/v1; HttpOnly; SameSite=Strict; Max-Age=0; Secure";
 
