@@ -101,6 +101,10 @@ StatusOr<TimePoint> ParseRfc3339(std::string_view s) {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return bad;
   }
+  // TimePoint counts nanoseconds from 1970, so it holds 1677-09-21 .. 2262-04-11 only.
+  if (year < 1678 || year > 2261) {
+    return InvalidArgumentError("time must be between the years 1678 and 2261");
+  }
   std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(month),
                                   std::chrono::day(day)};
   if (!ymd.ok()) return bad;

@@ -22,6 +22,18 @@ TEST(ClockTest, RejectsBadTimes) {
   }
 }
 
+TEST(ClockTest, RejectsYearsOutsideTimePoint) {
+  // A TimePoint counts nanoseconds: years past 2261 or before 1678 would overflow it.
+  for (const char* far : {"4052-11-26T16:00:20.000Z", "9999-12-31T23:59:59Z", "0001-01-01",
+                          "1677-01-01T00:00:00Z", "2262-01-01"}) {
+    auto t = ParseRfc3339(far);
+    ASSERT_FALSE(t.ok()) << far;
+    EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
+  }
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2261-12-31T23:59:59Z")), "2261-12-31T23:59:59Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("1678-01-01T00:00:00Z")), "1678-01-01T00:00:00Z");
+}
+
 TEST(ClockTest, FakeClockAdvances) {
   FakeClock clock(FromUnixSeconds(1000));
   EXPECT_EQ(ToUnixSeconds(clock.Now()), 1000);
