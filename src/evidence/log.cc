@@ -53,6 +53,15 @@ StatusOr<std::vector<LoggedEvent>> EvidenceLog::EventsFor(const std::string& sub
   return repo_.EventsFor(subject, 0, kMaxEventsPerSubject);
 }
 
+StatusOr<std::vector<LoggedEvent>> EvidenceLog::NewestEventsFor(const std::string& subject,
+                                                                uint64_t skip, int limit) {
+  if (limit < 1 || limit > kMaxEventsPerSubject) {
+    return InvalidArgumentError("ask for 1 to " + std::to_string(kMaxEventsPerSubject) +
+                                " events at a time");
+  }
+  return repo_.NewestEventsFor(subject, skip, limit);
+}
+
 StatusOr<LoggedEvent> EvidenceLog::Get(uint64_t index) {
   HETONG_ASSIGN_OR_RETURN(std::optional<LoggedEvent> e, repo_.GetEvent(index));
   if (!e) return NotFoundError("no event " + std::to_string(index) + " in the evidence log");

@@ -36,6 +36,10 @@ class EvidenceLog {
   StatusOr<AppendedEvent> Append(const Event& event);
   // The subject's events in index order (at most 10 000).
   StatusOr<std::vector<LoggedEvent>> EventsFor(const std::string& subject);
+  // The subject's events newest first, after leaving out the `skip` newest: at most `limit`
+  // (1 to 10 000; InvalidArgument otherwise). For audit trails of busy subjects.
+  StatusOr<std::vector<LoggedEvent>> NewestEventsFor(const std::string& subject, uint64_t skip,
+                                                     int limit);
   // NotFound if there is no such leaf.
   StatusOr<LoggedEvent> Get(uint64_t index);
   StatusOr<uint64_t> Size();

@@ -42,6 +42,20 @@ class MemoryEvidenceRepository final : public EvidenceRepository {
     }
     return out;
   }
+  StatusOr<std::vector<LoggedEvent>> NewestEventsFor(const std::string& subject, uint64_t skip,
+                                                     int limit) override {
+    std::lock_guard<std::mutex> lock(mu);
+    std::vector<LoggedEvent> out;
+    for (size_t i = events.size(); i-- > 0 && static_cast<int>(out.size()) < limit;) {
+      if (events[i].event.subject != subject) continue;
+      if (skip > 0) {
+        --skip;
+      } else {
+        out.push_back(events[i]);
+      }
+    }
+    return out;
+  }
   StatusOr<std::optional<uint64_t>> LastIndexFor(const std::string& subject) override {
     std::lock_guard<std::mutex> lock(mu);
     for (size_t i = events.size(); i-- > 0;) {

@@ -34,6 +34,9 @@ class EvidenceRepository {
   // The subject's events in index order, at most `limit`, with index >= `from`.
   virtual StatusOr<std::vector<LoggedEvent>> EventsFor(const std::string& subject, uint64_t from,
                                                        int limit) = 0;
+  // The subject's events newest first: the `skip` newest are left out, then at most `limit`.
+  virtual StatusOr<std::vector<LoggedEvent>> NewestEventsFor(const std::string& subject,
+                                                             uint64_t skip, int limit) = 0;
   // The index of the subject's latest event, if any.
   virtual StatusOr<std::optional<uint64_t>> LastIndexFor(const std::string& subject) = 0;
   // Hashes of complete subtrees (level 0: leaf hashes), in the order asked; NotFound if one

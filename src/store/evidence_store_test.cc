@@ -68,6 +68,24 @@ TEST(EvidenceStoreTest, PersistsAcrossReopenAndMatchesTheMemoryLog) {
   EXPECT_EQ(e.previous, 4);
   EXPECT_EQ(log.EventsFor("c_1")->size(), 18u);
   EXPECT_EQ(log.EventsFor("c_nobody")->size(), 0u);
+  // Newest first, paged (c_1 holds leaves 0, 4, .., 68), as the memory log gives them.
+  auto indices = [](const std::vector<evidence::LoggedEvent>& events) {
+    std::vector<uint64_t> out;
+    for (const auto& ev : events) out.push_back(ev.index);
+    return out;
+  };
+  EXPECT_EQ(indices(*log.NewestEventsFor("c_1", 0, 5)),
+            (std::vector<uint64_t>{68, 64, 60, 56, 52}));
+  EXPECT_EQ(indices(*log.NewestEventsFor("c_1", 16, 5)), (std::vector<uint64_t>{4, 0}));
+  EXPECT_TRUE(log.NewestEventsFor("c_1", 18, 5)->empty());
+  EXPECT_TRUE(log.NewestEventsFor("c_nobody", 0, 5)->empty());
+  for (uint64_t skip : {0, 3, 17, 40}) {
+    EXPECT_EQ(indices(*log.NewestEventsFor("c_2", skip, 7)),
+              indices(*mirror.NewestEventsFor("c_2", skip, 7)))
+        << skip;
+  }
+  EXPECT_EQ(log.NewestEventsFor("c_1", 0, 0).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log.NewestEventsFor("c_1", 0, 10001).status().code(), StatusCode::kInvalidArgument);
   for (int i = 70; i < 100; ++i) {
     ASSERT_TRUE(log.Append(Ev("c_1", i)).ok());
     ASSERT_TRUE(mirror.Append(Ev("c_1", i)).ok());
