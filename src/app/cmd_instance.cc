@@ -175,6 +175,13 @@ int Serve(const ServeOpts& o) {
   server::ServerOptions base_opts;
   base_opts.threads = o.threads > 0 ? o.threads : static_cast<int>(*threads);
   base_opts.max_body_bytes = static_cast<size_t>(*max_body) << 20;
+  auto proxies = server::TrustedProxies::Parse(cfg.GetOr("server.trusted_proxies", ""));
+  if (!proxies.ok()) return Fail(proxies.status().WithContext("server.trusted_proxies"));
+  base_opts.trusted_proxies = std::move(*proxies);
+  if (!base_opts.trusted_proxies.empty()) {
+    spdlog::info("server: client addresses from X-Forwarded-For of {}",
+                 cfg.GetOr("server.trusted_proxies", ""));
+  }
   auto opts = server::ParseListen(listen, base_opts);
   if (!opts.ok()) return Fail(opts.status());
   if (Status s = ConfigureTls(p, *opts); !s.ok()) return Fail(s);

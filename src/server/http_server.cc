@@ -151,6 +151,7 @@ struct HttpServer::Impl {
 
   HttpRequest Convert(const http::request<http::string_body>& req, const std::string& remote) {
     HttpRequest out;
+    std::vector<std::string_view> forwarded_for;
     out.method = std::string(req.method_string());
     out.target = std::string(req.target());
     size_t q = out.target.find('?');
@@ -159,10 +160,11 @@ struct HttpServer::Impl {
     for (const auto& f : req) {
       std::string name(f.name_string());
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (name == "x-forwarded-for") forwarded_for.emplace_back(f.value().data(), f.value().size());
       out.headers.emplace_back(std::move(name), std::string(f.value()));
     }
     out.body = req.body();
-    out.remote_address = remote;
+    out.remote_address = options.trusted_proxies.ClientAddress(remote, forwarded_for);
     return out;
   }
 
@@ -188,7 +190,7 @@ struct HttpServer::Impl {
       unsigned version = 11;
       bool head = false;
       auto started = std::chrono::steady_clock::now();
-      std::string method, path;
+      std::string method, path, client = remote;
       if (ec == http::error::body_limit) {
         response = HttpResponse::Problem(
             413, "payload-too-large", "Request body too large",
@@ -204,6 +206,7 @@ struct HttpServer::Impl {
         HttpRequest hreq = Convert(req, remote);
         method = hreq.method;
         path = hreq.path;
+        if (hreq.remote_address != remote) client = hreq.remote_address + " via " + remote;
         ++busy;
         response = router->Dispatch(hreq);
         --busy;
@@ -232,7 +235,7 @@ struct HttpServer::Impl {
                 1000.0;
       if (!method.empty()) {
         spdlog::info("http {} {} {} {}B {:.1f}ms {}", method, path, response.status, body_size, ms,
-                     remote);
+                     client);
       }
       if (ec || !keep_alive) break;
     }

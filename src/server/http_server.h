@@ -23,6 +23,7 @@
 #include "api/http.h"  // Router
 #include "base/secret_bytes.h"
 #include "base/status.h"
+#include "server/client_address.h"
 
 namespace hetong::server {
 
@@ -37,6 +38,8 @@ struct ServerOptions {
   // PEM. OpenSSL 3.0 has no SM2 TLS or TLCP: the server certificate is RSA or ECDSA.
   std::string tls_cert_chain_pem;
   std::shared_ptr<const SecretBytes> tls_key_pem;
+  // Reverse proxies whose X-Forwarded-For is believed (client_address.h); none by default.
+  TrustedProxies trusted_proxies;
 };
 
 // "127.0.0.1:8080" -> address and port.

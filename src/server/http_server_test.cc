@@ -115,6 +115,35 @@ TEST(HttpServerTest, HeadNoContentAndNotModified) {
   (*server)->Wait();
 }
 
+// Behind a trusted proxy the request carries the client's address from X-Forwarded-For;
+// otherwise the peer's, whatever the header says.
+TEST(HttpServerTest, ClientAddressFromTrustedProxiesOnly) {
+  auto router = std::make_shared<Router>();
+  router->Handle("GET", "/whoami",
+                 [](const HttpRequest& r) { return HttpResponse::Text(200, r.remote_address); });
+  const std::vector<std::string> forwarded = {"-H", "X-Forwarded-For: 1.1.1.1, 203.0.113.7"};
+  {
+    ServerOptions opts;
+    opts.port = 0;
+    opts.threads = 1;
+    auto server = HttpServer::Start(opts, router);
+    ASSERT_TRUE(server.ok()) << server.status();
+    EXPECT_EQ(Curl((*server)->port(), forwarded, "/whoami"), "127.0.0.1\n200");
+    (*server)->Stop();
+    (*server)->Wait();
+  }
+  ServerOptions opts;
+  opts.port = 0;
+  opts.threads = 1;
+  opts.trusted_proxies = *TrustedProxies::Parse("127.0.0.0/8");
+  auto server = HttpServer::Start(opts, router);
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_EQ(Curl((*server)->port(), forwarded, "/whoami"), "203.0.113.7\n200");
+  EXPECT_EQ(Curl((*server)->port(), {}, "/whoami"), "127.0.0.1\n200");
+  (*server)->Stop();
+  (*server)->Wait();
+}
+
 TEST(HttpServerTest, ParseListen) {
   auto o = ParseListen("127.0.0.1:8443");
   ASSERT_TRUE(o.ok());
