@@ -49,6 +49,7 @@ StatusOr<Challenge> CertificateAuthenticator::NewChallenge() {
   c.purpose = std::string(kPurpose);
   c.code_hash = TokenHash(ch.id + ":" + ch.nonce);
   c.expires_at = ch.expires_at;
+  c.created_at = clock_.Now();
   HETONG_RETURN_IF_ERROR(repo_.InsertCode(c, OutboxMessage{}));
   return ch;
 }

@@ -119,6 +119,7 @@ struct OneTimeCode {
   base::TimePoint expires_at{};
   int attempts = 0;
   bool used = false;
+  base::TimePoint created_at{};
 };
 
 // A message for the notification worker (notify/outbox_worker.h) to send by email or SMS.
@@ -210,6 +211,11 @@ class IdentityRepository {
   // Spends a code: FailedPrecondition when it was already used (atomic).
   virtual Status SpendCode(const std::string& id) = 0;
   virtual StatusOr<std::optional<OneTimeCode>> GetCode(const std::string& id) = 0;
+  // When the account's newest code of a kind on `channel` was made, if it has one. The kind
+  // is a purpose ("login") or a purpose's part before ':' ("intent" for "intent:<binding>").
+  virtual StatusOr<std::optional<base::TimePoint>> LastCodeCreatedAt(const std::string& account_id,
+                                                                     const std::string& channel,
+                                                                     const std::string& kind) = 0;
   virtual StatusOr<std::vector<OutboxMessage>> ListOutbox(const std::string& recipient,
                                                           int limit) = 0;
   // Queues a message on its own (invitations and other notices). AlreadyExists for a taken id.

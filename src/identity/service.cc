@@ -477,10 +477,13 @@ StatusOr<std::string> IdentityService::SendCode(const Account& a, const std::str
     return FailedPreconditionError("the account has no mobile number for an SMS code");
   }
   HETONG_ASSIGN_OR_RETURN(std::string id, NewId("otc-"));
-  // One code per interval per account: the outbox holds the previous one's time.
-  HETONG_ASSIGN_OR_RETURN(auto recent, repo_.ListOutbox(channel == "sms" ? a.mobile : a.email, 1));
+  // One code of a kind (login, intent) per interval per account and channel. Other mail to
+  // the same address (an invitation, "your turn to sign") does not count, nor does a code of
+  // the other kind: a signer often logs in with a code and confirms with one a moment later.
+  std::string kind = purpose.substr(0, purpose.find(':'));
+  HETONG_ASSIGN_OR_RETURN(auto last, repo_.LastCodeCreatedAt(a.id, channel, kind));
   base::TimePoint now = clock_.Now();
-  if (!recent.empty() && now - recent.front().created_at < settings_.code_interval) {
+  if (last && now - *last < settings_.code_interval) {
     return ResourceExhaustedError("a code was sent less than " +
                                   std::to_string(settings_.code_interval.count()) +
                                   " seconds ago; wait before asking for another");
@@ -496,6 +499,7 @@ StatusOr<std::string> IdentityService::SendCode(const Account& a, const std::str
   c.purpose = purpose;
   c.code_hash = TokenHash(c.id + ":" + code);
   c.expires_at = now + settings_.code_ttl;
+  c.created_at = now;
   bool login = purpose == "login";
   OutboxMessage m;
   HETONG_ASSIGN_OR_RETURN(m.id, NewId("msg-"));

@@ -221,6 +221,45 @@ TEST_F(IdentityStoreTest, OneTimeCodesThroughTheOutbox) {
   EXPECT_FALSE(svc_->LoginWithCode(id3, m3.substr(m3.find("code is ") + 8, 6)).ok());
 }
 
+// The one-code-a-minute limit counts codes, not other mail: a signer who was just sent an
+// invitation ("please sign") can at once ask for a code to log in or to confirm.
+TEST_F(IdentityStoreTest, ANoticeToTheAddressDoesNotHoldBackACode) {
+  identity::Account a = Person("notice@example.cn", kCanaryId);
+  identity::OutboxMessage notice;
+  notice.id = "msg-000000000000000000000001";
+  notice.channel = "email";
+  notice.recipient = "notice@example.cn";
+  notice.subject = "请签署：服务合同";
+  notice.body = "invitation";
+  notice.created_at = clock_.Now();
+  ASSERT_TRUE(repo_->InsertOutbox(notice).ok());
+  EXPECT_FALSE(repo_->LastCodeCreatedAt(a.id, "email", "login")->has_value());
+  ASSERT_TRUE(svc_->SendLoginCode("notice@example.cn", "email").ok());
+  auto msgs = *repo_->ListOutbox("notice@example.cn", 5);
+  ASSERT_EQ(msgs.size(), 2u);
+  EXPECT_NE(msgs[0].body.find("login code is "), std::string::npos);
+  EXPECT_EQ(*repo_->LastCodeCreatedAt(a.id, "email", "login"), std::optional(clock_.Now()));
+  EXPECT_FALSE(repo_->LastCodeCreatedAt(a.id, "email", "intent")->has_value());
+  EXPECT_FALSE(repo_->LastCodeCreatedAt(a.id, "sms", "login")->has_value());
+  // A second code within the minute is still held back (nothing more is queued), the other
+  // channel has its own minute, and a minute later the next one goes out.
+  clock_.Set(clock_.Now() + std::chrono::seconds(30));
+  ASSERT_TRUE(svc_->SendLoginCode("notice@example.cn", "email").ok());
+  EXPECT_EQ(repo_->ListOutbox("notice@example.cn", 5)->size(), 2u);
+  ASSERT_TRUE(svc_->SendLoginCode("notice@example.cn", "sms").ok());
+  EXPECT_EQ(repo_->ListOutbox("13800138000", 5)->size(), 1u);
+  // A code to confirm a signature is another kind: it goes out at once, and holds back the
+  // next one of its kind, whatever the binding.
+  auto intent = svc_->SendCode(a, "email", "intent:binding-1");
+  ASSERT_TRUE(intent.ok()) << intent.status();
+  EXPECT_EQ(repo_->ListOutbox("notice@example.cn", 5)->size(), 3u);
+  auto intent2 = svc_->SendCode(a, "email", "intent:binding-2");
+  EXPECT_EQ(intent2.status().code(), StatusCode::kResourceExhausted);
+  clock_.Set(clock_.Now() + std::chrono::seconds(31));
+  ASSERT_TRUE(svc_->SendLoginCode("notice@example.cn", "email").ok());
+  EXPECT_EQ(repo_->ListOutbox("notice@example.cn", 5)->size(), 4u);
+}
+
 TEST_F(IdentityStoreTest, TotpIsASecondFactorOnceConfirmed) {
   identity::Account a = Person("totp@example.cn", kCanaryId);
   // Enrolment needs the password (a stolen session alone cannot add an authenticator).

@@ -193,6 +193,7 @@ OneTimeCode CodeFrom(Statement& st) {
   c.expires_at = SqlParseTime(st.ColumnText(5));
   c.attempts = static_cast<int>(st.ColumnInt(6));
   c.used = st.ColumnInt(7) != 0;
+  c.created_at = SqlOptColumnTime(st, 8).value_or(base::TimePoint{});
   return c;
 }
 
@@ -486,10 +487,10 @@ Status SqlIdentityRepository::InsertCode(const OneTimeCode& c, const OutboxMessa
     HETONG_RETURN_IF_ERROR(
         SqlRun(conn,
                "INSERT INTO one_time_codes (id, account_id, channel, purpose, "
-               "code_hash, expires_at, attempts, used) VALUES (?, ?, ?, ?, ?, ?, "
-               "?, ?)",
+               "code_hash, expires_at, attempts, used, created_at) VALUES (?, ?, ?, ?, ?, ?, "
+               "?, ?, ?)",
                {c.id, c.account_id, c.channel, c.purpose, c.code_hash, SqlTime(c.expires_at),
-                int64_t(c.attempts), int64_t(c.used)}));
+                int64_t(c.attempts), int64_t(c.used), SqlTime(c.created_at)}));
     if (!m.id.empty()) {  // challenges have no message
       // The message carries the code: it is not worth sending once the code has expired.
       OutboxMessage msg = m;
@@ -522,9 +523,30 @@ StatusOr<std::optional<OneTimeCode>> SqlIdentityRepository::GetCode(const std::s
     return SqlQueryOne<OneTimeCode>(
         conn,
         "SELECT id, account_id, channel, purpose, code_hash, expires_at, "
-        "attempts, used FROM one_time_codes WHERE id = ?",
+        "attempts, used, created_at FROM one_time_codes WHERE id = ?",
         {id}, CodeFrom);
   });
+}
+
+StatusOr<std::optional<base::TimePoint>> SqlIdentityRepository::LastCodeCreatedAt(
+    const std::string& account_id, const std::string& channel, const std::string& kind) {
+  return instance_.WithConnection(
+      [&](Connection& conn) -> StatusOr<std::optional<base::TimePoint>> {
+        // RFC 3339 with milliseconds, all in UTC: text order is time order.
+        HETONG_ASSIGN_OR_RETURN(
+            Statement st,
+            conn.Prepare("SELECT created_at FROM one_time_codes WHERE account_id = ? AND "
+                         "channel = ? AND (purpose = ? OR substr(purpose, 1, ?) = ?) AND "
+                         "created_at IS NOT NULL ORDER BY created_at DESC LIMIT 1"));
+        st.Bind(1, account_id)
+            .Bind(2, channel)
+            .Bind(3, kind)
+            .Bind(4, static_cast<int64_t>(kind.size() + 1))
+            .Bind(5, kind + ":");
+        HETONG_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) return std::optional<base::TimePoint>();
+        return SqlOptColumnTime(st, 0);
+      });
 }
 
 StatusOr<std::vector<OutboxMessage>> SqlIdentityRepository::ListOutbox(const std::string& recipient,

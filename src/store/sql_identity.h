@@ -46,6 +46,9 @@ class SqlIdentityRepository final : public identity::IdentityRepository {
   Status CountCodeAttempt(const std::string& id) override;
   Status SpendCode(const std::string& id) override;
   StatusOr<std::optional<identity::OneTimeCode>> GetCode(const std::string& id) override;
+  StatusOr<std::optional<base::TimePoint>> LastCodeCreatedAt(const std::string& account_id,
+                                                             const std::string& channel,
+                                                             const std::string& kind) override;
   StatusOr<std::vector<identity::OutboxMessage>> ListOutbox(const std::string& recipient,
                                                             int limit) override;
   Status InsertOutbox(const identity::OutboxMessage& m) override;
