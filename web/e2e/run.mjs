@@ -12,7 +12,9 @@
 //    both fields by dragging, sends (sequential); the other person signs with a drawn
 //    signature, she signs for the organisation with its seal; the signed PDF is downloaded,
 //    checked by `hetong verify`, and the public verify page shows both signatures valid.
-// 2. Phone (390x844, touch): the signing path with the signature drawn by touch.
+// 2. Phone (390x844, touch): the signing path with the signature drawn by touch, logged in
+//    and confirmed with one-time codes mailed to a sink (smtp-sink.mjs), right after the
+//    invitation mail.
 // Along the way: the session token is never readable by scripts, the CSP header is sent, no
 // request leaves the instance, and no page logs an error.
 import { spawn, execFileSync } from 'node:child_process'
@@ -23,6 +25,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import assert from 'node:assert/strict'
 import { chromium, devices } from 'playwright-core'
+import { startSmtpSink, codeIn } from './smtp-sink.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = resolve(here, '..', '..')
@@ -59,12 +62,14 @@ function freePort() {
 
 // ---- the instance ----
 const data = mkdtempSync(join(tmpdir(), 'hetong-e2e-'))
+const mail = await startSmtpSink()
 const port = await freePort()
 const base = `http://127.0.0.1:${port}`
 execFileSync(HETONG, ['init', '--data', join(data, 'inst'), '--demo', '--listen', `127.0.0.1:${port}`], { stdio: 'pipe' })
 appendFileSync(
   join(data, 'inst', 'hetong.conf'),
-  `\n[identity]\npassword_iterations = 10000\nrequire_envelopes = true\n[web]\nroot = ${join(repo, 'web/dist')}\n`,
+  `\n[identity]\npassword_iterations = 10000\nrequire_envelopes = true\n[web]\nroot = ${join(repo, 'web/dist')}\n` +
+    `[smtp]\nhost = 127.0.0.1\nport = ${mail.port}\ntls = none\nfrom = noreply@hetong.test\n[notify]\npoll_seconds = 1\n`,
 )
 const serverLog = join(OUT, 'server.log')
 const server = spawn(HETONG, ['serve', '--data', join(data, 'inst')], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -442,15 +447,26 @@ try {
   }
 
   // ---- phone: the signing path with touch drawing ----
+  let mailed = mail.messages.length
   const phoneContract = await sendToBob('补充协议 HT-2026-002', 0.7, 0.7)
 
   const phone = await newUser('phone', { userAgent: devices['Pixel 7'].userAgent, viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true })
-  await phone.page.goto('/login')
+  // He opens the invitation link from his mail, signed out: the app asks him to log in, he
+  // asks for a code at once (the invitation just sent must not hold it back), and the link
+  // then opens the contract.
+  const invitation = await mail.waitFor('wang@example.cn', mailed, (m) => m.text.includes('《补充协议 HT-2026-002》'))
+  const link = invitation.text.match(/http:\/\/\S+\/sign\/ctr-\S+/)?.[0]
+  assert.ok(link?.startsWith(base + '/sign/' + phoneContract + '?invitation='), 'the invitation carries a link to the contract')
+  await phone.page.goto(link)
+  await phone.page.waitForURL(/\/login\?next=/)
+  await phone.page.tap('[data-test=login-mode-code]')
   await phone.page.fill('[data-test=login-email]', 'wang@example.cn')
-  await phone.page.fill('[data-test=login-password]', PASSWORD)
-  await phone.page.click('[data-test=login-submit]')
-  await phone.page.waitForURL((u) => u.pathname === '/')
-  await phone.page.goto('/contracts/' + phoneContract)
+  mailed = mail.messages.length
+  await phone.page.tap('[data-test=login-send-code]')
+  await phone.page.fill('[data-test=login-code]', codeIn(await mail.waitFor('wang@example.cn', mailed)))
+  await phone.page.tap('[data-test=login-code-submit]')
+  await phone.page.waitForURL((u) => u.pathname === '/contracts/' + phoneContract)
+  step('phone: opened the mailed invitation, logged in with a mailed code')
   await phone.page.waitForSelector('.pdf-page canvas')
   const canvasWidth = await phone.page.evaluate(() => document.querySelector('.pdf-page').getBoundingClientRect().width)
   assert.ok(canvasWidth <= 390, 'the page fits the phone screen')
@@ -475,6 +491,9 @@ try {
       }
     }
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
+    // A person's next tap comes later than a script's: one within Chrome's double-tap window
+    // would be read as the second tap of a double tap, which clicks nothing.
+    await new Promise((r) => setTimeout(r, 500))
     // The page did not scroll while drawing, and the pad has ink.
     const inked = await phone.page.evaluate(() => {
       const c = document.querySelector('[data-test=signature-pad]')
@@ -485,7 +504,12 @@ try {
     })
     assert.ok(inked > 200, 'the touch drawing left ink on the pad')
   }
-  await phone.page.fill('[data-test=intent-password]', PASSWORD)
+  // Confirmed with a code by mail (the login code came less than a minute ago: each code
+  // has its own purpose, and an intent code must be sent).
+  await phone.page.tap('[data-test=intent-method-code]')
+  mailed = mail.messages.length
+  await phone.page.tap('[data-test=intent-send-code]')
+  await phone.page.fill('[data-test=intent-code]', codeIn(await mail.waitFor('wang@example.cn', mailed)))
   await shot(phone.page, '17-phone-sign')
   await phone.page.tap('[data-test=sign-submit]')
   await phone.page.waitForSelector('[data-test=signed-notice]', { timeout: 60_000 })
@@ -497,7 +521,7 @@ try {
     assert.equal(c.state, 'completed')
     assert.match(c.parties[0].appearance, /^handwritten:[0-9a-f]{64}$/)
   }
-  step('phone: signed with a touch-drawn signature')
+  step('phone: signed with a touch-drawn signature, confirmed by a mailed code')
 
   // ---- rejecting with a reason ----
   const rejected = await sendToBob('补充协议 HT-2026-003', 0.5, 0.5)
@@ -542,6 +566,7 @@ try {
   }
 } finally {
   await browser.close()
+  await mail.close()
   server.kill('SIGTERM')
   await new Promise((r) => (serverExited ? r() : server.once('exit', r)))
   rmSync(data, { recursive: true, force: true })
