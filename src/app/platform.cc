@@ -371,17 +371,20 @@ Status Platform::OpenContracts() {
                                                           base::SystemClock::Get());
   evidence_sink_ = std::make_unique<EvidenceSinkAdapter>(*evidence_log_);
   contracts_->SetEvidence(evidence_sink_.get());
-  // Identity's steps (registration, verification, login, grants, key use and changes) too.
+  // Identity's steps (registration, verification, login, grants, key use and changes) and
+  // the seals' (created, suspended, revoked, grants restricted) too.
   evidence::EvidenceLog* log = evidence_log_.get();
-  identity_->SetAudit([log](const std::string& type, const std::string& subject,
-                            const std::string& actor, const std::string& details) {
+  auto audit = [log](const std::string& type, const std::string& subject, const std::string& actor,
+                     const std::string& details) {
     auto appended =
         log->Append(evidence::Event{type, subject, actor, base::SystemClock::Get().Now(), details});
     if (!appended.ok()) {
       spdlog::warn("evidence: {} of {} not appended: {}", type, subject,
                    appended.status().message());
     }
-  });
+  };
+  identity_->SetAudit(audit);
+  seals_->SetAudit(audit);
   return OkStatus();
 }
 

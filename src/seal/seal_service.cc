@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/encoding.h"
+#include "base/log.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
 #include "seal/seal_image.h"
@@ -233,6 +234,10 @@ StatusOr<Seal> SealService::Store(const Account& owner, const std::string& actor
   seal.created_by = actor;
   seal.created_at = clock_.Now();
   HETONG_RETURN_IF_ERROR(repo_.Insert(seal, png));
+  Audit("seal.created", owner.id, actor,
+        R"({"seal_id":")" + seal.id + R"(","kind":")" + std::string(SealKindName(seal.kind)) +
+            R"(","name":")" + base::JsonEscape(seal.name) + R"(","image_sm3":")" + seal.image_sm3 +
+            "\"}");
   return seal;
 }
 
@@ -409,6 +414,10 @@ StatusOr<Seal> SealService::SetStatus(const std::string& actor, const std::strin
     seal.revoked_reason = reason;
   }
   HETONG_RETURN_IF_ERROR(repo_.UpdateStatus(seal, expected));
+  Audit("seal.status_changed", seal.owner_id, actor,
+        R"({"seal_id":")" + seal.id + R"(","name":")" + base::JsonEscape(seal.name) +
+            R"(","status":")" + std::string(SealStatusName(status)) + R"(","reason":")" +
+            base::JsonEscape(reason) + "\"}");
   return seal;
 }
 
@@ -442,6 +451,11 @@ StatusOr<std::vector<std::string>> SealService::RestrictGrant(
     }
   }
   HETONG_RETURN_IF_ERROR(repo_.SetGrantSeals(grant->id, ids));
+  std::string list;
+  for (const std::string& id : ids) list += (list.empty() ? "\"" : ",\"") + id + "\"";
+  Audit("grant.seals_restricted", org.id, actor,
+        R"({"grant_id":")" + grant->id + R"(","person_id":")" + grant->person_id +
+            R"(","seal_ids":[)" + list + "]}");
   return ids;
 }
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -63,6 +64,13 @@ class SealService {
   // `repo`, `accounts`, `clock` and `rng` are not owned and must outlive the service.
   SealService(SealRepository& repo, AccountDirectory& accounts, const base::Clock& clock, Rng& rng,
               SealSettings settings = {});
+
+  // Where seal steps go for the owner's audit trail (the evidence log, as for identity's
+  // steps): "seal.created", "seal.status_changed" and "grant.seals_restricted", with the
+  // owner as subject and a JSON object of details (ids, name, kind, status, reason).
+  using AuditHook = std::function<void(const std::string& type, const std::string& subject,
+                                       const std::string& actor, const std::string& details)>;
+  void SetAudit(AuditHook hook) { audit_ = std::move(hook); }
 
   // ---- creating ----
   // A generated seal for `owner_id`: a round company seal drawn with the organisation's
@@ -133,6 +141,12 @@ class SealService {
   StatusOr<Seal> GeneratePersonal(const identity::Account& person, const std::string& actor,
                                   std::string name);
 
+  void Audit(const std::string& type, const std::string& subject, const std::string& actor,
+             const std::string& details) const {
+    if (audit_) audit_(type, subject, actor, details);
+  }
+
+  AuditHook audit_;
   SealRepository& repo_;
   AccountDirectory& accounts_;
   const base::Clock& clock_;

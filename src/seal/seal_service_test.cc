@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "base/encoding.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
@@ -430,6 +432,59 @@ TEST_F(SealServiceTest, GrantsRestrictedToSeals) {
   // An empty list lifts the restriction.
   ASSERT_TRUE(svc_->RestrictGrant("psn-admin", "org-1", "grt-1", {}).ok());
   EXPECT_TRUE(svc_->Authorize("psn-signer", finance.id, "").ok());
+}
+
+// Creating, suspending, revoking and restricting reach the audit hook (the owner's trail in
+// the evidence log) with valid JSON details; refused and no-op steps do not.
+TEST_F(SealServiceTest, StepsReachTheAuditHook) {
+  struct Step {
+    std::string type, subject, actor;
+    nlohmann::json details;
+  };
+  std::vector<Step> steps;
+  svc_->SetAudit([&](const std::string& type, const std::string& subject,
+                     const std::string& actor, const std::string& details) {
+    steps.push_back({type, subject, actor, nlohmann::json::parse(details)});
+  });
+  Seal s = CompanySeal("合同专用章");
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].type, "seal.created");
+  EXPECT_EQ(steps[0].subject, "org-1");
+  EXPECT_EQ(steps[0].actor, "psn-admin");
+  EXPECT_EQ(steps[0].details["seal_id"], s.id);
+  EXPECT_EQ(steps[0].details["kind"], "company");
+  EXPECT_EQ(steps[0].details["name"], s.name);
+  EXPECT_EQ(steps[0].details["image_sm3"], s.image_sm3);
+
+  EXPECT_FALSE(svc_->SetStatus("psn-signer", s.id, SealStatus::kSuspended, "").ok());
+  ASSERT_TRUE(svc_->SetStatus("psn-admin", s.id, SealStatus::kSuspended, "盘点 \"季度\" \\").ok());
+  ASSERT_TRUE(svc_->SetStatus("psn-admin", s.id, SealStatus::kSuspended, "again").ok());  // no-op
+  ASSERT_TRUE(svc_->SetStatus("psn-admin", s.id, SealStatus::kRevoked, "lost").ok());
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[1].type, "seal.status_changed");
+  EXPECT_EQ(steps[1].details["status"], "suspended");
+  EXPECT_EQ(steps[1].details["reason"], "盘点 \"季度\" \\");
+  EXPECT_EQ(steps[2].details["status"], "revoked");
+  EXPECT_EQ(steps[2].details["reason"], "lost");
+
+  Seal finance = CompanySeal("财务专用章");
+  AddGrant("grt-1", "psn-signer");
+  ASSERT_TRUE(svc_->RestrictGrant("psn-admin", "org-1", "grt-1", {finance.id}).ok());
+  ASSERT_TRUE(svc_->RestrictGrant("psn-admin", "org-1", "grt-1", {}).ok());
+  ASSERT_EQ(steps.size(), 6u);
+  EXPECT_EQ(steps[4].type, "grant.seals_restricted");
+  EXPECT_EQ(steps[4].subject, "org-1");
+  EXPECT_EQ(steps[4].details["grant_id"], "grt-1");
+  EXPECT_EQ(steps[4].details["person_id"], "psn-signer");
+  EXPECT_EQ(steps[4].details["seal_ids"], nlohmann::json::array({finance.id}));
+  EXPECT_EQ(steps[5].details["seal_ids"], nlohmann::json::array());
+
+  // A person's own seal is on the person's trail.
+  auto mine = svc_->EnsurePersonalSeal("psn-signer");
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(steps.size(), 7u);
+  EXPECT_EQ(steps[6].subject, "psn-signer");
+  EXPECT_EQ(steps[6].details["kind"], "personal");
 }
 
 TEST_F(SealServiceTest, BadRestrictions) {

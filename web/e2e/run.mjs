@@ -254,6 +254,7 @@ try {
   await alice.page.waitForSelector('[data-test=audit-row]')
   const audit = await alice.page.textContent('main')
   assert.match(audit, /授权/, 'the grant is in the audit trail')
+  assert.match(audit, /新增印章「/, 'the new seal is in the audit trail')
   await shot(alice.page, '05-org-audit')
   step('seal generated, grant made, audit trail shows it')
 
