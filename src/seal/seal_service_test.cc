@@ -442,8 +442,8 @@ TEST_F(SealServiceTest, StepsReachTheAuditHook) {
     nlohmann::json details;
   };
   std::vector<Step> steps;
-  svc_->SetAudit([&](const std::string& type, const std::string& subject,
-                     const std::string& actor, const std::string& details) {
+  svc_->SetAudit([&](const std::string& type, const std::string& subject, const std::string& actor,
+                     const std::string& details) {
     steps.push_back({type, subject, actor, nlohmann::json::parse(details)});
   });
   Seal s = CompanySeal("合同专用章");

@@ -373,7 +373,7 @@ try {
   await page.waitForFunction(() => ![...document.querySelectorAll('[data-test=progress]')].some((e) => e.checkVisibility()))
   await shot(page, '12-completed')
   step('alice signed for the organisation with its seal; contract completed')
-  assert.match(await page.textContent('[data-test=timeline]'), /全部签署完成/)
+  await page.waitForFunction(() => /全部签署完成/.test(document.querySelector('[data-test=timeline]')?.textContent ?? ''))
 
   // ---- download: the signed PDF, checked offline by hetong; the evidence package ----
   const [pdfDownload] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=download-pdf]')])
@@ -534,6 +534,8 @@ try {
   await bob.page.fill('[data-test=reject-reason]', '交付期限需改为六十日')
   await bob.page.click('[data-test=reject-submit]')
   await bob.page.waitForSelector('[data-state=rejected]')
+  // The state comes with the answer; the timeline is read again just after it.
+  await bob.page.waitForFunction(() => /拒签：/.test(document.querySelector('[data-test=timeline]')?.textContent ?? ''))
   assert.match(await bob.page.textContent('[data-test=timeline]'), /拒签：交付期限需改为六十日/)
   await shot(bob.page, '19-rejected')
   step('bob rejected a contract with a reason')
