@@ -1,5 +1,7 @@
 #include "evidence/log.h"
 
+#include <algorithm>
+
 namespace hetong::evidence {
 
 namespace {
@@ -59,7 +61,9 @@ StatusOr<std::vector<LoggedEvent>> EvidenceLog::NewestEventsFor(const std::strin
     return InvalidArgumentError("ask for 1 to " + std::to_string(kMaxEventsPerSubject) +
                                 " events at a time");
   }
-  return repo_.NewestEventsFor(subject, skip, limit);
+  // SQL offsets are signed 64-bit; nothing lies that far back anyway.
+  constexpr uint64_t kMaxSkip = uint64_t{1} << 62;
+  return repo_.NewestEventsFor(subject, std::min(skip, kMaxSkip), limit);
 }
 
 StatusOr<LoggedEvent> EvidenceLog::Get(uint64_t index) {

@@ -31,7 +31,7 @@ struct Settings {
   std::chrono::seconds session_ttl{12 * 3600};
   std::chrono::seconds code_ttl{5 * 60};   // one-time codes
   int code_attempts = 5;                   // wrong guesses before a code dies
-  std::chrono::seconds code_interval{60};  // between two codes to one account
+  std::chrono::seconds code_interval{60};  // between two codes of a kind to one account
   bool demo = false;                       // the sandbox provider works only here
   std::string issuer = "hetong";           // TOTP issuer, message signatures
 };
@@ -150,7 +150,8 @@ class IdentityService {
   StatusOr<LoginResult> LoginWithPassword(const std::string& email, const SecretBytes& password,
                                           const std::string& totp_code = "");
   // Sends a login code by email or SMS through the outbox; returns the code's id, which
-  // the client sends back with the code. Rate-limited per account (code_interval).
+  // the client sends back with the code. Rate-limited per account, channel and kind
+  // (code_interval; login and intent codes are two kinds).
   StatusOr<std::string> SendLoginCode(const std::string& email, const std::string& channel);
   // With TOTP enrolled, the authenticator code is needed as well.
   StatusOr<LoginResult> LoginWithCode(const std::string& code_id, const std::string& code,

@@ -450,6 +450,9 @@ StatusOr<std::vector<std::string>> SealService::RestrictGrant(
       return FailedPreconditionError("seal " + id + " is revoked");
     }
   }
+  HETONG_ASSIGN_OR_RETURN(std::vector<std::string> before, repo_.GrantSeals(grant->id));
+  std::sort(before.begin(), before.end());
+  if (before == ids) return ids;  // no change, nothing to record
   HETONG_RETURN_IF_ERROR(repo_.SetGrantSeals(grant->id, ids));
   std::string list;
   for (const std::string& id : ids) list += (list.empty() ? "\"" : ",\"") + id + "\"";

@@ -470,7 +470,9 @@ TEST_F(SealServiceTest, StepsReachTheAuditHook) {
   Seal finance = CompanySeal("财务专用章");
   AddGrant("grt-1", "psn-signer");
   ASSERT_TRUE(svc_->RestrictGrant("psn-admin", "org-1", "grt-1", {finance.id}).ok());
+  ASSERT_TRUE(svc_->RestrictGrant("psn-admin", "org-1", "grt-1", {finance.id}).ok());  // no-op
   ASSERT_TRUE(svc_->RestrictGrant("psn-admin", "org-1", "grt-1", {}).ok());
+  ASSERT_TRUE(svc_->RestrictGrant("psn-admin", "org-1", "grt-1", {}).ok());  // no-op
   ASSERT_EQ(steps.size(), 6u);
   EXPECT_EQ(steps[4].type, "grant.seals_restricted");
   EXPECT_EQ(steps[4].subject, "org-1");

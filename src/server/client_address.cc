@@ -19,6 +19,11 @@ std::string_view Trim(std::string_view s) {
 
 // IPv4 becomes ::ffff:a.b.c.d, so that one comparison serves both families.
 std::optional<Ip> ParseIp(std::string_view text) {
+  // A link-local IPv6 peer comes with its zone ("fe80::1%eth0"); the zone is not compared.
+  if (size_t zone = text.find('%');
+      zone != std::string_view::npos && zone > 0 && text.find(':') != std::string_view::npos) {
+    text = text.substr(0, zone);
+  }
   if (text.empty() || text.size() > 45) return std::nullopt;
   std::string s(text);
   Ip out{};

@@ -23,7 +23,9 @@ class TrustedProxies {
   TrustedProxies() = default;
 
   // A list of IP addresses and CIDR networks separated by commas or spaces, e.g.
-  // "127.0.0.1, 10.0.0.0/8, fd00::/8". InvalidArgument names the first bad entry.
+  // "127.0.0.1, 198.51.100.0/28, fd00::10". InvalidArgument names the first bad entry. Name
+  // only proxies: a client inside a trusted network is skipped like a proxy, and the entry
+  // left of it, written by the client, would be believed.
   static StatusOr<TrustedProxies> Parse(std::string_view list);
 
   bool empty() const { return networks_.empty(); }

@@ -28,6 +28,12 @@ TEST(TrustedProxiesTest, ParsesAddressesAndNetworks) {
   EXPECT_FALSE(p.Contains(""));
   EXPECT_TRUE(Proxies("").empty());
   EXPECT_TRUE(Proxies(" , ").empty());
+  // A prefix off a byte boundary, in IPv6.
+  TrustedProxies v6 = Proxies("2001:db8:8000::/33");
+  EXPECT_TRUE(v6.Contains("2001:db8:ffff::1"));
+  EXPECT_FALSE(v6.Contains("2001:db8:7fff::1"));
+  // A link-local peer as the socket names it, with its zone.
+  EXPECT_TRUE(Proxies("fe80::/10").Contains("fe80::1%eth0"));
   EXPECT_TRUE(Proxies("0.0.0.0/0").Contains("203.0.113.9"));
   EXPECT_FALSE(Proxies("0.0.0.0/0").Contains("2001:db8::1"));
 }
@@ -64,6 +70,11 @@ TEST(TrustedProxiesTest, TakesTheRightmostUntrustedHop) {
   EXPECT_EQ(p.ClientAddress("127.0.0.1", {"unknown"}), "127.0.0.1");
   EXPECT_EQ(p.ClientAddress("127.0.0.1", {"203.0.113.7, garbage, 10.0.0.3"}), "10.0.0.3");
   EXPECT_EQ(p.ClientAddress("127.0.0.1", {"203.0.113.7,"}), "127.0.0.1");
+  // A dual-stack socket names an IPv4 peer as IPv4-mapped IPv6; a mapped entry comes out as
+  // IPv4, and a mapped trusted hop is skipped like its IPv4 form.
+  EXPECT_EQ(p.ClientAddress("::ffff:127.0.0.1", {"203.0.113.7"}), "203.0.113.7");
+  EXPECT_EQ(p.ClientAddress("127.0.0.1", {"::ffff:203.0.113.7"}), "203.0.113.7");
+  EXPECT_EQ(p.ClientAddress("127.0.0.1", {"203.0.113.7, ::ffff:10.0.0.3"}), "203.0.113.7");
   // Without trusted proxies the header is never read.
   EXPECT_EQ(TrustedProxies().ClientAddress("127.0.0.1", {"203.0.113.7"}), "127.0.0.1");
 }

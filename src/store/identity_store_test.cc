@@ -234,6 +234,17 @@ TEST_F(IdentityStoreTest, ANoticeToTheAddressDoesNotHoldBackACode) {
   notice.created_at = clock_.Now();
   ASSERT_TRUE(repo_->InsertOutbox(notice).ok());
   EXPECT_FALSE(repo_->LastCodeCreatedAt(a.id, "email", "login")->has_value());
+  // The kind is the whole purpose or its part before ':', never a prefix of a longer word.
+  identity::OneTimeCode other;
+  other.id = "otc-000000000000000000000001";
+  other.account_id = a.id;
+  other.channel = "email";
+  other.purpose = "loginx";
+  other.code_hash = "h";
+  other.expires_at = clock_.Now() + std::chrono::minutes(5);
+  other.created_at = clock_.Now();
+  ASSERT_TRUE(repo_->InsertCode(other, identity::OutboxMessage{}).ok());
+  EXPECT_FALSE(repo_->LastCodeCreatedAt(a.id, "email", "login")->has_value());
   ASSERT_TRUE(svc_->SendLoginCode("notice@example.cn", "email").ok());
   auto msgs = *repo_->ListOutbox("notice@example.cn", 5);
   ASSERT_EQ(msgs.size(), 2u);

@@ -464,7 +464,7 @@ try {
   await phone.page.fill('[data-test=login-email]', 'wang@example.cn')
   mailed = mail.messages.length
   await phone.page.tap('[data-test=login-send-code]')
-  await phone.page.fill('[data-test=login-code]', codeIn(await mail.waitFor('wang@example.cn', mailed)))
+  await phone.page.fill('[data-test=login-code]', codeIn(await mail.waitFor('wang@example.cn', mailed, (m) => /login code is/.test(m.text))))
   await phone.page.tap('[data-test=login-code-submit]')
   await phone.page.waitForURL((u) => u.pathname === '/contracts/' + phoneContract)
   step('phone: opened the mailed invitation, logged in with a mailed code')
@@ -510,7 +510,7 @@ try {
   await phone.page.tap('[data-test=intent-method-code]')
   mailed = mail.messages.length
   await phone.page.tap('[data-test=intent-send-code]')
-  await phone.page.fill('[data-test=intent-code]', codeIn(await mail.waitFor('wang@example.cn', mailed)))
+  await phone.page.fill('[data-test=intent-code]', codeIn(await mail.waitFor('wang@example.cn', mailed, (m) => /code to confirm a signature is/.test(m.text))))
   await shot(phone.page, '17-phone-sign')
   await phone.page.tap('[data-test=sign-submit]')
   await phone.page.waitForSelector('[data-test=signed-notice]', { timeout: 60_000 })
