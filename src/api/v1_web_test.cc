@@ -405,6 +405,36 @@ TEST_F(V1WebTest, OrgAuditTrailForAdminsNewestFirst) {
       Call("GET", "/api/v1/orgs/org-000000000000000000000000/audit", nullptr, as(admin)).status,
       404);
   EXPECT_EQ(Call("GET", "/api/v1/orgs/" + org_id + "/audit", nullptr).status, 401);
+
+  // Or by cursor: the last index of a page (next_before) starts the next one, and the
+  // organisation's events appended meanwhile do not shift it.
+  EXPECT_EQ(json::parse(trail.body)["next_before"], nullptr);
+  json first_page = json::parse(first.body);
+  ASSERT_TRUE(first_page["next_before"].is_number_unsigned()) << first.body;
+  EXPECT_EQ(first_page["next_before"], first_page["items"][2]["index"]);
+  std::string cursor = std::to_string(first_page["next_before"].get<uint64_t>());
+  ASSERT_EQ(Call("POST", "/api/v1/orgs/" + org_id + "/members",
+                 {{"email", "out@example.cn"}, {"role", "viewer"}}, as(admin))
+                .status,
+            201);
+  json by_cursor = json::parse(
+      Call("GET", "/api/v1/orgs/" + org_id + "/audit?limit=3&before=" + cursor, nullptr, as(admin))
+          .body);
+  ASSERT_EQ(by_cursor["items"].size(), 1u);
+  EXPECT_EQ(by_cursor["items"][0]["type"], "account.registered");
+  EXPECT_EQ(by_cursor["next_before"], nullptr);
+  EXPECT_EQ(
+      json::parse(Call("GET", "/api/v1/orgs/" + org_id + "/audit?before=0", nullptr, as(admin))
+                      .body)["items"]
+          .size(),
+      0u);
+  for (const char* bad : {"x", "-1", "", "1e3"}) {
+    EXPECT_EQ(Call("GET", "/api/v1/orgs/" + org_id + "/audit?before=" + std::string(bad), nullptr,
+                   as(admin))
+                  .status,
+              400)
+        << bad;
+  }
 }
 
 }  // namespace

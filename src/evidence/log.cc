@@ -56,14 +56,15 @@ StatusOr<std::vector<LoggedEvent>> EvidenceLog::EventsFor(const std::string& sub
 }
 
 StatusOr<std::vector<LoggedEvent>> EvidenceLog::NewestEventsFor(const std::string& subject,
-                                                                uint64_t skip, int limit) {
+                                                                uint64_t skip, int limit,
+                                                                uint64_t before) {
   if (limit < 1 || limit > kMaxEventsPerSubject) {
     return InvalidArgumentError("ask for 1 to " + std::to_string(kMaxEventsPerSubject) +
                                 " events at a time");
   }
-  // SQL offsets are signed 64-bit; nothing lies that far back anyway.
-  constexpr uint64_t kMaxSkip = uint64_t{1} << 62;
-  return repo_.NewestEventsFor(subject, std::min(skip, kMaxSkip), limit);
+  // SQL integers are signed 64-bit; no log comes near 2^62 events.
+  constexpr uint64_t kMax = uint64_t{1} << 62;
+  return repo_.NewestEventsFor(subject, std::min(before, kMax), std::min(skip, kMax), limit);
 }
 
 StatusOr<LoggedEvent> EvidenceLog::Get(uint64_t index) {

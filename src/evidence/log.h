@@ -36,10 +36,12 @@ class EvidenceLog {
   StatusOr<AppendedEvent> Append(const Event& event);
   // The subject's events in index order (at most 10 000).
   StatusOr<std::vector<LoggedEvent>> EventsFor(const std::string& subject);
-  // The subject's events newest first, after leaving out the `skip` newest: at most `limit`
-  // (1 to 10 000; InvalidArgument otherwise). For audit trails of busy subjects.
+  // The subject's events with an index below `before` (all of them by default), newest
+  // first, after leaving out the `skip` newest of those: at most `limit` (1 to 10 000;
+  // InvalidArgument otherwise). For audit trails of busy subjects: paging by `before` (the
+  // last index of the previous page) costs the same on every page.
   StatusOr<std::vector<LoggedEvent>> NewestEventsFor(const std::string& subject, uint64_t skip,
-                                                     int limit);
+                                                     int limit, uint64_t before = UINT64_MAX);
   // NotFound if there is no such leaf.
   StatusOr<LoggedEvent> Get(uint64_t index);
   StatusOr<uint64_t> Size();

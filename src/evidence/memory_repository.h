@@ -42,11 +42,12 @@ class MemoryEvidenceRepository final : public EvidenceRepository {
     }
     return out;
   }
-  StatusOr<std::vector<LoggedEvent>> NewestEventsFor(const std::string& subject, uint64_t skip,
-                                                     int limit) override {
+  StatusOr<std::vector<LoggedEvent>> NewestEventsFor(const std::string& subject, uint64_t before,
+                                                     uint64_t skip, int limit) override {
     std::lock_guard<std::mutex> lock(mu);
     std::vector<LoggedEvent> out;
-    for (size_t i = events.size(); i-- > 0 && static_cast<int>(out.size()) < limit;) {
+    size_t end = before < events.size() ? static_cast<size_t>(before) : events.size();
+    for (size_t i = end; i-- > 0 && static_cast<int>(out.size()) < limit;) {
       if (events[i].event.subject != subject) continue;
       if (skip > 0) {
         --skip;

@@ -34,9 +34,11 @@ class EvidenceRepository {
   // The subject's events in index order, at most `limit`, with index >= `from`.
   virtual StatusOr<std::vector<LoggedEvent>> EventsFor(const std::string& subject, uint64_t from,
                                                        int limit) = 0;
-  // The subject's events newest first: the `skip` newest are left out, then at most `limit`.
+  // The subject's events with an index below `before`, newest first: the `skip` newest of
+  // those are left out, then at most `limit`. `before` and `skip` are below 2^63.
   virtual StatusOr<std::vector<LoggedEvent>> NewestEventsFor(const std::string& subject,
-                                                             uint64_t skip, int limit) = 0;
+                                                             uint64_t before, uint64_t skip,
+                                                             int limit) = 0;
   // The index of the subject's latest event, if any.
   virtual StatusOr<std::optional<uint64_t>> LastIndexFor(const std::string& subject) = 0;
   // Hashes of complete subtrees (level 0: leaf hashes), in the order asked; NotFound if one

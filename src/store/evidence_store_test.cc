@@ -79,6 +79,12 @@ TEST(EvidenceStoreTest, PersistsAcrossReopenAndMatchesTheMemoryLog) {
   EXPECT_EQ(indices(*log.NewestEventsFor("c_1", 16, 5)), (std::vector<uint64_t>{4, 0}));
   EXPECT_TRUE(log.NewestEventsFor("c_1", 18, 5)->empty());
   EXPECT_TRUE(log.NewestEventsFor("c_nobody", 0, 5)->empty());
+  // By cursor: below leaf 52, then below 20 with one skipped.
+  EXPECT_EQ(indices(*log.NewestEventsFor("c_1", 0, 3, 52)), (std::vector<uint64_t>{48, 44, 40}));
+  EXPECT_EQ(indices(*log.NewestEventsFor("c_1", 1, 3, 20)), (std::vector<uint64_t>{12, 8, 4}));
+  EXPECT_TRUE(log.NewestEventsFor("c_1", 0, 3, 0)->empty());
+  EXPECT_EQ(indices(*log.NewestEventsFor("c_2", 2, 4, 33)),
+            indices(*mirror.NewestEventsFor("c_2", 2, 4, 33)));
   for (uint64_t skip : {0, 3, 17, 40}) {
     EXPECT_EQ(indices(*log.NewestEventsFor("c_2", skip, 7)),
               indices(*mirror.NewestEventsFor("c_2", skip, 7)))

@@ -144,14 +144,14 @@ StatusOr<std::vector<LoggedEvent>> SqlEvidenceRepository::EventsFor(const std::s
 }
 
 StatusOr<std::vector<LoggedEvent>> SqlEvidenceRepository::NewestEventsFor(
-    const std::string& subject, uint64_t skip, int limit) {
+    const std::string& subject, uint64_t before, uint64_t skip, int limit) {
   return instance_.WithConnection([&](Connection& conn) -> StatusOr<std::vector<LoggedEvent>> {
     // evidence_events_subject (subject, idx) serves this read backwards.
     HETONG_ASSIGN_OR_RETURN(Statement st,
                             conn.Prepare("SELECT " + std::string(kEventColumns) +
-                                         " FROM evidence_events WHERE subject = ? ORDER BY idx "
-                                         "DESC LIMIT ? OFFSET ?"));
-    st.Bind(1, subject).Bind(2, int64_t{limit}).Bind(3, I(skip));
+                                         " FROM evidence_events WHERE subject = ? AND idx < ? "
+                                         "ORDER BY idx DESC LIMIT ? OFFSET ?"));
+    st.Bind(1, subject).Bind(2, I(before)).Bind(3, int64_t{limit}).Bind(4, I(skip));
     return Rows<LoggedEvent>(st, &EventFrom);
   });
 }

@@ -21,7 +21,8 @@ class SqlEvidenceRepository final : public evidence::EvidenceRepository {
   StatusOr<std::vector<evidence::LoggedEvent>> EventsFor(const std::string& subject, uint64_t from,
                                                          int limit) override;
   StatusOr<std::vector<evidence::LoggedEvent>> NewestEventsFor(const std::string& subject,
-                                                               uint64_t skip, int limit) override;
+                                                               uint64_t before, uint64_t skip,
+                                                               int limit) override;
   StatusOr<std::optional<uint64_t>> LastIndexFor(const std::string& subject) override;
   StatusOr<std::vector<Bytes>> GetNodes(std::span<const evidence::NodeId> ids) override;
   Status InsertHead(const evidence::SignedTreeHead& head) override;
