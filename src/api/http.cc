@@ -5,6 +5,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "base/encoding.h"
+
 namespace hetong::api {
 
 std::optional<std::string> HttpRequest::Header(std::string_view name) const {
@@ -15,11 +17,6 @@ std::optional<std::string> HttpRequest::Header(std::string_view name) const {
 }
 
 std::optional<std::string> HttpRequest::Cookie(std::string_view name) const {
-  auto trim = [](std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-    return v;
-  };
   for (const auto& [k, v] : headers) {
     if (k != "cookie") continue;
     std::string_view rest = v;
@@ -28,8 +25,8 @@ std::optional<std::string> HttpRequest::Cookie(std::string_view name) const {
       std::string_view pair = rest.substr(0, semi);
       rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
       size_t eq = pair.find('=');
-      if (eq == std::string_view::npos || trim(pair.substr(0, eq)) != name) continue;
-      std::string_view value = trim(pair.substr(eq + 1));
+      if (eq == std::string_view::npos || base::TrimSpaces(pair.substr(0, eq)) != name) continue;
+      std::string_view value = base::TrimSpaces(pair.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }

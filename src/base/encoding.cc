@@ -206,4 +206,10 @@ bool LooksLikePem(ByteView data) {
   return std::string_view(reinterpret_cast<const char*>(data.data()) + i, kBegin.size()) == kBegin;
 }
 
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace hetong::base

@@ -41,4 +41,7 @@ StatusOr<Bytes> PemDecode(std::string_view text, std::string_view label);
 // True when `data` looks like PEM text (starts, after whitespace, with "-----BEGIN ").
 bool LooksLikePem(ByteView data);
 
+// `s` without the spaces and tabs at either end (HTTP's optional whitespace, RFC 9110 §5.6.3).
+std::string_view TrimSpaces(std::string_view s);
+
 }  // namespace hetong::base

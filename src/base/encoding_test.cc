@@ -73,5 +73,13 @@ TEST(PemTest, RejectsMalformed) {
                    .ok());
 }
 
+TEST(TrimSpacesTest, SpacesAndTabsAtTheEnds) {
+  EXPECT_EQ(TrimSpaces(" \t a b\t "), "a b");
+  EXPECT_EQ(TrimSpaces("a"), "a");
+  EXPECT_EQ(TrimSpaces(" \t "), "");
+  EXPECT_EQ(TrimSpaces(""), "");
+  EXPECT_EQ(TrimSpaces("\r\na\n"), "\r\na\n");  // only spaces and tabs
+}
+
 }  // namespace
 }  // namespace hetong::base

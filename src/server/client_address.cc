@@ -5,17 +5,13 @@
 #include <cstring>
 #include <optional>
 
+#include "base/encoding.h"
+
 namespace hetong::server {
 
 namespace {
 
 using Ip = std::array<uint8_t, 16>;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // IPv4 becomes ::ffff:a.b.c.d, so that one comparison serves both families.
 std::optional<Ip> ParseIp(std::string_view text) {
@@ -62,7 +58,7 @@ std::string Format(const Ip& ip) {
 // An X-Forwarded-For entry: an address, optionally with a port ("1.2.3.4:80", "[::1]:80",
 // "[::1]").
 std::optional<Ip> ParseForwardedEntry(std::string_view e) {
-  e = Trim(e);
+  e = base::TrimSpaces(e);
   if (!e.empty() && e.front() == '[') {
     size_t close = e.find(']');
     if (close == std::string_view::npos) return std::nullopt;
@@ -120,7 +116,7 @@ StatusOr<TrustedProxies> TrustedProxies::Parse(std::string_view list) {
 }
 
 bool TrustedProxies::Contains(std::string_view address) const {
-  auto ip = ParseIp(Trim(address));
+  auto ip = ParseIp(base::TrimSpaces(address));
   if (!ip) return false;
   for (const Network& n : networks_) {
     int full = n.prefix / 8;
@@ -145,7 +141,7 @@ std::string TrustedProxies::ClientAddress(
     while (pos <= line.size()) {
       size_t end = line.find(',', pos);
       if (end == std::string_view::npos) end = line.size();
-      entries.push_back(Trim(line.substr(pos, end - pos)));
+      entries.push_back(base::TrimSpaces(line.substr(pos, end - pos)));
       pos = end + 1;
     }
   }

@@ -11,7 +11,6 @@ export function decodeBody(raw) {
 
 export async function startSmtpSink() {
   const messages = []
-  const waiters = []
   const sockets = new Set()
   const server = createServer((socket) => {
     sockets.add(socket)
@@ -32,7 +31,6 @@ export async function startSmtpSink() {
           inData = false
           const message = { ...current, text: decodeBody(current.raw) }
           messages.push(message)
-          for (const w of waiters.splice(0)) w()
           current = { from: '', to: [], raw: '' }
           reply('250 2.0.0 queued')
           continue
@@ -81,10 +79,7 @@ export async function startSmtpSink() {
         const m = messages.slice(since).reverse().find((x) => x.to.includes(to) && match(x))
         if (m) return m
         if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${ms} ms`)
-        await new Promise((res) => {
-          waiters.push(res)
-          setTimeout(res, 200)
-        })
+        await new Promise((res) => setTimeout(res, 100))
       }
     },
     close: () =>
